@@ -1,0 +1,136 @@
+"""Split a document's rows into forms at their title lines.
+
+Shared by every extractor that sees a document as rows of cells (text,
+spreadsheets, Word tables, HTML): a form starts at its title row
+(…绩效目标表, …申报表), optionally preceded by an attachment line (附件 2-1)
+and followed by its year line ((2024 年度) or a bare 2024).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.schemas.raw import RawCell, RawForm
+
+_TITLE = re.compile(r"(绩效目标表|绩效目标申报表|申报表)$")
+_ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
+_YEAR_LINE = re.compile(r"^\(?\s*((?:19|20)\d{2})\s*(?:年度?)?\s*\)?$")
+_RULE = re.compile(r"^[-|:\s]+$")
+
+
+@dataclass
+class Row:
+    """One source row: its cleaned cells and where it stands in the file."""
+
+    cells: list[str]
+    line: int | None = None
+    page: int | None = None
+    bboxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
+    confidences: list[float | None] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(c for c in self.cells if c)
+
+
+def _title_of(row: Row) -> str | None:
+    filled = [c for c in row.cells if c]
+    if len(filled) == 1 and _TITLE.search(filled[0]) and "项目名称" not in filled[0]:
+        return filled[0]
+    return None
+
+
+def _year_of(row: Row) -> int | None:
+    filled = [c for c in row.cells if c]
+    if len(filled) == 1:
+        m = _YEAR_LINE.match(filled[0])
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _attachment_of(row: Row) -> str | None:
+    filled = [c for c in row.cells if c]
+    if len(filled) == 1:
+        m = _ATTACHMENT.match(filled[0])
+        if m:
+            return m.group(0)
+    return None
+
+
+def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
+    out: list[list[RawCell]] = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, text in enumerate(row.cells):
+            bbox = row.bboxes[c] if c < len(row.bboxes) else None
+            conf = row.confidences[c] if c < len(row.confidences) else None
+            cells.append(RawCell(text=text, row=r, col=c, line=row.line, page=row.page, bbox=bbox, confidence=conf))
+        out.append(cells)
+    return out
+
+
+@dataclass
+class _Open:
+    title: str
+    attachment: str | None
+    first: Row
+    year: int | None = None
+    rows: list[Row] = field(default_factory=list)
+
+
+def split_forms(rows: list[Row]) -> list[RawForm]:
+    """Group rows into forms; rows before the first title are dropped (cover text)."""
+    forms: list[RawForm] = []
+    current: _Open | None = None
+    pending_attachment: tuple[str, Row] | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        body = [r for r in current.rows if r.text]
+        last = body[-1] if body else current.first
+        forms.append(
+            RawForm(
+                title=current.title,
+                attachment=current.attachment,
+                fiscal_year=current.year,
+                rows=_to_raw(body),
+                line_start=current.first.line,
+                line_end=last.line,
+                page_start=current.first.page,
+                page_end=last.page,
+            )
+        )
+
+    for row in rows:
+        if not row.text or _RULE.match(row.text):
+            continue
+        title = _title_of(row)
+        if title is not None:
+            attachment = _attachment_of(row)
+            if current is not None and not current.rows and current.year is None:
+                # A document heading (附件 2:…目标表) directly above the form's own title.
+                current.title = title
+                current.attachment = current.attachment or attachment
+                continue
+            close()
+            first = row
+            if pending_attachment is not None:
+                attachment, first = pending_attachment[0], pending_attachment[1]
+            current = _Open(title=title, attachment=attachment, first=first)
+            pending_attachment = None
+            continue
+        attachment = _attachment_of(row)
+        if attachment is not None and [c for c in row.cells if c] == [attachment]:
+            pending_attachment = (attachment, row)
+            continue
+        if current is None:
+            continue
+        year = _year_of(row)
+        if year is not None and current.year is None and not current.rows:
+            current.year = year
+            continue
+        current.rows.append(row)
+    close()
+    return forms

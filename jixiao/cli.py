@@ -1,0 +1,194 @@
+"""The `jixiao` command line (CONTRACT.md): extract, schema, diff, validate, load.
+
+Exit status: 0 when all is well, 1 when something was found wrong (an input
+failed, outputs differ, checks found errors), 2 for a usage error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from jixiao import diff as differ
+from jixiao import warehouse, writers
+from jixiao.pipeline import FileResult, process_file, walk
+from jixiao.schemas.form import Form, Severity
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+
+
+def _usage(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def _read(path: Path) -> list[Form]:
+    if not path.exists():
+        raise _usage(f"{path}: no such file or folder")
+    return writers.read(path)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[Path], typer.Argument(help="files or folders (folders are walked)")],
+    out: Annotated[list[str], typer.Option("-o", "--out", help="*.jsonl, *.json, -, or a folder/*.parquet for Parquet; repeatable")],
+    fail_fast: Annotated[bool, typer.Option(help="stop at the first file that fails")] = False,
+) -> None:
+    """Extract every form from INPUTS and write them to OUT."""
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        raise _usage(", ".join(f"{p}: no such file or folder" for p in missing))
+    files = walk(inputs)
+    results: list[FileResult] = []
+    show = err.is_terminal
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[forms]} forms"),
+        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(), console=err, disable=not show,
+    ) as progress:
+        task = progress.add_task("extracting", total=len(files), forms=0, failed=0)
+        for path in files:
+            result = process_file(path)
+            results.append(result)
+            progress.update(
+                task, advance=1, forms=sum(len(r.forms) for r in results),
+                failed=sum(r.status == "failed" for r in results),
+            )
+            if fail_fast and result.status == "failed":
+                break
+    forms = [f for r in results for f in r.forms]
+    for target in out:
+        writers.write(forms, target)
+    failed = [r for r in results if r.status == "failed"]
+    err.print(f"{len(files)} files, {len(forms)} forms, {len(failed)} failed")
+    for r in failed:
+        err.print(f"[red]failed[/red] {r.error}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a form record."""
+    sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool) -> None:
+    got, want = _read(actual), _read(expected)
+    if sample_n is not None:
+        want = differ.sample(want, sample_n, seed)
+        keys = {(Path(f.source.path).stem, f.source.form_index) for f in want}
+        names = {f.project_name for f in want}
+        got = [f for f in got if (Path(f.source.path).stem, f.source.form_index) in keys or f.project_name in names]
+    report = differ.compare(got, want, ignore_source=ignore_source)
+    table = Table(title=f"{len(report.differences)} differing fields of {report.compared}")
+    for column in ("form", "field", "actual", "expected"):
+        table.add_column(column, overflow="fold")
+    for d in report.differences[:200]:
+        table.add_row(d.form, d.field, repr(d.actual), repr(d.expected))
+    console = Console()
+    if report.differences:
+        console.print(table)
+    for name in report.missing:
+        console.print(f"[red]missing[/red] {name}")
+    for name in report.extra:
+        console.print(f"[yellow]extra[/yellow] {name}")
+    per_file = Table(title="field accuracy per file")
+    per_file.add_column("file")
+    per_file.add_column("right/total", justify="right")
+    per_file.add_column("accuracy", justify="right")
+    for name, (right, total) in sorted(report.per_file.items()):
+        per_file.add_row(name, f"{right}/{total}", f"{right / total:.2%}")
+    console.print(per_file)
+    worst = sorted(((r / t, k) for k, (r, t) in report.per_field.items() if r < t))[:15]
+    for acc, key in worst:
+        console.print(f"  {key}: {acc:.2%}")
+    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("diff")
+def diff_command(
+    actual: Path, expected: Path,
+    sample_n: Annotated[int | None, typer.Option("--sample", help="compare a random sample of N expected forms")] = None,
+    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
+    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source and indicator positions (other renderings)")] = False,
+) -> None:
+    """Compare two outputs (JSON lines, JSON or Parquet) field by field."""
+    _diff(actual, expected, sample_n, seed, json_out, ignore_source)
+
+
+@app.command("sample-diff")
+def sample_diff_command(
+    actual: Path, expected: Path,
+    sample_n: Annotated[int, typer.Option("--sample", help="how many expected forms to draw")] = 10,
+    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
+    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source and indicator positions")] = False,
+) -> None:
+    """`diff` on a reproducible random sample of the expected forms."""
+    _diff(actual, expected, sample_n, seed, json_out, ignore_source)
+
+
+@app.command()
+def validate(
+    out: Path,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write the summary as JSON")] = None,
+) -> None:
+    """Summarise the checks of a run: counts per code, forms with errors, parsed share per category."""
+    forms = _read(out)
+    codes = Counter((c.code.value, c.severity.value) for f in forms for c in f.checks)
+    with_errors = [differ.label(f) for f in forms if any(c.severity is Severity.error for c in f.checks)]
+    parsed: dict[str, list[int]] = {}
+    for f in forms:
+        for ind in f.indicators:
+            stats = parsed.setdefault(ind.level2 or "?", [0, 0])
+            stats[0] += ind.value.kind.value not in ("text", "empty")
+            stats[1] += 1
+    console = Console()
+    table = Table(title=f"checks in {len(forms)} forms")
+    for column in ("code", "severity", "count"):
+        table.add_column(column)
+    for (code, severity), count in sorted(codes.items()):
+        table.add_row(code, severity, str(count))
+    console.print(table)
+    share = Table(title="indicators with a parsed (non-text) value")
+    for column in ("level2", "parsed", "share"):
+        share.add_column(column)
+    for level2, (n, total) in sorted(parsed.items()):
+        share.add_row(level2, f"{n}/{total}", f"{n / total:.0%}")
+    console.print(share)
+    for name in with_errors:
+        console.print(f"[red]error[/red] {name}")
+    if json_out:
+        summary = {
+            "forms": len(forms),
+            "checks": [{"code": c, "severity": s, "count": n} for (c, s), n in sorted(codes.items())],
+            "forms_with_errors": with_errors,
+            "parsed_share": {k: {"parsed": n, "total": t} for k, (n, t) in sorted(parsed.items())},
+        }
+        json_out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    raise typer.Exit(1 if with_errors else 0)
+
+
+@app.command()
+def load(
+    out: Path,
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file, created when absent")],
+) -> None:
+    """Create or update tables forms, indicators, goals, checks (upsert by form_id)."""
+    counts = warehouse.load(_read(out), db)
+    Console().print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,48 @@
+"""Load records into DuckDB: tables forms, indicators, goals, checks, and views.
+
+Loading is an upsert by form_id: a form loaded again replaces its rows in
+every table, so reloading a rerun never duplicates anything.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from jixiao.schemas.form import Form
+from jixiao.writers import SCHEMAS, rows
+
+VIEWS = {
+    "funds_by_issuer_year": """
+        SELECT department_name AS issuer, fiscal_year, count(*) AS forms,
+               sum(funds_total_yuan) AS total_yuan
+        FROM forms GROUP BY ALL ORDER BY issuer, fiscal_year""",
+    "indicators_missing_value": """
+        SELECT f.project_name, f.source_path, i.position, i.level2, i.name, i.line
+        FROM indicators i JOIN forms f USING (form_id)
+        WHERE i.value_kind = 'empty' AND i.name <> '' ORDER BY f.source_path, i.position""",
+    "forms_failing_checks": """
+        SELECT f.source_path, f.project_name, c.code, c.severity, c.message
+        FROM checks c JOIN forms f USING (form_id)
+        WHERE c.severity IN ('error', 'warning') ORDER BY f.source_path, f.source_form_index, c.position""",
+}
+
+
+def load(forms: list[Form], db: Path) -> dict[str, int]:
+    """Upsert `forms` into the database file `db`; returns row counts per table."""
+    tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(forms).items()}
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("BEGIN")
+        for name, table in tables.items():
+            con.register(f"incoming_{name}", table)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM incoming_{name} WHERE false")
+            con.execute(f"DELETE FROM {name} WHERE form_id IN (SELECT form_id FROM incoming_forms)")
+            con.execute(f"INSERT INTO {name} SELECT * FROM incoming_{name}")
+        for view, sql in VIEWS.items():
+            con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
+        con.execute("COMMIT")
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in tables}
+    finally:
+        con.close()

@@ -1,0 +1,156 @@
+"""The checks a finance reviewer makes by eye, written into each record.
+
+Each function looks at one aspect of a finished form and returns `Check`s;
+the table of codes and their conditions is in samples/expected/README.md.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from jixiao.normalize.indicators import LabelUse
+from jixiao.normalize.values import as_money, money_amounts
+from jixiao.normalize.vocab import COST_LEVEL2
+from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
+
+_NAME_UNIT = re.compile(r"\((万元|元)\)")
+_YEAR = re.compile(r"((?:19|20)\d{2})")
+
+
+def _fmt(yuan: float | int | None) -> str:
+    return "?" if yuan is None else f"{Decimal(str(yuan)).normalize():f}元"
+
+
+def is_cost(ind: Indicator) -> bool:
+    return ind.level2 in COST_LEVEL2 or ind.level1 == "成本指标"
+
+
+def is_placeholder(indicators: list[Indicator]) -> bool:
+    """Every value the same bare number (004: all 1): a form filled to pass a system."""
+    if len(indicators) < 3:
+        return False
+    first = indicators[0].value
+    return all(i.value_raw == indicators[0].value_raw for i in indicators) and (
+        first.kind is ValueKind.number and first.unit is None and first.number is not None
+    )
+
+
+def infer_cost_units(indicators: list[Indicator], funds: Funds) -> tuple[list[Indicator], list[Check]]:
+    """Bare numbers in cost rows are money: unit from the name, else from the total's size."""
+    out, checks = [], []
+    for index, ind in enumerate(indicators):
+        bare = ind.value.kind in (ValueKind.number, ValueKind.rate) and ind.value.unit is None
+        if not (is_cost(ind) and bare and ind.value.number is not None and not ind.value.items):
+            out.append(ind)
+            continue
+        named = _NAME_UNIT.search(ind.name)
+        if named:
+            # The row's own label states the unit: read, not inferred.
+            out.append(ind.model_copy(update={"value": as_money(ind.value, named.group(1))}))
+            continue
+        if funds.total_yuan is not None and ind.value.number * 10000 <= funds.total_yuan:
+            unit, why = "万元", f"in 万元 it stays within the total {_fmt(funds.total_yuan)}"
+        else:
+            unit, why = "元", f"in 万元 it would exceed the total {_fmt(funds.total_yuan)}"
+        out.append(ind.model_copy(update={"value": as_money(ind.value, unit)}))
+        checks.append(Check(
+            code=CheckCode.cost_unit_inferred, severity=Severity.info, indicator=index,
+            message=f"cost row '{ind.name}' value '{ind.value_raw}' has no unit; read as {unit} because {why}",
+        ))
+    return out, checks
+
+
+def funds_checks(funds: Funds) -> list[Check]:
+    checks = []
+    if funds.total_yuan is not None and funds.fiscal_yuan is not None:
+        parts = funds.fiscal_yuan + (funds.other_yuan or 0)
+        if parts != funds.total_yuan:
+            checks.append(Check(
+                code=CheckCode.funds_sum_mismatch, severity=Severity.error,
+                message=f"fiscal {_fmt(funds.fiscal_yuan)} + other {_fmt(funds.other_yuan or 0)} != total {_fmt(funds.total_yuan)}",
+            ))
+    if funds.unit_declared and funds.unit_applied != funds.unit_declared:
+        checks.append(Check(
+            code=CheckCode.funds_unit_mislabelled, severity=Severity.warning,
+            message=f"the label says {funds.unit_declared} but the total {funds.total_raw} can only be {funds.unit_applied}; "
+            f"applied {funds.unit_applied}",
+        ))
+    return checks
+
+
+def indicator_checks(indicators: list[Indicator], fiscal_year: int | None) -> list[Check]:
+    checks = []
+    for index, ind in enumerate(indicators):
+        v = ind.value
+        if v.kind is ValueKind.formula and v.computed is not None and v.number is not None and abs(v.computed - v.number) > 0.5:
+            checks.append(Check(
+                code=CheckCode.formula_mismatch, severity=Severity.error, indicator=index,
+                message=f"'{ind.value_raw}': the left side gives {v.computed:g}, the cell says {v.number:g}",
+            ))
+        if ind.name and not ind.value_raw and ind.name != "不涉及":
+            checks.append(Check(
+                code=CheckCode.missing_value, severity=Severity.warning, indicator=index,
+                message=f"indicator '{ind.name}' (line {ind.line}) has no value",
+            ))
+        if ind.requirement.quantified and ind.name and v.kind is ValueKind.text:
+            checks.append(Check(
+                code=CheckCode.quantified_not_numeric, severity=Severity.warning, indicator=index,
+                message=f"{ind.level2} must be quantified but '{ind.name}' has '{ind.value_raw}'",
+            ))
+        if v.kind is ValueKind.date and fiscal_year is not None:
+            years = {int(y) for y in _YEAR.findall(ind.value_raw)}
+            if years and years != {fiscal_year}:
+                checks.append(Check(
+                    code=CheckCode.year_mismatch, severity=Severity.warning, indicator=index,
+                    message=f"'{ind.value_raw}' names {sorted(years)} on a {fiscal_year} form",
+                ))
+    return checks
+
+
+def cost_total_check(indicators: list[Indicator], funds: Funds) -> list[Check]:
+    amounts = [
+        i.value.yuan for i in indicators
+        if is_cost(i) and i.value.kind in (ValueKind.money, ValueKind.formula) and i.value.yuan is not None
+    ]
+    if not amounts or funds.total_yuan is None:
+        return []
+    total = sum(Decimal(str(a)) for a in amounts)
+    if abs(total - funds.total_yuan) <= 1:
+        return []
+    return [Check(
+        code=CheckCode.cost_total_mismatch, severity=Severity.warning,
+        message=f"{len(amounts)} cost rows add up to {_fmt(float(total))}, the total is {_fmt(funds.total_yuan)}",
+    )]
+
+
+def category_checks(uses: list[LabelUse], indicators: list[Indicator]) -> list[Check]:
+    checks = []
+    for use in uses:
+        if use.requirement.required and not any(indicators[i].name for i in use.indicators):
+            checks.append(Check(
+                code=CheckCode.required_category_missing, severity=Severity.warning,
+                message=f"{use.level2} is marked {use.requirement.raw} but has no indicator",
+            ))
+    return checks
+
+
+def placeholder_check(indicators: list[Indicator]) -> list[Check]:
+    if not is_placeholder(indicators):
+        return []
+    return [Check(
+        code=CheckCode.placeholder_form, severity=Severity.warning,
+        message=f"all {len(indicators)} indicators have the value '{indicators[0].value_raw}': a placeholder form",
+    )]
+
+
+def goal_checks(goals: list[str], funds: Funds) -> list[Check]:
+    amounts = [a for g in goals for a in money_amounts(g)]
+    if not amounts or funds.total_yuan is None:
+        return []
+    if any(abs(a - funds.total_yuan) <= 1 for a in amounts) or abs(sum(amounts) - funds.total_yuan) <= 1:
+        return []
+    named = ", ".join(_fmt(a) for a in amounts)
+    return [Check(
+        code=CheckCode.goal_amount_mismatch, severity=Severity.warning,
+        message=f"the goals name {named}; the funds total is {_fmt(funds.total_yuan)}",
+    )]

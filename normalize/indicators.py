@@ -1,0 +1,137 @@
+"""Read the indicator block: labels by what they say, names and values by what is left.
+
+Converters drop or keep the holes of merged cells, so a label may stand in
+any column and a row's cells may be shifted. Each cell is therefore
+classified by content: label cells (matched against the vocabulary) set the
+current level 1/level 2 and flow down to the rows below; the remaining cells
+of a row are its 三级指标 name and its value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jixiao.normalize.values import parse_value
+from jixiao.normalize.vocab import LEVEL2_PARENT, Label, match_label
+from jixiao.schemas.form import Indicator, Requirement
+from jixiao.schemas.raw import RawCell
+
+_SEQ = re.compile(r"^指标\s*(?:(\d+)\s*[::]?|[::])\s*|^(\d{1,2})\s*、\s*")
+_MULTI = re.compile(r"指标\s*(\d+)\s*[::]")
+_BLOCK_WORDS = {"绩效指标", "名称"}
+HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
+_VALUE_HEADERS = ("指标值", "绩效值", "目标值", "绩效指标值")
+STOP_WORDS = ("综合评定等级",)
+_FULL_LABEL = re.compile(r"指标|\((必填|选填)|^\d{1,3}\s*[-—.、]")
+
+
+@dataclass
+class LabelUse:
+    """One printed level-2 label and the indicators filed under it."""
+
+    level2: str
+    requirement: Requirement
+    indicators: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    indicators: list[Indicator]
+    labels: list[LabelUse]
+
+
+def value_column(header: list[RawCell]) -> int:
+    """Column of 指标值 in the block's header row (4 on the national layout)."""
+    for cell in header:
+        if cell.text.replace(" ", "") in _VALUE_HEADERS:
+            return cell.col
+    return 4
+
+
+def split_seq(text: str) -> tuple[int | None, str]:
+    """Cut a 指标1: / 指标 2 / 1、 prefix off a name and return its number."""
+    m = _SEQ.match(text)
+    if not m:
+        return None, text
+    number = m.group(1) or m.group(2)
+    return (int(number) if number else None), text[m.end():].strip()
+
+
+def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
+    """`指标1: A 指标2: B` with `v1 v2` is two indicators; otherwise one."""
+    marks = list(_MULTI.finditer(name))
+    values = value.split(" ")
+    if len(marks) < 2 or marks[0].start() != 0 or len(values) != len(marks):
+        return [(name, value)]
+    parts = [name[m.start(): n.start() if n else len(name)].strip() for m, n in zip(marks, marks[1:] + [None])]
+    return list(zip(parts, values))
+
+
+def _row_labels(cells: list[RawCell]) -> tuple[list[Label], list[RawCell]]:
+    labels: list[Label] = []
+    content: list[RawCell] = []
+    for cell in cells:
+        label = match_label(cell.text) if not content else None
+        if label is not None and any(lab.level == 2 for lab in labels) and not _FULL_LABEL.search(cell.text):
+            # After a level-2 label, a bare 可持续影响 is the indicator's name, not a second label.
+            label = None
+        if label is not None:
+            labels.append(label)
+        else:
+            content.append(cell)
+    # 成本指标 followed by 经济成本指标 on one row: the first is level 1.
+    if len(labels) >= 2 and labels[0].canonical == "成本指标" and LEVEL2_PARENT.get(labels[1].canonical) == "成本指标":
+        labels[0] = Label(1, "成本指标", Requirement())
+    return labels, content
+
+
+def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | None) -> Block:
+    """Turn the rows under the block's header into indicators and label uses."""
+    indicators: list[Indicator] = []
+    uses: list[LabelUse] = []
+    level1: str | None = None
+    current: LabelUse | None = None
+    for row in rows:
+        cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
+        if any(c.text.startswith(STOP_WORDS) for c in cells):
+            break
+        labels, content = _row_labels(cells)
+        previous: str | None = None
+        for label in labels:
+            if label.level == 1:
+                level1 = label.canonical
+            elif label.canonical != previous:
+                # The same label printed in two columns of one row is one use.
+                current = LabelUse(label.canonical, label.requirement)
+                uses.append(current)
+            previous = label.canonical if label.level == 2 else previous
+        if not content:
+            continue
+        if len(content) == 1:
+            only = content[0]
+            if only.col < value_col or _SEQ.match(only.text):
+                name_cell, value_text = only, ""
+            else:
+                name_cell, value_text = None, only.text
+        else:
+            name_cell, value_text = content[0], content[-1].text
+            if len(content) > 2:
+                name_cell = name_cell.model_copy(update={"text": " ".join(c.text for c in content[:-1])})
+        anchor = name_cell or content[0]
+        name_text = name_cell.text if name_cell else ""
+        level2 = current.level2 if current else ""
+        parent = LEVEL2_PARENT.get(level2, level1 or "")
+        for part_name, part_value in _split_multi(name_text, value_text):
+            seq, name = split_seq(part_name)
+            if current is not None:
+                current.indicators.append(len(indicators))
+            indicators.append(
+                Indicator(
+                    level1=parent, level2=level2,
+                    requirement=current.requirement if current else Requirement(),
+                    seq=seq, name=name, value_raw=part_value,
+                    value=parse_value(part_value, fiscal_year),
+                    line=anchor.line, page=anchor.page, bbox=anchor.bbox,
+                )
+            )
+    return Block(indicators, uses)

@@ -1,0 +1,181 @@
+"""The output contract: one `Form` record per budgeted project's table.
+
+These models are the single source of truth for CONTRACT.md; `jixiao schema`
+prints their JSON Schema and a test fails when the checked-in copy drifts.
+Closed vocabularies are string enums so JSON and Parquet carry stable words.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class SourceFormat(str, Enum):
+    text = "text"
+    pdf = "pdf"
+    scan = "scan"
+    docx = "docx"
+    xlsx = "xlsx"
+    xls = "xls"
+    html = "html"
+
+
+class AttributeKind(str, Enum):
+    new = "new"
+    continuing = "continuing"
+    one_off = "one_off"
+    one_year = "one_year"
+    other = "other"
+
+
+class ValueKind(str, Enum):
+    number = "number"
+    range = "range"
+    percent = "percent"
+    money = "money"
+    rate = "rate"
+    date = "date"
+    duration = "duration"
+    formula = "formula"
+    text = "text"
+    empty = "empty"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class CheckCode(str, Enum):
+    """What validation can find; each code's meaning is in normalize/checks.py."""
+
+    funds_sum_mismatch = "funds_sum_mismatch"
+    cost_total_mismatch = "cost_total_mismatch"
+    formula_mismatch = "formula_mismatch"
+    funds_unit_mislabelled = "funds_unit_mislabelled"
+    cost_unit_inferred = "cost_unit_inferred"
+    required_category_missing = "required_category_missing"
+    placeholder_form = "placeholder_form"
+    missing_value = "missing_value"
+    goal_amount_mismatch = "goal_amount_mismatch"
+    quantified_not_numeric = "quantified_not_numeric"
+    year_mismatch = "year_mismatch"
+    low_ocr_confidence = "low_ocr_confidence"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(use_enum_values=False)
+
+
+class Source(_Model):
+    path: str = Field(description="path of the input file as given on the command line, '/' separated")
+    sha256: str
+    format: SourceFormat
+    extractor: str = Field(description="which reader served: text, pdfplumber, camelot, ocr, docx, xlsx, html")
+    form_index: int = Field(description="0-based position of the form in its file")
+    line_start: int | None = None
+    line_end: int | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+
+
+class Coded(_Model):
+    """A name with its code split off: 【103】组织部 -> code 103, name 组织部."""
+
+    name: str | None = None
+    code: str | None = None
+    raw: str | None = None
+
+
+class Attribute(_Model):
+    raw: str | None = None
+    code: str | None = None
+    kind: AttributeKind | None = None
+
+
+class Period(_Model):
+    raw: str | None = None
+    start: str | None = Field(default=None, description="YYYY-MM")
+    end: str | None = Field(default=None, description="YYYY-MM")
+    long_term: bool = False
+    years: float | None = Field(default=None, description="length in years when printed as one (1 年, 1年期)")
+
+
+class Funds(_Model):
+    total_yuan: int | None = None
+    fiscal_yuan: int | None = None
+    other_yuan: int | None = None
+    unit_declared: str | None = Field(default=None, description="元 or 万元, as the label prints it")
+    unit_applied: str | None = Field(default=None, description="元 or 万元, what the amounts really are")
+    total_raw: str | None = None
+    fiscal_raw: str | None = None
+    other_raw: str | None = None
+
+
+class Requirement(_Model):
+    required: bool | None = Field(default=None, description="必填 True, 选填 False, no note None")
+    hard: bool = False
+    quantified: bool = False
+    raw: str | None = None
+
+
+class Value(_Model):
+    """A parsed 指标值. Numbers are in the printed unit; `yuan` converts money."""
+
+    kind: ValueKind
+    op: str | None = Field(default=None, description=">=, <=, >, <, = or ~ (约)")
+    number: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    per: str | None = Field(default=None, description="rate denominator: 人/月 for 1840元/人/月")
+    yuan: float | None = None
+    low_yuan: float | None = None
+    high_yuan: float | None = None
+    start: str | None = Field(default=None, description="dates: YYYY-MM")
+    end: str | None = Field(default=None, description="dates and deadlines: YYYY-MM")
+    computed: float | None = Field(default=None, description="formulas: the left side evaluated")
+    text: str | None = Field(default=None, description="text kind: the text; others: words beside the number")
+    items: list[Value] | None = Field(default=None, description="several quantities in one cell")
+
+
+class Indicator(_Model):
+    level1: str
+    level2: str
+    requirement: Requirement
+    seq: int | None = None
+    name: str
+    value_raw: str
+    value: Value
+    line: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class Check(_Model):
+    code: CheckCode
+    severity: Severity
+    message: str
+    indicator: int | None = Field(default=None, description="0-based index into indicators")
+
+
+class Form(_Model):
+    schema_version: str = SCHEMA_VERSION
+    form_id: str = Field(description="sha256 of '<source sha256>:<form_index>', first 16 hex digits")
+    source: Source
+    title: str
+    attachment: str | None = None
+    fiscal_year: int | None = None
+    project_name: str | None = None
+    department: Coded
+    implementing_unit: Coded
+    attribute: Attribute
+    period: Period
+    funds: Funds
+    goals: list[str]
+    indicators: list[Indicator]
+    checks: list[Check]

@@ -1,0 +1,55 @@
+"""Writers and the warehouse: JSON lines, JSON, Parquet read back by pandas and DuckDB."""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from jixiao import warehouse
+from jixiao.diff import compare
+from jixiao.writers import read, write
+
+
+def _all(sample_forms):
+    return [f for stem in sorted(sample_forms) for f in sample_forms[stem]]
+
+
+def test_jsonl_and_json_round_trip(sample_forms, tmp_path):
+    forms = _all(sample_forms)
+    for name in ("forms.jsonl", "forms.json"):
+        write(forms, str(tmp_path / name))
+        assert compare(read(tmp_path / name), forms).ok
+    first = json.loads((tmp_path / "forms.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["schema_version"] == "1.0" and first["funds"]["total_yuan"] == 500000
+
+
+def test_parquet_round_trip_with_pandas_and_duckdb(sample_forms, tmp_path):
+    forms = _all(sample_forms)
+    out = tmp_path / "pq"
+    write(forms, str(out))
+    frames = {t: pd.read_parquet(out / f"{t}.parquet") for t in ("forms", "indicators", "goals", "checks")}
+    assert len(frames["forms"]) == 50
+    assert len(frames["indicators"]) == sum(len(f.indicators) for f in forms)
+    assert len(frames["goals"]) == sum(len(f.goals) for f in forms)
+    assert frames["forms"]["form_id"].is_unique
+    assert set(frames["indicators"]["form_id"]) <= set(frames["forms"]["form_id"])
+    total = duckdb.connect().execute(f"SELECT sum(funds_total_yuan) FROM '{out / 'forms.parquet'}'").fetchone()[0]
+    assert total == sum(f.funds.total_yuan or 0 for f in forms)
+    assert compare(read(out), forms).ok
+
+
+def test_duckdb_load_is_an_upsert(sample_forms, tmp_path):
+    forms = _all(sample_forms)
+    db = tmp_path / "w.duckdb"
+    first = warehouse.load(forms, db)
+    again = warehouse.load(forms[:10], db)
+    assert first == again and first["forms"] == 50
+    con = duckdb.connect(str(db), read_only=True)
+    by_year = con.execute("SELECT fiscal_year, sum(forms) FROM funds_by_issuer_year GROUP BY 1 ORDER BY 1").fetchall()
+    assert by_year == [(2020, 12), (2023, 5), (2024, 29), (2026, 4)]
+    missing = con.execute("SELECT name FROM indicators_missing_value").fetchall()
+    assert ("新增线路接入完成及时性",) in missing
+    failing = con.execute("SELECT count(DISTINCT source_path) FROM forms_failing_checks").fetchone()[0]
+    assert failing == 5
+    con.close()
