@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # NFKC folds the Kangxi Radicals block but not the CJK Radicals Supplement
 # that Type 3 PDF fonts produce; these are the ones met in these forms.
@@ -25,17 +26,10 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _SPACE = re.compile(r"\s+")
 
 
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F
-        or 0xFF00 <= o <= 0xFFEF or 0x2018 <= o <= 0x201F or o == 0x2026 or 0x20000 <= o <= 0x2FFFF
-    )
-
-
-def _is_glue(ch: str) -> bool:
-    """Characters a wrapped line may be cut beside without meaning a space."""
-    return _is_cjk(ch) or (ch.isascii() and not ch.isalnum() and not ch.isspace() and ch not in "%")
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\U00020000-\U0002ffff"
+_PUNCT = re.escape("!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# A space goes when it sits between CJK and CJK-or-punctuation, or punctuation and CJK.
+_WRAP_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}{_PUNCT}])|(?<=[{_PUNCT}]) (?=[{_CJK}])")
 
 
 def _latex(match: re.Match[str]) -> str:
@@ -60,18 +54,17 @@ def fold(text: str) -> str:
 def join_cjk(text: str) -> str:
     """Collapse whitespace; drop it where it only split CJK text or punctuation."""
     text = _SPACE.sub(" ", text).strip()
-    if " " not in text:
-        return text
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if ch == " ":
-            left, right = text[i - 1], text[i + 1]
-            if _is_glue(left) and _is_glue(right) and (_is_cjk(left) or _is_cjk(right)):
-                continue
-        out.append(ch)
-    return "".join(out)
+    return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
+@lru_cache(maxsize=1 << 16)
 def tidy(text: str) -> str:
-    """The one cleaning every cell gets: markup off, width folded, wrap spaces dropped."""
-    return join_cjk(fold(strip_markup(text)))
+    """The one cleaning every cell gets: markup off, width folded, wrap spaces dropped.
+
+    Cached: labels and common values repeat across every form of an archive.
+    """
+    if not text:
+        return text
+    if "<" in text or "$" in text or "#" in text:
+        text = strip_markup(text)
+    return join_cjk(fold(text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jixiao.schemas.raw import RawCell, RawForm
 
@@ -28,7 +29,7 @@ class Row:
     bboxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
     confidences: list[float | None] = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(c for c in self.cells if c)
 
@@ -65,7 +66,7 @@ def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
         for c, text in enumerate(row.cells):
             bbox = row.bboxes[c] if c < len(row.bboxes) else None
             conf = row.confidences[c] if c < len(row.confidences) else None
-            cells.append(RawCell(text=text, row=r, col=c, line=row.line, page=row.page, bbox=bbox, confidence=conf))
+            cells.append(RawCell(text, r, c, line=row.line, page=row.page, bbox=bbox, confidence=conf))
         out.append(cells)
     return out
 

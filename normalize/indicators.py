@@ -9,7 +9,7 @@ of a row are its 三级指标 name and its value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jixiao.normalize.values import parse_value
 from jixiao.normalize.vocab import LEVEL2_PARENT, Label, match_label
@@ -116,7 +116,7 @@ def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | Non
         else:
             name_cell, value_text = content[0], content[-1].text
             if len(content) > 2:
-                name_cell = name_cell.model_copy(update={"text": " ".join(c.text for c in content[:-1])})
+                name_cell = replace(name_cell, text=" ".join(c.text for c in content[:-1]))
         anchor = name_cell or content[0]
         name_text = name_cell.text if name_cell else ""
         level2 = current.level2 if current else ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -81,6 +82,7 @@ def _candidates(stem: str, pool: tuple[str, ...], cutoff: float) -> str | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=4096)
 def match_label(text: str) -> Label | None:
     """Classify a cell as a level-1 or level-2 label, or None when it is content.
 
@@ -116,6 +118,7 @@ def match_label(text: str) -> Label | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def match_header(text: str) -> str | None:
     """Return the header field a label cell names, or None."""
     stem = re.sub(r"\(.*?\)?$", "", text).rstrip(":").replace(" ", "")

@@ -4,48 +4,59 @@ Every extractor (text, PDF, scan, office, HTML) reduces its source to the
 same shape a careful converter would print: one list of cells per table row,
 a merged cell's text in its first row and column only, the cells it covers
 left empty. The normalizer then needs to know one layout, whatever the file.
+
+These are internal hand-over objects, made by the hundred thousand on a big
+archive, so they are slotted dataclasses: pydantic's validation here cost
+more than the whole text extraction.
 """
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
 
 from jixiao.schemas.form import SourceFormat
 
+BBox = tuple[float, float, float, float]
 
-class RawCell(BaseModel):
-    """One cell as read, with where it came from (for diff and review)."""
+
+@dataclass(slots=True)
+class RawCell:
+    """One cell as read, with where it came from (for diff and review).
+
+    `bbox` is x0, top, x1, bottom in PDF points from the page's top-left;
+    `confidence` is the OCR confidence (0-1) where a cell was recognised.
+    """
 
     text: str
-    row: int = Field(description="0-based row within the form")
-    col: int = Field(description="0-based column within the row")
+    row: int
+    col: int
     rowspan: int = 1
     colspan: int = 1
-    line: int | None = Field(default=None, description="1-based source line (text sources)")
-    page: int | None = Field(default=None, description="1-based page (PDF, scan)")
-    bbox: tuple[float, float, float, float] | None = Field(
-        default=None, description="x0, top, x1, bottom in PDF points from the page's top-left"
-    )
-    confidence: float | None = Field(default=None, description="OCR confidence, 0-1")
+    line: int | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
 
 
-class RawForm(BaseModel):
+@dataclass(slots=True)
+class RawForm:
     """One form's heading facts and table rows, before any interpretation."""
 
     title: str
     attachment: str | None = None
     fiscal_year: int | None = None
-    rows: list[list[RawCell]] = Field(default_factory=list)
+    rows: list[list[RawCell]] = field(default_factory=list)
     line_start: int | None = None
     line_end: int | None = None
     page_start: int | None = None
     page_end: int | None = None
 
 
-class RawDocument(BaseModel):
+@dataclass(slots=True)
+class RawDocument:
     """All forms found in one input file."""
 
     path: str
     sha256: str
     format: SourceFormat
     extractor: str
-    forms: list[RawForm] = Field(default_factory=list)
+    forms: list[RawForm] = field(default_factory=list)
