@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+SYSTEM_STAMP := $(VENV)/.system
+
+.PHONY: install system run test bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +16,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian packages the tests need: headless Chromium (review page screenshots)
+# and CJK fonts to render the forms. Installed once per machine.
+$(SYSTEM_STAMP): | $(STAMP)
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	touch $(SYSTEM_STAMP)
+
+system: $(SYSTEM_STAMP)
+
 run: install
 	$(BIN)/jixiao extract samples -o out/forms.jsonl -o out/
 
-test: install
+test: install system
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -181,6 +181,20 @@ def validate(
 
 
 @app.command()
+def review(
+    out: Path,
+    output: Annotated[Path, typer.Option("-o", "--output", help="the HTML page to write")] = Path("review.html"),
+    sample_n: Annotated[int, typer.Option("--sample", help="how many forms to show")] = 10,
+    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
+) -> None:
+    """Write one self-contained HTML page: each sampled form's source beside its fields."""
+    from jixiao.review import write_review
+
+    shown = write_review(_read(out), output, sample_n, seed)
+    Console().print(f"{shown} forms written to {output}")
+
+
+@app.command()
 def load(
     out: Path,
     db: Annotated[Path, typer.Option("--db", help="DuckDB file, created when absent")],
