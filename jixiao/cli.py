@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -17,8 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from jixiao import diff as differ
-from jixiao import warehouse, writers
-from jixiao.pipeline import FileResult, process_file, walk
+from jixiao import batch, warehouse, writers
+from jixiao.pipeline import walk
 from jixiao.schemas.form import Form, Severity
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -36,41 +38,67 @@ def _read(path: Path) -> list[Form]:
     return writers.read(path)
 
 
+def _state_folder(out: list[str]) -> tuple[Path | None, Path | None]:
+    """Where parts and the manifest live: the first folder output, else beside the first file."""
+    for target in out:
+        if writers.output_kind(target) == "parquet":
+            return Path(target) / batch.STATE_DIR, Path(target) / batch.MANIFEST
+    for target in out:
+        if target != "-":
+            return Path(target).parent / batch.STATE_DIR, Path(target).parent / batch.MANIFEST
+    return None, None
+
+
 @app.command()
 def extract(
     inputs: Annotated[list[Path], typer.Argument(help="files or folders (folders are walked)")],
     out: Annotated[list[str], typer.Option("-o", "--out", help="*.jsonl, *.json, -, or a folder/*.parquet for Parquet; repeatable")],
+    workers: Annotated[int, typer.Option(min=1, help="processes working in parallel")] = 1,
+    force: Annotated[bool, typer.Option(help="redo every file, even those done in an earlier run")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds allowed per file (0: no limit)")] = 300.0,
+    max_memory_mb: Annotated[int, typer.Option(help="memory per worker process in MB (0: no limit; needs --workers 2+)")] = 4096,
+    scheduler: Annotated[str | None, typer.Option(help="a dask.distributed scheduler, e.g. tcp://host:8786")] = None,
     fail_fast: Annotated[bool, typer.Option(help="stop at the first file that fails")] = False,
 ) -> None:
-    """Extract every form from INPUTS and write them to OUT."""
+    """Extract every form from INPUTS and write them to OUT (incremental and resumable)."""
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise _usage(", ".join(f"{p}: no such file or folder" for p in missing))
     files = walk(inputs)
-    results: list[FileResult] = []
-    show = err.is_terminal
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[forms]} forms"),
-        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(), console=err, disable=not show,
-    ) as progress:
-        task = progress.add_task("extracting", total=len(files), forms=0, failed=0)
-        for path in files:
-            result = process_file(path)
-            results.append(result)
-            progress.update(
-                task, advance=1, forms=sum(len(r.forms) for r in results),
-                failed=sum(r.status == "failed" for r in results),
-            )
-            if fail_fast and result.status == "failed":
-                break
-    forms = [f for r in results for f in r.forms]
-    for target in out:
-        writers.write(forms, target)
-    failed = [r for r in results if r.status == "failed"]
-    err.print(f"{len(files)} files, {len(forms)} forms, {len(failed)} failed")
-    for r in failed:
-        err.print(f"[red]failed[/red] {r.error}")
-    raise typer.Exit(1 if failed else 0)
+    state, manifest = _state_folder(out)
+    scratch = None
+    if state is None:
+        scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
+        state = Path(scratch.name)
+    limits = batch.Limits(timeout=timeout or None, memory_mb=max_memory_mb or None)
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
+        TextColumn("{task.fields[forms]} forms"), TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
+    )
+    started = time.perf_counter()
+    with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
+        task = bar.add_task("extracting", total=len(files), forms=0, failed=0, rate=0.0)
+        tally = {"forms": 0, "failed": 0, "done": 0}
+
+        def advance(entry: dict) -> None:
+            tally["done"] += 1
+            tally["forms"] += entry["forms"]
+            tally["failed"] += entry["status"] != "ok"
+            rate = tally["done"] / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
+
+        outcome = batch.run(
+            files, state, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
+            fail_fast=fail_fast,
+        )
+    batch.assemble(outcome, state, out, manifest)
+    if scratch is not None:
+        scratch.cleanup()
+    err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
+              f"{len(outcome.failed)} failed")
+    for entry in outcome.failed:
+        err.print(f"[red]failed[/red] {entry['error']}")
+    raise typer.Exit(1 if outcome.failed else 0)
 
 
 @app.command()

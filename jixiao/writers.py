@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -91,7 +92,7 @@ def rows(forms: Iterable[Form]) -> dict[str, list[dict]]:
     return tables
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
     """Write through a temporary file in the same folder, then rename over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -104,45 +105,116 @@ def _atomic(path: Path, write) -> None:
         raise
 
 
-def _json_line(form: Form) -> str:
-    return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, sort_keys=False)
+def json_line(form: Form) -> str:
+    """The one JSON spelling of a record, shared by every JSON output."""
+    return json.dumps(form.model_dump(mode="json"), ensure_ascii=False)
 
 
-def write_jsonl(forms: list[Form], path: Path) -> None:
-    _atomic(path, lambda tmp: tmp.write_text("".join(_json_line(f) + "\n" for f in forms), encoding="utf-8"))
+def write_jsonl(forms: Iterable[Form], path: Path) -> None:
+    def emit(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for form in forms:
+                fh.write(json_line(form) + "\n")
+
+    atomic_write(path, emit)
 
 
-def write_json(forms: list[Form], path: Path) -> None:
-    text = json.dumps([f.model_dump(mode="json") for f in forms], ensure_ascii=False, indent=1)
-    _atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+def write_json(forms: Iterable[Form], path: Path) -> None:
+    def emit(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write("[")
+            for i, form in enumerate(forms):
+                fh.write(("," if i else "") + "\n" + json_line(form))
+            fh.write("\n]\n")
+
+    atomic_write(path, emit)
 
 
-def write_parquet(forms: list[Form], folder: Path) -> None:
-    """forms.parquet, indicators.parquet, goals.parquet and checks.parquet in `folder`."""
-    for name, table_rows in rows(forms).items():
-        table = pa.Table.from_pylist(table_rows, schema=SCHEMAS[name])
-        _atomic(folder / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+def _partition(year: int | None) -> str:
+    return f"year={year if year is not None else 'unknown'}"
 
 
-def write(forms: list[Form], out: str) -> str:
-    """Write to `out`, whose name picks the format (CONTRACT.md); returns the format used."""
-    if out == "-":
-        sys.stdout.write("".join(_json_line(f) + "\n" for f in forms))
+def write_parquet(forms: Iterable[Form], folder: Path, chunk: int = 500) -> None:
+    """A Parquet dataset per table, partitioned by fiscal year (hive style).
+
+    `folder/forms/year=2024/part-0.parquet` and likewise for
+    indicators, goals and checks. Forms are written in chunks so memory
+    stays flat however large the archive; the whole dataset is built in a
+    temporary folder and swapped in at the end.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".parquet-", dir=folder))
+    writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+    try:
+        batch: list[Form] = []
+
+        def flush() -> None:
+            years = {f.form_id: _partition(f.fiscal_year) for f in batch}
+            for name, table_rows in rows(batch).items():
+                by_part: dict[str, list[dict]] = {}
+                for row in table_rows:
+                    by_part.setdefault(years[row["form_id"]], []).append(row)
+                for part, part_rows in by_part.items():
+                    key = (name, part)
+                    if key not in writers:
+                        target = staging / name / part / "part-0.parquet"
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        writers[key] = pq.ParquetWriter(target, SCHEMAS[name])
+                    writers[key].write_table(pa.Table.from_pylist(part_rows, schema=SCHEMAS[name]))
+            batch.clear()
+
+        for form in forms:
+            batch.append(form)
+            if len(batch) >= chunk:
+                flush()
+        flush()
+        for writer in writers.values():
+            writer.close()
+        for name in TABLES:
+            (staging / name).mkdir(exist_ok=True)
+            _swap(staging / name, folder / name)
+    finally:
+        for writer in writers.values():
+            writer.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace folder `target` by `new`; a kill leaves either the old or the new one."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def output_kind(out: str) -> str:
+    """jsonl, json or parquet, from the name of OUT (CONTRACT.md)."""
+    if out == "-" or out.endswith(".jsonl"):
         return "jsonl"
-    path = Path(out)
-    if path.suffix == ".jsonl":
-        write_jsonl(forms, path)
-        return "jsonl"
-    if path.suffix == ".json":
-        write_json(forms, path)
+    if out.endswith(".json"):
         return "json"
-    write_parquet(forms, path)
     return "parquet"
+
+
+def write(forms: Iterable[Form], out: str) -> None:
+    """Write to `out`, whose name picks the format."""
+    kind = output_kind(out)
+    if out == "-":
+        for form in forms:
+            sys.stdout.write(json_line(form) + "\n")
+    elif kind == "jsonl":
+        write_jsonl(forms, Path(out))
+    elif kind == "json":
+        write_json(forms, Path(out))
+    else:
+        write_parquet(forms, Path(out))
 
 
 def read(path: Path) -> list[Form]:
     """Read records back: JSON lines, a JSON array, a Parquet folder, or a folder of JSON files."""
-    if path.is_dir() and not (path / "forms.parquet").exists():
+    if path.is_dir() and not (path / "forms").is_dir():
         return [f for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json") for f in read(child)]
     if path.is_dir() or path.suffix == ".parquet":
         return read_parquet(path)
@@ -150,6 +222,14 @@ def read(path: Path) -> list[Form]:
     if path.suffix == ".json" or text.lstrip().startswith("["):
         return [Form.model_validate(x) for x in json.loads(text)]
     return [Form.model_validate_json(line) for line in text.splitlines() if line.strip()]
+
+
+def _read_table(folder: Path) -> list[dict]:
+    """Every row of one table's dataset, partitions in name order (the partition column is not a field)."""
+    out: list[dict] = []
+    for part in sorted(folder.glob("*/*.parquet")):
+        out.extend(pq.read_table(part, schema=None).to_pylist())
+    return out
 
 
 def _nest(flat: dict, prefixes: tuple[str, ...], keep: tuple[str, ...] = ()) -> dict:
@@ -167,8 +247,8 @@ def _nest(flat: dict, prefixes: tuple[str, ...], keep: tuple[str, ...] = ()) -> 
 
 
 def read_parquet(folder: Path) -> list[Form]:
-    """Rebuild records from the Parquet tables, so every output can be diffed."""
-    tables = {name: pq.read_table(folder / f"{name}.parquet").to_pylist() for name in TABLES}
+    """Rebuild records from the Parquet datasets, so every output can be diffed."""
+    tables = {name: _read_table(folder / name) for name in TABLES}
     by_form: dict[str, dict[str, list]] = {}
     for name in ("indicators", "goals", "checks"):
         for row in tables[name]:

@@ -28,7 +28,7 @@ def test_extract_samples_gives_fifty_forms(tmp_path, in_root):
     result = runner.invoke(app, ["extract", "samples", "-o", str(tmp_path / "f.jsonl"), "-o", str(tmp_path / "pq")])
     assert result.exit_code == 0, result.output
     assert len((tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()) == 50
-    assert (tmp_path / "pq" / "indicators.parquet").is_file()
+    assert list((tmp_path / "pq" / "indicators").glob("year=*/part-0.parquet"))
     diff = runner.invoke(app, ["diff", str(tmp_path / "f.jsonl"), "samples/expected"])
     assert diff.exit_code == 0, diff.output
     assert "field accuracy 100.0000%" in diff.output

@@ -28,13 +28,15 @@ def test_parquet_round_trip_with_pandas_and_duckdb(sample_forms, tmp_path):
     forms = _all(sample_forms)
     out = tmp_path / "pq"
     write(forms, str(out))
-    frames = {t: pd.read_parquet(out / f"{t}.parquet") for t in ("forms", "indicators", "goals", "checks")}
+    frames = {t: pd.read_parquet(out / t) for t in ("forms", "indicators", "goals", "checks")}
+    assert sorted(p.name for p in (out / "forms").iterdir()) == ["year=2020", "year=2023", "year=2024", "year=2026"]
     assert len(frames["forms"]) == 50
     assert len(frames["indicators"]) == sum(len(f.indicators) for f in forms)
     assert len(frames["goals"]) == sum(len(f.goals) for f in forms)
     assert frames["forms"]["form_id"].is_unique
     assert set(frames["indicators"]["form_id"]) <= set(frames["forms"]["form_id"])
-    total = duckdb.connect().execute(f"SELECT sum(funds_total_yuan) FROM '{out / 'forms.parquet'}'").fetchone()[0]
+    query = f"SELECT sum(funds_total_yuan) FROM read_parquet('{out}/forms/*/*.parquet', hive_partitioning=true)"
+    total = duckdb.connect().execute(query).fetchone()[0]
     assert total == sum(f.funds.total_yuan or 0 for f in forms)
     assert compare(read(out), forms).ok
 

@@ -1,0 +1,230 @@
+"""Run an archive: parallel, incremental, resumable, on one machine or a Dask cluster.
+
+Each input file's result is written as a *part* in the state folder: its
+records (JSON lines) and then its meta (status, sha256, error, timings),
+each through a temporary name and a rename. A part whose meta exists is
+finished. The final outputs and the manifest are then assembled from the
+parts in input order. So:
+
+- a rerun skips inputs whose part matches their current sha256 and redoes
+  changed ones (`force` redoes all);
+- a kill at any moment loses at most the files in flight, and the same
+  command afterwards gives exactly the output of an uninterrupted run;
+- workers hand back a few numbers, not records: memory stays flat.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from jixiao.pipeline import process_file
+from jixiao.schemas.form import Form
+from jixiao.writers import atomic_write, json_line, write
+
+STATE_DIR = ".jixiao-parts"
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass
+class Limits:
+    """Per-file bounds so one pathological input cannot stall or sink the archive."""
+
+    timeout: float | None = 300.0  # seconds of processing per file
+    memory_mb: int | None = 4096  # address space per worker process
+
+
+@dataclass
+class Entry:
+    """One manifest line: what happened to one input."""
+
+    path: str
+    sha256: str
+    status: str
+    forms: int
+    error: str | None
+    seconds: float
+    peak_rss_mb: float
+
+
+class FileTimeout(BaseException):
+    """Raised inside a worker when a file runs past its time limit.
+
+    A BaseException so that the per-file error handling, which turns every
+    Exception into a failed result, cannot swallow the limit.
+    """
+
+
+def part_key(path: str) -> str:
+    """The part's name: stable for the same input path."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:24]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise FileTimeout()
+
+
+def _apply_memory_limit(memory_mb: int | None) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def run_one(path: str, state: str, timeout: float | None) -> dict:
+    """Process one file into its part; return its manifest entry. Runs in a worker."""
+    source = Path(path)
+    part = Path(state) / part_key(path)
+    started = time.perf_counter()
+    sha = ""
+    use_alarm = timeout and hasattr(signal, "SIGALRM") and _main_thread()
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        sha = _sha256(source)
+        result = process_file(source)
+        status, error, forms = result.status, result.error, result.forms
+    except FileTimeout:
+        status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
+    except OSError as exc:
+        status, error, forms = "failed", f"{path}: cannot be read ({exc.strerror or exc})", []
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
+    entry = Entry(
+        path=path, sha256=sha, status=status, forms=len(forms), error=error,
+        seconds=round(time.perf_counter() - started, 4),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8"))
+    return asdict(entry)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _worker_init(memory_mb: int | None) -> None:
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    _apply_memory_limit(memory_mb)
+
+
+def _done(path: Path, state: Path, force: bool) -> dict | None:
+    """The finished part's entry when it is still valid for the file as it is now."""
+    meta = (state / part_key(path.as_posix())).with_suffix(".meta.json")
+    if force or not meta.is_file():
+        return None
+    entry = json.loads(meta.read_text(encoding="utf-8"))
+    try:
+        if entry["sha256"] != _sha256(path):
+            return None
+    except OSError:
+        return None
+    return entry
+
+
+@dataclass
+class Outcome:
+    entries: list[dict]
+    forms: int
+    failed: list[dict]
+    skipped: int
+
+
+def run(
+    files: list[Path], state: Path, *, workers: int = 1, force: bool = False, limits: Limits | None = None,
+    scheduler: str | None = None, progress: Callable[[dict], None] | None = None, fail_fast: bool = False,
+) -> Outcome:
+    """Bring every file's part up to date; returns the entries in input order."""
+    limits = limits or Limits()
+    state.mkdir(parents=True, exist_ok=True)
+    entries: dict[str, dict] = {}
+    todo: list[str] = []
+    for path in files:
+        done = _done(path, state, force)
+        if done is not None:
+            entries[path.as_posix()] = done
+            if progress:
+                progress(done)
+        else:
+            todo.append(path.as_posix())
+    skipped = len(entries)
+    for entry in _execute(todo, state, workers, limits, scheduler):
+        entries[entry["path"]] = entry
+        if progress:
+            progress(entry)
+        if fail_fast and entry["status"] != "ok":
+            break
+    ordered = [entries[p.as_posix()] for p in files if p.as_posix() in entries]
+    failed = [e for e in ordered if e["status"] != "ok"]
+    return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped)
+
+
+def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None) -> Iterator[dict]:
+    if not todo:
+        return
+    if scheduler:
+        yield from _execute_dask(todo, state, scheduler, limits)
+    elif workers <= 1:
+        # In-process: the time limit holds, the memory limit needs a worker process.
+        for path in todo:
+            yield run_one(path, str(state), limits.timeout)
+    else:
+        context = get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)) as pool:
+            futures = [pool.submit(run_one, path, str(state), limits.timeout) for path in todo]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+
+def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) -> Iterator[dict]:
+    """The same parts, written by the cluster's workers to shared storage."""
+    from distributed import Client, as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        futures = client.map(run_one, todo, [str(state.resolve())] * len(todo), [limits.timeout] * len(todo), pure=False)
+        for future in dask_completed(futures):
+            yield future.result()
+
+
+def forms_of(entries: list[dict], state: Path) -> Iterator[Form]:
+    """Every record of the run, read back from the parts in input order."""
+    for entry in entries:
+        part = (state / part_key(entry["path"])).with_suffix(".jsonl")
+        with part.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield Form.model_validate_json(line)
+
+
+def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None) -> None:
+    """Write every requested output and the manifest from the parts."""
+    for out in outputs:
+        write(forms_of(outcome.entries, state), out)
+    if manifest is not None:
+        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+        atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
