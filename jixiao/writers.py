@@ -47,7 +47,7 @@ INDICATORS_SCHEMA = pa.schema([
     ("value_kind", _S), ("value_op", _S), ("value_number", _F), ("value_low", _F), ("value_high", _F),
     ("value_unit", _S), ("value_per", _S), ("value_yuan", _F), ("value_low_yuan", _F), ("value_high_yuan", _F),
     ("value_start", _S), ("value_end", _S), ("value_computed", _F), ("value_text", _S), ("value_items", _S),
-    ("line", _I), ("page", _I), ("bbox", pa.list_(_F)),
+    ("line", _I), ("page", _I), ("bbox", pa.list_(_F)), ("confidence", _F),
 ])
 
 GOALS_SCHEMA = pa.schema([("form_id", _S), ("position", _I), ("text", _S)])

@@ -13,6 +13,9 @@ from jixiao.normalize.values import as_money, money_amounts
 from jixiao.normalize.vocab import COST_LEVEL2
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
+#: below this OCR confidence a reviewer should look at the cell
+LOW_CONFIDENCE = 0.80
+
 _NAME_UNIT = re.compile(r"\((万元|元)\)")
 _YEAR = re.compile(r"((?:19|20)\d{2})")
 
@@ -96,6 +99,12 @@ def indicator_checks(indicators: list[Indicator], fiscal_year: int | None) -> li
             checks.append(Check(
                 code=CheckCode.quantified_not_numeric, severity=Severity.warning, indicator=index,
                 message=f"{ind.level2} must be quantified but '{ind.name}' has '{ind.value_raw}'",
+            ))
+        if ind.confidence is not None and ind.confidence < LOW_CONFIDENCE:
+            checks.append(Check(
+                code=CheckCode.low_ocr_confidence, severity=Severity.warning, indicator=index,
+                message=f"OCR read '{ind.name}' / '{ind.value_raw}' on page {ind.page} at {ind.bbox} "
+                f"with confidence {ind.confidence:.2f}: check it against the scan",
             ))
         if v.kind is ValueKind.date and fiscal_year is not None:
             years = {int(y) for y in _YEAR.findall(ind.value_raw)}

@@ -119,6 +119,8 @@ def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | Non
                 name_cell = replace(name_cell, text=" ".join(c.text for c in content[:-1]))
         anchor = name_cell or content[0]
         name_text = name_cell.text if name_cell else ""
+        scores = [c.confidence for c in content if c.confidence is not None]
+        confidence = min(scores) if scores else None
         level2 = current.level2 if current else ""
         parent = LEVEL2_PARENT.get(level2, level1 or "")
         for part_name, part_value in _split_multi(name_text, value_text):
@@ -131,7 +133,7 @@ def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | Non
                     requirement=current.requirement if current else Requirement(),
                     seq=seq, name=name, value_raw=part_value,
                     value=parse_value(part_value, fiscal_year),
-                    line=anchor.line, page=anchor.page, bbox=anchor.bbox,
+                    line=anchor.line, page=anchor.page, bbox=anchor.bbox, confidence=confidence,
                 )
             )
     return Block(indicators, uses)

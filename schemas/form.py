@@ -154,6 +154,7 @@ class Indicator(_Model):
     line: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = Field(default=None, description="lowest OCR confidence of the name and value cells")
 
 
 class Check(_Model):
