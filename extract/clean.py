@@ -26,10 +26,11 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _SPACE = re.compile(r"\s+")
 
 
-_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\U00020000-\U0002ffff"
-_PUNCT = re.escape("!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~")
-# A space goes when it sits between CJK and CJK-or-punctuation, or punctuation and CJK.
-_WRAP_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}{_PUNCT}])|(?<=[{_PUNCT}]) (?=[{_CJK}])")
+# Converters put spaces wherever a font, a run or a line changed: beside CJK
+# text, digits and signs alike ("2026 年", "1 个", "≥ 80%"), and PDFs of the
+# same form put them elsewhere. Only a space between two Latin letters or
+# digits ("Word 2016", "10 20") carries meaning, so every other one goes.
+_NOISE_SPACE = re.compile(r" (?![A-Za-z0-9])|(?<![A-Za-z0-9]) ")
 
 
 def _latex(match: re.Match[str]) -> str:
@@ -52,19 +53,34 @@ def fold(text: str) -> str:
 
 
 def join_cjk(text: str) -> str:
-    """Collapse whitespace; drop it where it only split CJK text or punctuation."""
+    """Collapse whitespace; keep a space only between two Latin letters or digits."""
     text = _SPACE.sub(" ", text).strip()
-    return _WRAP_SPACE.sub("", text) if " " in text else text
+    return _NOISE_SPACE.sub("", text) if " " in text else text
 
 
-@lru_cache(maxsize=1 << 16)
-def tidy(text: str) -> str:
-    """The one cleaning every cell gets: markup off, width folded, wrap spaces dropped.
+#: Longest cell kept in the cache: labels and common values are far shorter.
+CACHED_CELL_CHARS = 64
 
-    Cached: labels and common values repeat across every form of an archive.
-    """
-    if not text:
-        return text
+
+def _tidy(text: str) -> str:
     if "<" in text or "$" in text or "#" in text:
         text = strip_markup(text)
     return join_cjk(fold(text))
+
+
+_tidy_cached = lru_cache(maxsize=1 << 16)(_tidy)
+
+
+def tidy(text: str) -> str:
+    """The one cleaning every cell gets: markup off, width folded, wrap spaces dropped.
+
+    Short cells are cached: labels and common values repeat across every form
+    of an archive. Long ones are not: the cache lives for the whole batch, and
+    a file of long unique cells (a 50 MB line, random text) would otherwise
+    keep them and their cleaned copies in memory after the file is done.
+    """
+    if not text:
+        return text
+    if len(text) > CACHED_CELL_CHARS:
+        return _tidy(text)
+    return _tidy_cached(text)

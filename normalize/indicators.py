@@ -17,6 +17,8 @@ from jixiao.schemas.form import Indicator, Requirement
 from jixiao.schemas.raw import RawCell
 
 _SEQ = re.compile(r"^指标\s*(?:(\d+)\s*[::]?|[::])\s*|^(\d{1,2})\s*、\s*")
+#: where a second value starts in one cell: a number right after CJK text (每年2400/人/每年)
+_VALUE_START = re.compile(r"(?<=[\u3400-\u9fff])\s*(?=[≥≤<>约]?\d)")
 _MULTI = re.compile(r"指标\s*(\d+)\s*[::]")
 _BLOCK_WORDS = {"绩效指标", "名称"}
 HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
@@ -60,7 +62,7 @@ def split_seq(text: str) -> tuple[int | None, str]:
 def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     """`指标1: A 指标2: B` with `v1 v2` is two indicators; otherwise one."""
     marks = list(_MULTI.finditer(name))
-    values = value.split(" ")
+    values = _VALUE_START.split(value)
     if len(marks) < 2 or marks[0].start() != 0 or len(values) != len(marks):
         return [(name, value)]
     parts = [name[m.start(): n.start() if n else len(name)].strip() for m, n in zip(marks, marks[1:] + [None])]

@@ -36,6 +36,7 @@ _YEAR_MONTHS = re.compile(
 )
 _MONTHS = re.compile(r"^(\d{1,2})\s*[-~至—]+\s*(\d{1,2})\s*月(?:份)?$")
 _ITEM = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>[^\d\s、,;，]+)")
+_CJK_END = re.compile(r"[\u3400-\u9fff]$")
 _EVERY = re.compile(r"^每(年|月|周|天|日|季度)$")
 
 
@@ -134,8 +135,9 @@ def _items(raw: str) -> list[Value] | None:
     found = list(_ITEM.finditer(raw))
     if len(found) < 2:
         return None
-    between = [raw[a.end(): b.start()] for a, b in zip(found, found[1:])]
-    if not all(re.search(r"[、,;，\s]", gap) for gap in between):
+    between = [(a, raw[a.end(): b.start()]) for a, b in zip(found, found[1:])]
+    # Quantities are apart when punctuation separates them or a measure word ends one (件700064卷).
+    if not all(re.search(r"[、,;，\s]", gap) or (not gap and _CJK_END.search(a.group("unit"))) for a, gap in between):
         return None
     items = []
     for i, m in enumerate(found):

@@ -24,15 +24,18 @@ def test_encodings_detected_from_content(tmp_path, codec):
 
 
 @pytest.mark.parametrize("raw,clean", [
-    ("<p>目标 1: 做好</p>", "目标 1:做好"),
+    ("<p>目标 1: 做好</p>", "目标1:做好"),
     ("<b>项目名称</b>", "项目名称"),
     ("$\\geq 95\\%$", "≥95%"),
-    ("## 附件 2：平罗", "附件 2:平罗"),
+    ("## 附件 2：平罗", "附件2:平罗"),
+    ("≥ 80%", "≥80%"),
+    ("2024 年 1-12 月", "2024年1-12月"),
+    ("Word 2016 版 10 20", "Word 2016版10 20"),
     ("招录（聘）公务员", "招录(聘)公务员"),
     ("中共中卫市沙坡头委员会 办公室", "中共中卫市沙坡头委员会办公室"),
     ("11-数量指标（必填 硬性指标）", "11-数量指标(必填硬性指标)"),
     ("优 <input type=\"checkbox\"/> 良", "优良"),
-    ("395694件 700064卷", "395694件 700064卷"),
+    ("395694件 700064卷", "395694件700064卷"),
     ("⽬标 ⻔户", "目标门户"),
 ])
 def test_tidy(raw, clean):
@@ -43,7 +46,7 @@ def test_forms_keep_title_attachment_year_and_lines():
     doc = extract_file(SAMPLES / "003_70fe2327b2a4f61d.txt")
     first = doc.forms[0]
     assert (first.title, first.attachment, first.fiscal_year, first.line_start) == (
-        "部门项目支出预算绩效目标表", "附件 2", 2024, 3)
+        "部门项目支出预算绩效目标表", "附件2", 2024, 3)
     assert [f.attachment for f in doc.forms[1:]] == [None] * 7
 
 
