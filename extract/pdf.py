@@ -54,7 +54,16 @@ class PageText:
 
     textpage: pdfium.PdfTextPage
     height: float
+    runs: list[tuple[BBox, str]] = field(default_factory=list)
     lines: list[tuple[BBox, str]] = field(default_factory=list)
+
+    def extent(self, box: BBox) -> tuple[float, float, float] | None:
+        """(top of the first text line, bottom of the last, line height) inside `box`."""
+        inside = [b for b, _ in self.runs if _centre_in(b, box)]
+        if not inside:
+            return None
+        height = sorted(b[3] - b[1] for b in inside)[len(inside) // 2]
+        return min(b[1] for b in inside), max(b[3] for b in inside), height
 
     def inside(self, box: BBox) -> str:
         x0, top, x1, bottom = box
@@ -75,8 +84,8 @@ def join_wrapped(text: str) -> str:
     return out
 
 
-def _text_lines(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
-    """Text runs grouped into lines (top-left boxes), left to right."""
+def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
+    """pdfium's text runs with their top-left boxes, in reading order."""
     runs = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
@@ -84,6 +93,11 @@ def _text_lines(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox,
         if text.strip():
             runs.append(((left, height - top, right, height - bottom), text.strip()))
     runs.sort(key=lambda r: (r[0][1], r[0][0]))
+    return runs
+
+
+def _text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Runs grouped into lines, left to right."""
     lines: list[list[tuple[BBox, str]]] = []
     for box, text in runs:
         middle = (box[1] + box[3]) / 2
@@ -157,18 +171,160 @@ def _centre_in(box: BBox, area: BBox) -> bool:
     return area[0] <= x <= area[2] and area[1] <= y <= area[3]
 
 
-def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> list[tuple[float, Row]]:
+@dataclass
+class PageRows:
+    """A page's rows in reading order, and what split-row joining needs to know of them."""
+
+    text: PageText
+    rows: list[Row]
+    grids: list[Grid]
+    owners: dict[BBox, tuple[Row, int]]
+
+
+def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
+    owners: dict[BBox, tuple[Row, int]] = {}
     for box, line in text.lines:
         if not any(_centre_in(box, g.bbox) for g in grids):
             items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     for grid in grids:
-        for row in grid.rows:
-            cells = [tidy(text.inside(c)) if c is not None else "" for c in row]
-            top = min(c[1] for c in row if c is not None)
-            items.append((top, Row(cells=cells, page=page_number, bboxes=list(row))))
+        for cells in grid.rows:
+            row = Row(cells=[tidy(text.inside(c)) if c is not None else "" for c in cells], page=page_number,
+                      bboxes=list(cells))
+            owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
+            items.append((min(c[1] for c in cells if c is not None), row))
     items.sort(key=lambda item: item[0])
-    return items
+    return PageRows(text, [row for _, row in items], grids, owners)
+
+
+def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
+    return abs(a - b) <= tolerance
+
+
+_PAIRS = ("()", "《》", "“”", "【】", "[]")
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote left open: the text surely goes on."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS)
+
+
+def _closes(text: str) -> bool:
+    return any(text.count(b) > text.count(a) for a, b in _PAIRS)
+
+
+def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
+    """The previous page's cell in the same column that ends at the table's bottom."""
+    return next((b for b in before.owners if _same(b[0], box[0]) and _same(b[2], box[2]) and _same(b[3], floor)), None)
+
+
+def _text_of(page: PageRows, box: BBox) -> str:
+    row, index = page.owners[box]
+    return row.cells[index]
+
+
+def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) -> BBox | None:
+    """The cell above the break that `box` continues when text flows across: its
+    text runs down to the table's bottom and `box`'s text starts at its top."""
+    owner = _cell_above(before, box, floor)
+    head = after.text.extent(box)
+    if owner is None or head is None or head[0] > box[1] + 1.6 * head[2]:
+        return None
+    tail = before.text.extent(owner)
+    if tail is None or tail[1] < owner[3] - 1.6 * tail[2]:
+        return None
+    return owner
+
+
+def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
+    """Every filled cell of a row several lines tall runs down to its bottom: the
+    row was cut by the page, for a whole row leaves its shorter cells short."""
+    row, _ = before.owners[cell]
+    boxes = [b for b, x in zip(row.bboxes, row.cells) if b is not None and x]
+    extents = [before.text.extent(b) for b in boxes]
+    if not extents or any(e is None for e in extents):
+        return False
+    line = max(e[2] for e in extents)
+    tall = floor - min(b[1] for b in boxes) > 2.5 * line
+    return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
+
+
+def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
+    """A merged cell that starts above the break may print its text below it only:
+    the label then belongs to the rows above too. Move it up to where the cell starts."""
+    boxes = [b for b in row.bboxes if b is not None]
+    if not boxes:
+        return
+    row_bottom = min(b[3] for b in boxes)
+    for col, box in enumerate(row.bboxes):
+        if box is None or not row.cells[col] or box[3] <= row_bottom + 2:
+            continue
+        above = _cell_above(before, box, floor)
+        if above is not None and not _text_of(before, above):
+            owner_row, index = before.owners[above]
+            owner_row.cells[index], row.cells[col] = row.cells[col], ""
+
+
+def join_split_rows(pages: list[PageRows]) -> list[Row]:
+    """Mend table rows that Word broke across a page break, then chain the pages.
+
+    When a page ends with a table at the bottom margin and the next begins
+    with one of the same width, a cell of the new page's first row continues
+    the cell above the break when its text starts at its top and the text
+    above runs down to the bottom. That alone cannot tell a broken row from a
+    one-line row that happened to end at the margin, so a cell is joined when
+    the text above leaves a bracket open and the cell closes it
+    (成本指标(必填硬性指 + 标)), or when
+    the first row is a fragment: all its filled cells continue and it fills
+    fewer cells than the row above (…广度和深 + 度), or the row above is several
+    lines tall and every one of its cells runs to the bottom (a long goal and
+    its label cut together). A first row left empty is dropped.
+    """
+    breaks = [(b, a) for b, a in zip(pages, pages[1:]) if b.grids and a.grids and b.rows and a.rows]
+    floors = [b.grids[-1].bbox[3] for b, _ in breaks]
+    # Rows only break at the page's bottom margin, and that margin is the same on
+    # every page: a table ending there on several pages is the sign. A table that
+    # ends higher ended with a whole row.
+    margin = max(floors, default=0.0)
+    if sum(_same(f, margin, 2.5) for f in floors) < 2:
+        return [row for page in pages for row in page.rows]
+    for before, after in breaks:
+        last, first = before.grids[-1], after.grids[0]
+        if not _same(last.bbox[3], margin, 2.5):
+            continue
+        if before.rows[-1].bboxes[0] is None and len(before.rows[-1].bboxes) == 1:
+            continue
+        if not (_same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2])):
+            continue
+        if before.rows[-1] is not before.owners.get(next((c for c in last.rows[-1] if c), None), (None, 0))[0]:
+            continue
+        if after.rows[0] is not after.owners.get(next((c for c in first.rows[0] if c), None), (None, 0))[0]:
+            continue
+        row = after.rows[0]
+        width = sum(1 for cell in row.cells if cell)
+        _lift_merged_labels(before, row, last.bbox[3])
+        filled = [(col, box) for col, box in enumerate(row.bboxes) if box is not None and row.cells[col]]
+        joins, rest = [], []
+        for col, box in filled:
+            above = _cell_above(before, box, last.bbox[3])
+            if above is not None and _unclosed(_text_of(before, above)) and _closes(row.cells[col]):
+                joins.append((col, above))
+            else:
+                rest.append((col, _continued_cell(before, after, box, last.bbox[3])))
+        above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in rest if o is not None), default=0)
+        # A fragment is thinner than the row it ends: only the cells that overflowed
+        # go on. A row that fills as many cells as the one above is a row of its own.
+        if rest and all(o is not None for _, o in rest) and (
+            width < above_filled or _filled_to_bottom(before, rest[0][1], last.bbox[3])
+        ):
+            joins += rest
+        for col, owner in joins:
+            above, index = before.owners[owner]
+            above.cells[index] = tidy(above.cells[index] + row.cells[col])
+            row.cells[col] = ""
+        if not any(row.cells):
+            after.rows.pop(0)
+    return [row for page in pages for row in page.rows]
 
 
 def _drop_repeated_headers(rows: list[Row]) -> list[Row]:
@@ -207,23 +363,23 @@ def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: En
     return grids
 
 
-def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[list[Row], str]]:
+def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, str]]:
     document = _open(path, data)
     try:
         for index in range(len(document)):
             page = document[index]
             text = PageText(page.get_textpage(), page.get_height())
-            text.lines = _text_lines(text.textpage, text.height)
+            text.runs = _runs(text.textpage, text.height)
+            text.lines = _text_lines(text.runs)
             grids = _grids(path, data, page, index, engine, bool(text.lines))
-            used = grids[0].engine if grids else "none"
-            yield [row for _, row in _page_rows(text, grids, index + 1)], used
+            yield _page_rows(text, grids, index + 1), grids[0].engine if grids else "none"
     finally:
         document.close()
 
 
-def has_text_layer(data: bytes) -> bool:
+def has_text_layer(path: Path, data: bytes) -> bool:
     """True when some page carries text (else the PDF is a scan)."""
-    document = pdfium.PdfDocument(data)
+    document = _open(path, data)
     try:
         return any(document[i].get_textpage().count_chars() > 20 for i in range(len(document)))
     finally:
@@ -232,12 +388,13 @@ def has_text_layer(data: bytes) -> bool:
 
 def extract_pdf(path: Path, data: bytes, sha256: str, engine: Engine = "auto") -> RawDocument:
     """Read a text-layer PDF into its forms; `engine` picks the table finder."""
-    rows: list[Row] = []
+    pages: list[PageRows] = []
     engines: set[str] = set()
-    for page_rows, used in _pages(path, data, engine):
-        rows.extend(page_rows)
+    for page, used in _pages(path, data, engine):
+        pages.append(page)
         if used != "none":
             engines.add(used)
+    rows = join_split_rows(pages)
     forms = split_forms(_drop_repeated_headers(rows))
     name = "+".join(sorted(engines)) or "pdfplumber"
     return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.pdf, extractor=name, forms=forms)

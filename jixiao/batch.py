@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
+from jixiao.extract import Engine
 from jixiao.pipeline import process_file
 from jixiao.schemas.form import Form
 from jixiao.writers import atomic_write, json_line, write
@@ -40,6 +41,7 @@ class Limits:
 
     timeout: float | None = 300.0  # seconds of processing per file
     memory_mb: int | None = 4096  # address space per worker process
+    engine: Engine = "auto"  # PDF table finder
 
 
 @dataclass
@@ -86,7 +88,7 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run_one(path: str, state: str, timeout: float | None) -> dict:
+def run_one(path: str, state: str, timeout: float | None, engine: Engine = "auto") -> dict:
     """Process one file into its part; return its manifest entry. Runs in a worker."""
     source = Path(path)
     part = Path(state) / part_key(path)
@@ -98,7 +100,7 @@ def run_one(path: str, state: str, timeout: float | None) -> dict:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         sha = _sha256(source)
-        result = process_file(source)
+        result = process_file(source, engine)
         status, error, forms = result.status, result.error, result.forms
     except FileTimeout:
         status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
@@ -188,11 +190,11 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
         for path in todo:
-            yield run_one(path, str(state), limits.timeout)
+            yield run_one(path, str(state), limits.timeout, limits.engine)
     else:
         context = get_context("forkserver")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)) as pool:
-            futures = [pool.submit(run_one, path, str(state), limits.timeout) for path in todo]
+            futures = [pool.submit(run_one, path, str(state), limits.timeout, limits.engine) for path in todo]
             try:
                 for future in as_completed(futures):
                     yield future.result()
@@ -206,7 +208,8 @@ def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) 
     from distributed import Client, as_completed as dask_completed
 
     with Client(scheduler) as client:
-        futures = client.map(run_one, todo, [str(state.resolve())] * len(todo), [limits.timeout] * len(todo), pure=False)
+        n = len(todo)
+        futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits.timeout] * n, [limits.engine] * n, pure=False)
         for future in dask_completed(futures):
             yield future.result()
 

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,12 @@ from jixiao import diff as differ
 from jixiao import batch, warehouse, writers
 from jixiao.pipeline import walk
 from jixiao.schemas.form import Form, Severity
+
+class PdfEngine(str, Enum):
+    auto = "auto"
+    pdfplumber = "pdfplumber"
+    camelot = "camelot"
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
@@ -58,6 +65,7 @@ def extract(
     timeout: Annotated[float, typer.Option(help="seconds allowed per file (0: no limit)")] = 300.0,
     max_memory_mb: Annotated[int, typer.Option(help="memory per worker process in MB (0: no limit; needs --workers 2+)")] = 4096,
     scheduler: Annotated[str | None, typer.Option(help="a dask.distributed scheduler, e.g. tcp://host:8786")] = None,
+    engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto tries pdfplumber, then camelot")] = PdfEngine.auto,
     fail_fast: Annotated[bool, typer.Option(help="stop at the first file that fails")] = False,
 ) -> None:
     """Extract every form from INPUTS and write them to OUT (incremental and resumable)."""
@@ -70,7 +78,7 @@ def extract(
     if state is None:
         scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
         state = Path(scratch.name)
-    limits = batch.Limits(timeout=timeout or None, memory_mb=max_memory_mb or None)
+    limits = batch.Limits(timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value)
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
         TextColumn("{task.fields[forms]} forms"), TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),

@@ -118,7 +118,7 @@ def _pair_indicators(actual: list[dict], expected: list[dict]) -> tuple[list[dic
             remaining.remove(hit)
         ordered.append(actual[hit] if hit is not None else None)
     fill = iter(remaining)
-    result = [a if a is not None else (actual[next(fill)] if remaining else {}) for a in ordered]
+    result = [a if a is not None else (actual[i] if (i := next(fill, None)) is not None else {}) for a in ordered]
     result += [actual[i] for i in fill]
     return result, expected
 

@@ -1,0 +1,75 @@
+"""PDF renderings of the sample forms give the hand-verified records, engine by engine."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXPECTED, ROOT
+from jixiao.diff import compare
+from jixiao.extract import extract_file
+from jixiao.extract.pdf import join_wrapped
+from jixiao.normalize import normalize_document
+from jixiao.schemas.form import Form
+from jixiao.writers import read
+
+NATIVE = ROOT / "tests" / "fixtures" / "native"
+PDFS = sorted(NATIVE.glob("*.pdf"))
+#: the one known miss: a one-line goal row cut by the page with its label (see the closing note)
+KNOWN = {("003_70fe2327b2a4f61d_landscape.pdf", "平罗县妇联工作保障经费")}
+
+
+def _expected(pdf: Path, forms: list[Form]) -> list[Form]:
+    names = {f.project_name for f in forms}
+    return [f for f in read(EXPECTED / f"{pdf.name[:20]}.jsonl") if f.project_name in names]
+
+
+def _records(pdf: Path, engine: str) -> list[Form]:
+    return normalize_document(extract_file(pdf, engine))
+
+
+def test_there_are_pdf_fixtures():
+    assert len(PDFS) >= 3
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.name)
+def test_pdfplumber_engine_matches_expectations(pdf):
+    forms = _records(pdf, "pdfplumber")
+    expected = _expected(pdf, forms)
+    assert forms and len(forms) == len(expected)
+    assert all(f.source.format.value == "pdf" and f.source.extractor == "pdfplumber" for f in forms)
+    for form in forms:
+        want = [e for e in expected if e.project_name == form.project_name]
+        report = compare([form], want, ignore_source=True)
+        if (pdf.name, form.project_name) in KNOWN:
+            assert not report.ok, "a known miss now passes: remove it from KNOWN"
+            assert {d.field.split("[")[0] for d in report.differences} == {"goals#count", "goals"}
+            continue
+        assert report.ok, [(d.field, d.actual, d.expected) for d in report.differences[:10]]
+
+
+@pytest.mark.parametrize("pdf", PDFS[:2], ids=lambda p: p.name)
+def test_camelot_engine_gives_the_same_records(pdf):
+    plumber = _records(pdf, "pdfplumber")
+    camelot = _records(pdf, "camelot")
+    assert {f.source.extractor for f in camelot} == {"camelot"}
+    assert compare(camelot, plumber, ignore_source=True).ok
+
+
+def test_pages_and_boxes_point_back_to_the_source():
+    forms = _records(NATIVE / "000_b8c562a2c440e30e.pdf", "auto")
+    assert [(f.source.page_start, f.source.page_end) for f in forms] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    first = forms[0]
+    assert {i.page for i in first.indicators} == {1, 2}
+    assert all(i.bbox and i.bbox[0] < i.bbox[2] and i.bbox[1] < i.bbox[3] for i in first.indicators)
+
+
+def test_two_forms_on_one_page():
+    forms = _records(NATIVE / "001_5de54c583fead5ac_two_on_a_page.pdf", "auto")
+    assert len(forms) == 2 and forms[0].source.page_end == forms[1].source.page_start == 1
+
+
+def test_wrapped_cell_lines_join_without_spaces_inside_cjk_and_numbers():
+    assert join_wrapped("项目资\n金(万\n元)") == "项目资金(万元)"
+    assert join_wrapped("2024.01--\r\n2024.12") == "2024.01--2024.12"
+    assert join_wrapped("Word\nfile") == "Word file"
