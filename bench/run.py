@@ -1,49 +1,94 @@
-"""`make bench`: speed and memory of jixiao against the peers it names.
+"""`make bench`: speed and memory of jixiao, and of the peers it names, in one run.
 
-Prints one line per measurement. Converted text: forms per second through
-extract + normalize (one process, so one core), and peak RSS as the number
-of documents grows (it must stay flat: nothing accumulates per file).
+Prints one line per measurement:
+- text: forms per second through extract + normalize in one process (one core);
+- batch: files/s and forms/s of `jixiao extract` on generated archives of
+  1,000 and 10,000 documents at 1 and 2 workers, with the peak RSS of the
+  largest process (it must stay flat as the archive grows).
+The PDF and scan sections are in `bench/pdf.py` and `bench/scan.py` when present.
 """
 from __future__ import annotations
 
-import resource
+import importlib.util
+import json
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-from jixiao.pipeline import process_file
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.archive import make_archive  # noqa: E402
+from jixiao.pipeline import process_file  # noqa: E402
+
+DATA = ROOT / "bench" / ".data"
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def text_forms_per_second(rounds: int) -> tuple[float, int]:
-    for path in SAMPLES:  # warm caches and imports
+def text_forms_per_second(files: list[Path]) -> tuple[float, int]:
+    for path in files[:5]:  # imports and first-use compilation out of the timing
         process_file(path)
-    forms = 0
     started = time.perf_counter()
-    for _ in range(rounds):
-        for path in SAMPLES:
-            forms += len(process_file(path).forms)
+    forms = sum(len(process_file(path).forms) for path in files)
     return forms / (time.perf_counter() - started), forms
 
 
+def _peak_rss(proc: subprocess.Popen) -> tuple[float, float]:
+    """Poll a process tree until it ends: (largest single process, whole tree) peak RSS in MB."""
+    import psutil
+
+    root = psutil.Process(proc.pid)
+    single = tree = 0.0
+    while proc.poll() is None:
+        try:
+            sizes = [p.memory_info().rss for p in [root, *root.children(recursive=True)]]
+        except psutil.Error:
+            continue
+        single, tree = max(single, max(sizes) / 2**20), max(tree, sum(sizes) / 2**20)
+        time.sleep(0.05)
+    return single, tree
+
+
+def batch(folder: Path, workers: int) -> tuple[float, int, int, float, float]:
+    """Run the CLI on `folder`; return (seconds, files, forms, peak process RSS, peak tree RSS)."""
+    out = DATA / f"out-{folder.name}-{workers}"
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jixiao.cli", "extract", str(folder), "-o", str(out), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    single, tree = _peak_rss(proc)
+    seconds = time.perf_counter() - started
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").open(encoding="utf-8")]
+    return seconds, len(entries), sum(e["forms"] for e in entries), single, tree
+
+
 def main() -> None:
-    rows = []
-    for rounds in (20, 200):
-        rate, forms = text_forms_per_second(rounds)
-        rows.append((rounds * len(SAMPLES), forms, rate, peak_rss_mb()))
-    for docs, forms, rate, rss in rows:
-        print(f"text: {docs} documents, {forms} forms, {rate:,.0f} forms/s on one core, peak RSS {rss:.0f} MB")
-    target = 2000
-    print(f"text target {target} forms/s: {'met' if rows[-1][2] >= target else 'NOT met'} ({rows[-1][2] / target:.2f}x)")
-    growth = rows[-1][3] - rows[0][3]
-    print(f"peak RSS growth from {rows[0][0]} to {rows[-1][0]} documents: {growth:+.0f} MB")
-    sys.stdout.flush()
+    DATA.mkdir(parents=True, exist_ok=True)
+    archives = {}
+    for n in (1000, 10000):
+        folder = DATA / f"archive{n}"
+        if not folder.exists():
+            make_archive(folder, n, seed=1)
+        archives[n] = folder
+    files = [p for p in sorted(archives[1000].rglob("*.txt"))]
+    rate, forms = text_forms_per_second(files)
+    print(f"text: {forms} forms from {len(files)} generated documents, {rate:,.0f} forms/s on one core "
+          f"(target 2,000: {rate / 2000:.2f}x)")
+    rate, forms = text_forms_per_second(SAMPLES * 20)
+    print(f"text: the 5 samples x20, {forms} forms, {rate:,.0f} forms/s on one core")
+    for n, folder in archives.items():
+        for workers in (1, 2):
+            seconds, nfiles, nforms, single, tree = batch(folder, workers)
+            print(f"batch: {n} documents, {workers} worker(s): {nfiles / seconds:,.0f} files/s, "
+                  f"{nforms / seconds:,.0f} forms/s, {seconds:.1f} s wall, peak RSS {single:.0f} MB "
+                  f"per process, {tree:.0f} MB all processes")
+    for extra in ("pdf", "scan"):
+        if importlib.util.find_spec(f"bench.{extra}") is not None:
+            importlib.import_module(f"bench.{extra}").main()
 
 
 if __name__ == "__main__":
