@@ -159,10 +159,13 @@ def _camelot_grids(path: Path, page_number: int, height: float) -> list[Grid]:
 
 
 def _well_formed(grids: list[Grid]) -> bool:
-    """A usable table has several rows and columns and no row without any cell."""
-    return bool(grids) and all(
-        len(g.rows) >= 2 and max(len(r) for r in g.rows) >= 2 and all(any(c is not None for c in r) for r in g.rows)
-        for g in grids
+    """Usable tables: several columns, no row without a cell, and some table of several rows.
+
+    A one-row table is fine beside others: a form whose first row is the last
+    thing on a page (项目名称 | …) leaves exactly that.
+    """
+    return bool(grids) and any(len(g.rows) >= 2 for g in grids) and all(
+        max(len(r) for r in g.rows) >= 2 and all(any(c is not None for c in r) for r in g.rows) for g in grids
     )
 
 

@@ -14,6 +14,7 @@ parts in input order. So:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,12 +45,33 @@ class Limits:
     engine: Engine = "auto"  # PDF table finder
 
 
+@functools.cache
+def pipeline_digest() -> str:
+    """A digest of the code that made a part: a part made by other code is redone.
+
+    Hashes every module of the four packages, so an upgrade or a local fix
+    invalidates earlier results without anyone remembering to pass --force.
+    """
+    import jixiao
+    import jixiao.extract
+    import jixiao.normalize
+    import jixiao.schemas
+
+    digest = hashlib.sha256()
+    for package in (jixiao, jixiao.extract, jixiao.normalize, jixiao.schemas):
+        folder = Path(package.__file__).parent
+        for module in sorted(folder.glob("*.py")):
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class Entry:
     """One manifest line: what happened to one input."""
 
     path: str
     sha256: str
+    pipeline: str
     status: str
     forms: int
     error: str | None
@@ -112,7 +134,7 @@ def run_one(path: str, state: str, timeout: float | None, engine: Engine = "auto
             signal.signal(signal.SIGALRM, previous)
     atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
     entry = Entry(
-        path=path, sha256=sha, status=status, forms=len(forms), error=error,
+        path=path, sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
@@ -137,6 +159,8 @@ def _done(path: Path, state: Path, force: bool) -> dict | None:
     if force or not meta.is_file():
         return None
     entry = json.loads(meta.read_text(encoding="utf-8"))
+    if entry.get("pipeline") != pipeline_digest():
+        return None
     try:
         if entry["sha256"] != _sha256(path):
             return None

@@ -19,9 +19,10 @@ VIEWS = {
                sum(funds_total_yuan) AS total_yuan
         FROM forms GROUP BY ALL ORDER BY issuer, fiscal_year""",
     "indicators_missing_value": """
-        SELECT f.project_name, f.source_path, i.position, i.level2, i.name, i.line
-        FROM indicators i JOIN forms f USING (form_id)
-        WHERE i.value_kind = 'empty' AND i.name <> '' ORDER BY f.source_path, i.position""",
+        SELECT f.project_name, f.source_path, i.position, i.level2, i.name, i.line, i.page
+        FROM checks c JOIN forms f USING (form_id)
+        JOIN indicators i ON i.form_id = c.form_id AND i.position = c.indicator
+        WHERE c.code = 'missing_value' ORDER BY f.source_path, f.source_form_index, i.position""",
     "forms_failing_checks": """
         SELECT f.source_path, f.project_name, c.code, c.severity, c.message
         FROM checks c JOIN forms f USING (form_id)
