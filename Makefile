@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: install system run test bench clean
+.PHONY: install system run test bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: install system
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Coverage-guided fuzzing of the text path (atheris is not a project dependency).
+FUZZ_RUNS ?= 300000
+fuzz: install
+	$(BIN)/pip install --quiet 'atheris>=2.3'
+	$(BIN)/python bench/fuzz_atheris.py -atheris_runs=$(FUZZ_RUNS)
 
 clean:
 	rm -rf out $(VENV)

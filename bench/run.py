@@ -5,11 +5,11 @@ Prints one line per measurement:
 - batch: files/s and forms/s of `jixiao extract` on generated archives of
   1,000 and 10,000 documents at 1 and 2 workers, with the peak RSS of the
   largest process (it must stay flat as the archive grows).
-The PDF and scan sections are in `bench/pdf.py` and `bench/scan.py` when present.
+- pdf: pages/s of jixiao end to end against pdfplumber and camelot alone (`bench/pdf.py`);
+- scan: seconds per page and field accuracy against img2table (`bench/scan.py`).
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import pdf, scan  # noqa: E402
 from bench.archive import make_archive  # noqa: E402
 from jixiao.pipeline import process_file  # noqa: E402
 
@@ -86,9 +87,8 @@ def main() -> None:
             print(f"batch: {n} documents, {workers} worker(s): {nfiles / seconds:,.0f} files/s, "
                   f"{nforms / seconds:,.0f} forms/s, {seconds:.1f} s wall, peak RSS {single:.0f} MB "
                   f"per process, {tree:.0f} MB all processes")
-    for extra in ("pdf", "scan"):
-        if importlib.util.find_spec(f"bench.{extra}") is not None:
-            importlib.import_module(f"bench.{extra}").main()
+    pdf.main()
+    scan.main()
 
 
 if __name__ == "__main__":

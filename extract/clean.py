@@ -21,8 +21,11 @@ _LATEX = [
     (r"\times", "×"), (r"\%", "%"), (r"\sim", "~"), (r"\cdot", "·"),
 ]
 _LATEX_MATH = re.compile(r"\$([^$]*)\$")
-_TAG = re.compile(r"<[^<>]{0,200}>")
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
+# A tag starts with its name, / or !: "投诉率<5%,满意度>90%" and "<<预算法>>" are text, not markup.
+_TAG = re.compile(r"<\s*[A-Za-z/!][^<>]{0,200}>")
+#: How deep tags may nest ("<a<b>>": removing <b> leaves "<a >", a tag again).
+_TAG_DEPTH = 8
+_HEADING = re.compile(r"^(?:\s*#{1,6}\s+)+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -43,7 +46,10 @@ def _latex(match: re.Match[str]) -> str:
 def strip_markup(text: str) -> str:
     """Remove HTML tags, a leading markdown heading mark and LaTeX math delimiters."""
     text = _LATEX_MATH.sub(_latex, text)
-    text = _TAG.sub(" ", text)
+    for _ in range(_TAG_DEPTH):
+        text, removed = _TAG.subn(" ", text)
+        if not removed:
+            break
     return _HEADING.sub("", text)
 
 
@@ -63,16 +69,24 @@ CACHED_CELL_CHARS = 64
 
 
 def _tidy(text: str) -> str:
+    # Folding first: full-width ＜p＞, ＄…＄ and ＃ become markup only by folding, and
+    # stripping them after it means cleaning the result again finds nothing more to do.
+    text = fold(text)
     if "<" in text or "$" in text or "#" in text:
         text = strip_markup(text)
-    return join_cjk(fold(text))
+    text = join_cjk(text)
+    if not unicodedata.is_normalized("NFKC", text):
+        # A dropped space can join a combining mark to its letter (NFKC makes "A´" "A", space,
+        # U+0301): compose once more, or cleaning the result again would change it.
+        text = join_cjk(unicodedata.normalize("NFKC", text))
+    return text
 
 
 _tidy_cached = lru_cache(maxsize=1 << 16)(_tidy)
 
 
 def tidy(text: str) -> str:
-    """The one cleaning every cell gets: markup off, width folded, wrap spaces dropped.
+    """The one cleaning every cell gets: width folded, markup off, wrap spaces dropped.
 
     Short cells are cached: labels and common values repeat across every form
     of an archive. Long ones are not: the cache lives for the whole batch, and

@@ -12,7 +12,7 @@ from charset_normalizer import from_bytes
 from jixiao.schemas.errors import UnreadableFile
 
 _BOMS = [
-    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -34,23 +34,66 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+#: How a strict decoder reports a multi-byte character that the data ends inside.
+_CUT_REASONS = ("unexpected end of data", "truncated data")
+
+
+def _decode_cut(data: bytes, codec: str) -> str:
+    """Decode strictly, forgiving only an incomplete character at the very end.
+
+    A file cut short (an interrupted download or copy) usually ends inside a
+    multi-byte character; everything before the cut is still the document,
+    and without this it would fall through to GB18030 or detection and be
+    lost as mojibake or "encoding could not be determined".
+    """
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if exc.reason in _CUT_REASONS and exc.end == len(data) and len(data) - exc.start < 4:
+            return data[: exc.start].decode(codec)
+        raise
+
+
+#: Good non-ASCII characters needed per bad byte to read damaged bytes as UTF-8 all the same.
+_UTF8_GOOD_PER_BAD = 100
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few corrupt bytes (a stray byte from a bad copy), bad bytes as U+FFFD.
+
+    GB18030 text read as UTF-8 breaks at nearly every character, so a handful
+    of errors among thousands of good multi-byte characters means UTF-8;
+    without this one bad byte lost the whole file to "encoding could not be
+    determined".
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - text.count("\ufffd")
+    return text if good >= _UTF8_GOOD_PER_BAD * bad else None
+
+
 def decode(data: bytes, name: str) -> str:
     """Return the text of `data`; raise UnreadableFile naming `name` when it is not text."""
     try:
         for bom, codec in _BOMS:
             if data.startswith(bom):
-                return data.decode(codec)
+                # utf-8-sig counts error positions after its BOM, so the BOM is cut off here instead.
+                body = data[len(bom):] if codec == "utf-8" else data
+                return _decode_cut(body, codec)
         utf16 = _looks_utf16(data)
         if utf16:
-            return data.decode(utf16)
+            return _decode_cut(data, utf16)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"{name}: not valid text ({exc.reason} at byte {exc.start})") from exc
     if b"\x00" in data:
         raise UnreadableFile(f"{name}: binary content, not a text document")
     try:
-        return data.decode("utf-8")
+        return _decode_cut(data, "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _mostly_utf8(data)
+    if damaged is not None:
+        return damaged
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:

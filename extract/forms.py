@@ -135,3 +135,18 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
         current.rows.append(row)
     close()
     return forms
+
+
+def drop_repeated_headers(rows: list[Row]) -> list[Row]:
+    """A table continued on a new page may repeat its header row: keep the first only."""
+    out: list[Row] = []
+    header: list[str] | None = None
+    for row in rows:
+        if "一级指标" in row.cells and "三级指标" in row.cells:
+            if header == row.cells and out and out[-1].page != row.page:
+                continue
+            header = row.cells
+        elif len([c for c in row.cells if c]) == 1 and row.cells[0].endswith(("目标表", "申报表")):
+            header = None
+        out.append(row)
+    return out

@@ -26,9 +26,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.extract.clean import tidy
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
-from jixiao.schemas.errors import UnreadableFile
+from jixiao.schemas.errors import TooLarge, UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 
@@ -330,21 +330,6 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     return [row for page in pages for row in page.rows]
 
 
-def _drop_repeated_headers(rows: list[Row]) -> list[Row]:
-    """A table continued on a new page may repeat its header row: keep the first only."""
-    out: list[Row] = []
-    header: list[str] | None = None
-    for row in rows:
-        if "一级指标" in row.cells and "三级指标" in row.cells:
-            if header == row.cells and out and out[-1].page != row.page:
-                continue
-            header = row.cells
-        elif len([c for c in row.cells if c]) == 1 and row.cells[0].endswith(("目标表", "申报表")):
-            header = None
-        out.append(row)
-    return out
-
-
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
@@ -380,10 +365,16 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
         document.close()
 
 
-def has_text_layer(path: Path, data: bytes) -> bool:
-    """True when some page carries text (else the PDF is a scan)."""
+def has_text_layer(path: Path, data: bytes, max_pages: int) -> bool:
+    """True when some page carries text (else the PDF is a scan).
+
+    The first look inside a PDF, so it also refuses one of more than
+    `max_pages` pages before any page is read.
+    """
     document = _open(path, data)
     try:
+        if len(document) > max_pages:
+            raise TooLarge(f"{path}: {len(document)} pages, over the limit of {max_pages} (--max-pages)")
         return any(document[i].get_textpage().count_chars() > 20 for i in range(len(document)))
     finally:
         document.close()
@@ -398,6 +389,6 @@ def extract_pdf(path: Path, data: bytes, sha256: str, engine: Engine = "auto") -
         if used != "none":
             engines.add(used)
     rows = join_split_rows(pages)
-    forms = split_forms(_drop_repeated_headers(rows))
+    forms = split_forms(drop_repeated_headers(rows))
     name = "+".join(sorted(engines)) or "pdfplumber"
     return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.pdf, extractor=name, forms=forms)

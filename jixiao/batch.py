@@ -23,11 +23,11 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from jixiao.extract import Engine
+from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file
 from jixiao.schemas.form import Form
 from jixiao.writers import atomic_write, json_line, write
@@ -43,6 +43,7 @@ class Limits:
     timeout: float | None = 300.0  # seconds of processing per file
     memory_mb: int | None = 4096  # address space per worker process
     engine: Engine = "auto"  # PDF table finder
+    read: ReadLimits = field(default_factory=ReadLimits)  # bytes, pages and pixels per file
 
 
 @functools.cache
@@ -110,19 +111,20 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run_one(path: str, state: str, timeout: float | None, engine: Engine = "auto") -> dict:
+def run_one(path: str, state: str, limits: Limits) -> dict:
     """Process one file into its part; return its manifest entry. Runs in a worker."""
     source = Path(path)
     part = Path(state) / part_key(path)
     started = time.perf_counter()
     sha = ""
+    timeout = limits.timeout
     use_alarm = timeout and hasattr(signal, "SIGALRM") and _main_thread()
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         sha = _sha256(source)
-        result = process_file(source, engine)
+        result = process_file(source, limits.engine, limits.read)
         status, error, forms = result.status, result.error, result.forms
     except FileTimeout:
         status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
@@ -214,11 +216,11 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
         for path in todo:
-            yield run_one(path, str(state), limits.timeout, limits.engine)
+            yield run_one(path, str(state), limits)
     else:
         context = get_context("forkserver")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)) as pool:
-            futures = [pool.submit(run_one, path, str(state), limits.timeout, limits.engine) for path in todo]
+            futures = [pool.submit(run_one, path, str(state), limits) for path in todo]
             try:
                 for future in as_completed(futures):
                     yield future.result()
@@ -233,7 +235,7 @@ def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) 
 
     with Client(scheduler) as client:
         n = len(todo)
-        futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits.timeout] * n, [limits.engine] * n, pure=False)
+        futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits] * n, pure=False)
         for future in dask_completed(futures):
             yield future.result()
 

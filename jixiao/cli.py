@@ -16,11 +16,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from jixiao import diff as differ
 from jixiao import batch, warehouse, writers
+from jixiao.extract import ReadLimits
 from jixiao.pipeline import walk
 from jixiao.schemas.form import Form, Severity
 
@@ -35,7 +37,7 @@ err = Console(stderr=True)
 
 
 def _usage(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -67,6 +69,9 @@ def extract(
     scheduler: Annotated[str | None, typer.Option(help="a dask.distributed scheduler, e.g. tcp://host:8786")] = None,
     engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto tries pdfplumber, then camelot")] = PdfEngine.auto,
     fail_fast: Annotated[bool, typer.Option(help="stop at the first file that fails")] = False,
+    max_bytes: Annotated[int, typer.Option(min=1, help="bytes per file; larger files fail unread")] = ReadLimits.max_bytes,
+    max_pages: Annotated[int, typer.Option(min=1, help="pages per PDF or multi-page image")] = ReadLimits.max_pages,
+    max_pixels: Annotated[int, typer.Option(min=1, help="pixels per scanned page, read from the image header")] = ReadLimits.max_pixels,
 ) -> None:
     """Extract every form from INPUTS and write them to OUT (incremental and resumable)."""
     missing = [p for p in inputs if not p.exists()]
@@ -78,7 +83,10 @@ def extract(
     if state is None:
         scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
         state = Path(scratch.name)
-    limits = batch.Limits(timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value)
+    limits = batch.Limits(
+        timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
+        read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels),
+    )
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
         TextColumn("{task.fields[forms]} forms"), TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
@@ -105,7 +113,7 @@ def extract(
     err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
               f"{len(outcome.failed)} failed")
     for entry in outcome.failed:
-        err.print(f"[red]failed[/red] {entry['error']}")
+        err.print(f"[red]failed[/red] {escape(entry['error'])}", soft_wrap=True)
     raise typer.Exit(1 if outcome.failed else 0)
 
 
@@ -127,24 +135,24 @@ def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_ou
     for column in ("form", "field", "actual", "expected"):
         table.add_column(column, overflow="fold")
     for d in report.differences[:200]:
-        table.add_row(d.form, d.field, repr(d.actual), repr(d.expected))
+        table.add_row(*(escape(v) for v in (d.form, d.field, repr(d.actual), repr(d.expected))))
     console = Console()
     if report.differences:
         console.print(table)
     for name in report.missing:
-        console.print(f"[red]missing[/red] {name}")
+        console.print(f"[red]missing[/red] {escape(name)}", soft_wrap=True)
     for name in report.extra:
-        console.print(f"[yellow]extra[/yellow] {name}")
+        console.print(f"[yellow]extra[/yellow] {escape(name)}", soft_wrap=True)
     per_file = Table(title="field accuracy per file")
     per_file.add_column("file")
     per_file.add_column("right/total", justify="right")
     per_file.add_column("accuracy", justify="right")
     for name, (right, total) in sorted(report.per_file.items()):
-        per_file.add_row(name, f"{right}/{total}", f"{right / total:.2%}")
+        per_file.add_row(escape(name), f"{right}/{total}", f"{right / total:.2%}")
     console.print(per_file)
     worst = sorted(((r / t, k) for k, (r, t) in report.per_field.items() if r < t))[:15]
     for acc, key in worst:
-        console.print(f"  {key}: {acc:.2%}")
+        console.print(f"  {escape(key)}: {acc:.2%}")
     console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms")
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -157,7 +165,7 @@ def diff_command(
     sample_n: Annotated[int | None, typer.Option("--sample", help="compare a random sample of N expected forms")] = None,
     seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
-    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source and indicator positions (other renderings)")] = False,
+    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source, indicator positions and OCR confidence (other renderings of a form)")] = False,
 ) -> None:
     """Compare two outputs (JSON lines, JSON or Parquet) field by field."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
@@ -169,7 +177,7 @@ def sample_diff_command(
     sample_n: Annotated[int, typer.Option("--sample", help="how many expected forms to draw")] = 10,
     seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
-    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source and indicator positions")] = False,
+    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source, indicator positions and OCR confidence")] = False,
 ) -> None:
     """`diff` on a reproducible random sample of the expected forms."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
@@ -201,10 +209,10 @@ def validate(
     for column in ("level2", "parsed", "share"):
         share.add_column(column)
     for level2, (n, total) in sorted(parsed.items()):
-        share.add_row(level2, f"{n}/{total}", f"{n / total:.0%}")
+        share.add_row(escape(level2), f"{n}/{total}", f"{n / total:.0%}")
     console.print(share)
     for name in with_errors:
-        console.print(f"[red]error[/red] {name}")
+        console.print(f"[red]error[/red] {escape(name)}", soft_wrap=True)
     if json_out:
         summary = {
             "forms": len(forms),

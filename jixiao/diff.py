@@ -15,10 +15,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from jixiao.schemas.form import Form
+from jixiao.schemas.form import CheckCode, Form
 
 #: fields that describe where a record came from, not what it says
 SOURCE_FIELDS = ("form_id", "source")
+#: per indicator: where it stood and how sure the OCR was (only a scan knows)
+_RENDERING_FIELDS = ("line", "page", "bbox", "confidence")
 
 
 @dataclass
@@ -101,7 +103,9 @@ def _comparable(form: Form, ignore_source: bool) -> dict[str, Any]:
         for name in SOURCE_FIELDS:
             data.pop(name, None)
         for ind in data["indicators"]:
-            ind.pop("line"), ind.pop("page"), ind.pop("bbox")
+            for name in _RENDERING_FIELDS:
+                ind.pop(name)
+        data["checks"] = [c for c in data["checks"] if c["code"] != CheckCode.low_ocr_confidence.value]
     data["checks"] = sorted(
         ([c["code"], c["severity"], c["indicator"]] for c in data["checks"]), key=lambda c: (c[0], c[2] if c[2] is not None else -1)
     )

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jixiao.extract import Engine, extract_file
+from jixiao.extract import Engine, ReadLimits, extract_file
 from jixiao.normalize import normalize_document
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
@@ -63,11 +63,11 @@ def _walk_dir(root: Path, folder: Path) -> list[Path]:
     return out
 
 
-def process_file(path: Path, engine: Engine = "auto") -> FileResult:
+def process_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadLimits()) -> FileResult:
     """Extract and normalize one file; every failure becomes a message naming it."""
     started = time.perf_counter()
     try:
-        forms = normalize_document(extract_file(path, engine))
+        forms = normalize_document(extract_file(path, engine, limits))
         return FileResult(path.as_posix(), "ok", forms, seconds=time.perf_counter() - started)
     except JixiaoError as exc:
         error = str(exc)

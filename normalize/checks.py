@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from jixiao.normalize.indicators import LabelUse
 from jixiao.normalize.values import as_money, money_amounts
-from jixiao.normalize.vocab import COST_LEVEL2
+from jixiao.normalize.vocab import COST_LEVEL2, REQUIRED_LEVEL1
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
 #: below this OCR confidence a reviewer should look at the cell
@@ -133,12 +133,24 @@ def cost_total_check(indicators: list[Indicator], funds: Funds) -> list[Check]:
 
 
 def category_checks(uses: list[LabelUse], indicators: list[Indicator]) -> list[Check]:
+    """Required categories without an indicator: a printed 必填 label, or a whole level 1 category.
+
+    A level 1 category can only be absent when the table was cut off (a page
+    or a download lost): its labels are gone too, so only this says so.
+    """
     checks = []
     for use in uses:
         if use.requirement.required and not any(indicators[i].name for i in use.indicators):
             checks.append(Check(
                 code=CheckCode.required_category_missing, severity=Severity.warning,
                 message=f"{use.level2} is marked {use.requirement.raw} but has no indicator",
+            ))
+    present = {ind.level1 for ind in indicators if ind.name}
+    for level1 in REQUIRED_LEVEL1:
+        if level1 not in present:
+            checks.append(Check(
+                code=CheckCode.required_category_missing, severity=Severity.warning,
+                message=f"no {level1} indicator: every target table has one, so this one may be cut off",
             ))
     return checks
 

@@ -5,6 +5,7 @@ and a value is the next non-empty cell after its label on the same row.
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,8 @@ _YEARS = re.compile(r"^(\d+(?:\.\d+)?)\s*年期?$")
 _SPAN = re.compile(r"^((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?\s*[-—~至]+\s*((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?$")
 _YEAR_MONTHS = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-—~至]+\s*(\d{1,2})\s*月$")
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
+#: Amounts in yuan are int64 columns (Parquet, DuckDB); a figure beyond that is no amount.
+_MAX_YUAN = 2**63 - 1
 
 
 def pairs(rows: list[list[str]]) -> dict[str, str]:
@@ -80,16 +83,22 @@ def period(raw: str | None) -> Period:
     compact = raw.replace(" ", "")
     if "长期" in compact:
         return Period(raw=raw, long_term=True)
-    if m := _YEARS.match(compact):
-        return Period(raw=raw, years=float(m.group(1)))
-    if m := _YEAR_MONTHS.match(compact):
+    # A run of hundreds of digits is no length of time, and as a float it would be inf (not JSON).
+    if (m := _YEARS.match(compact)) and math.isfinite(years := float(m.group(1))):
+        return Period(raw=raw, years=years)
+    # Months outside 1-12 (2024 年 1-13 月) give no start or end: those must be YYYY-MM.
+    if (m := _YEAR_MONTHS.match(compact)) and _months(m.group(2), m.group(3)):
         y = m.group(1)
         return Period(raw=raw, start=f"{y}-{int(m.group(2)):02d}", end=f"{y}-{int(m.group(3)):02d}")
-    if m := _SPAN.match(compact):
+    if (m := _SPAN.match(compact)) and _months(m.group(2) or "1", m.group(4) or "12"):
         start_month = int(m.group(2) or 1)
         end_month = int(m.group(4) or 12)
         return Period(raw=raw, start=f"{m.group(1)}-{start_month:02d}", end=f"{m.group(3)}-{end_month:02d}")
     return Period(raw=raw)
+
+
+def _months(*numbers: str) -> bool:
+    return all(1 <= int(n) <= 12 for n in numbers)
 
 
 def _amount(raw: str | None) -> Decimal | None:
@@ -99,9 +108,24 @@ def _amount(raw: str | None) -> Decimal | None:
     if not m:
         return None
     try:
-        return Decimal(m.group(0))
+        amount = Decimal(m.group(0))
     except InvalidOperation:
         return None
+    # Beyond int64 even in yuan: an account number or merged cells, not money (see _in_yuan).
+    return amount if amount.adjusted() <= 18 else None
+
+
+def _in_yuan(amount: Decimal | None, factor: Decimal) -> int | None:
+    """`amount` times `factor` as whole yuan; None when it cannot be an amount of money.
+
+    A 25-digit "total" (a converter merging an account number into the cell)
+    made Parquet writing fail for the whole batch, and a huge one overflowed
+    Decimal: such figures are left in the *_raw fields only.
+    """
+    if amount is None:
+        return None
+    yuan = int((amount * factor).to_integral_value())
+    return yuan if abs(yuan) <= _MAX_YUAN else None
 
 
 def funds(label: str | None, total: str | None, fiscal: str | None, other: str | None) -> Funds:
@@ -118,7 +142,7 @@ def funds(label: str | None, total: str | None, fiscal: str | None, other: str |
     if applied == "万元" and amounts[0] is not None and amounts[0] >= 10000:
         applied = "元"
     factor = Decimal(10000) if applied == "万元" else Decimal(1)
-    yuan = [int((a * factor).to_integral_value()) if a is not None else None for a in amounts]
+    yuan = [_in_yuan(a, factor) for a in amounts]
     return Funds(
         total_yuan=yuan[0], fiscal_yuan=yuan[1], other_yuan=yuan[2],
         unit_declared=declared, unit_applied=applied,

@@ -50,13 +50,19 @@ def value_column(header: list[RawCell]) -> int:
     return 4
 
 
+#: Longest run of digits read as a sequence number: 指标 + 20 digits overflowed the int64
+#: seq column of Parquet for the whole batch, and 4,300 raised in int() itself.
+_SEQ_DIGITS = 9
+
+
 def split_seq(text: str) -> tuple[int | None, str]:
     """Cut a 指标1: / 指标 2 / 1、 prefix off a name and return its number."""
     m = _SEQ.match(text)
     if not m:
         return None, text
     number = m.group(1) or m.group(2)
-    return (int(number) if number else None), text[m.end():].strip()
+    seq = int(number) if number and len(number) <= _SEQ_DIGITS else None
+    return seq, text[m.end():].strip()
 
 
 def _split_multi(name: str, value: str) -> list[tuple[str, str]]:

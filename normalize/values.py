@@ -6,6 +6,7 @@ does not parse keeps its raw text as kind text: a value is never dropped.
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -23,7 +24,8 @@ _OPS: list[tuple[str, str]] = [
 _MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 _DURATION_UNITS = ("工作日", "个月", "小时", "分钟", "年", "天", "日", "周")
 
-_FORMULA = re.compile(rf"^(?P<left>[^=]*{NUM}[^=]*[*×][^=]*)=\s*(?P<right>{NUM})\s*(?P<unit>万元|元|万)?\s*$")
+_FORMULA_RIGHT = re.compile(rf"^\s*(?P<right>{NUM})\s*(?P<unit>万元|元|万)?\s*$")
+_DIGIT = re.compile(r"\d")
 _RANGE = re.compile(rf"^(?P<low>{NUM})\s*(?P<u1>[^\d\s/\-~至—]*)\s*(?:-|~|至|—|--)\s*(?P<high>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
 _PERCENT = re.compile(rf"^(?P<num>{NUM})\s*%$")
 _NUMBER_UNIT = re.compile(rf"^(?P<num>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
@@ -35,9 +37,17 @@ _YEAR_MONTHS = re.compile(
     r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-~至—]+\s*(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月(?:份)?$"
 )
 _MONTHS = re.compile(r"^(\d{1,2})\s*[-~至—]+\s*(\d{1,2})\s*月(?:份)?$")
-_ITEM = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>[^\d\s、,;，]+)")
+# (?<!\d): a number starts where a digit run starts; trying every position inside a long
+# run again made these searches quadratic (a 32,000-digit goal took 30 s).
+_ITEM = re.compile(rf"(?<!\d)(?P<num>{NUM})\s*(?P<unit>[^\d\s、,;，]+)")
 _CJK_END = re.compile(r"[\u3400-\u9fff]$")
 _EVERY = re.compile(r"^每(年|月|周|天|日|季度)$")
+# A run of digits this long is no quantity (an account number, a converter's merged
+# cells) and as a float it would be inf, which JSON cannot carry: such a cell stays text.
+_MAX_DIGITS = 300
+_HUGE_NUMBER = re.compile(rf"(?<!\d)\d{{{_MAX_DIGITS}}}")
+#: Rounding to cents keeps within Decimal's 28 digits up to this exponent (10**25 yuan).
+_CENTS_MAX_EXPONENT = 25
 
 
 def _float(text: str) -> float:
@@ -45,9 +55,21 @@ def _float(text: str) -> float:
 
 
 def _yuan(number: str | float, unit: str | None) -> float | None:
+    """The amount in yuan, rounded to cents; None for no money unit or no possible amount.
+
+    Amounts too large to round within Decimal's precision (no budget is near
+    them) are converted unrounded: rounding them raised InvalidOperation, and
+    multiplying a figure of a million digits raised Overflow.
+    """
     if unit not in _MONEY_UNITS:
         return None
-    return float(round(Decimal(str(number)) * _MONEY_UNITS[unit], 2))
+    amount = Decimal(str(number))
+    if not amount.is_finite() or amount.adjusted() >= _MAX_DIGITS:
+        return None
+    amount *= _MONEY_UNITS[unit]
+    if amount.adjusted() <= _CENTS_MAX_EXPONENT:
+        amount = round(amount, 2)
+    return float(amount)
 
 
 def money_unit(unit: str | None) -> str | None:
@@ -83,6 +105,24 @@ def split_op(text: str) -> tuple[str, str, str]:
     return op, prefix, rest
 
 
+def _formula(text: str) -> tuple[str, re.Match[str]] | None:
+    """Split `330元/人*140人*3天=138.6万元` into its left side and the match of its right.
+
+    A formula has one "=", a number on the left with a * or × after it, and a
+    number (with a money unit) alone on the right. Written out rather than as
+    the one regex `^[^=]*\\d+[^=]*[*×][^=]*=…`, whose backtracking is cubic:
+    a 4 KB cell of "1*1*…" took 25 s.
+    """
+    if text.count("=") != 1:
+        return None
+    left, right = text.split("=")
+    digit = _DIGIT.search(left)
+    if digit is None or max(left.rfind("*"), left.rfind("×")) < digit.start():
+        return None
+    m = _FORMULA_RIGHT.match(right)
+    return (left, m) if m else None
+
+
 def _eval_left(left: str) -> float | None:
     """Evaluate `330元/人*140人*3天 + …`: numbers multiplied, terms added."""
     total = Decimal(0)
@@ -94,7 +134,8 @@ def _eval_left(left: str) -> float | None:
         for n in numbers:
             product *= Decimal(n)
         total += product
-    return float(total)
+    result = float(total)
+    return result if math.isfinite(result) else None
 
 
 def _per(text: str | None) -> str | None:
@@ -104,12 +145,17 @@ def _per(text: str | None) -> str | None:
     return "/".join(p for p in parts if p) or None
 
 
+def _months(*numbers: str) -> bool:
+    """Every number a month (1-12): 13月前 or 2024年0-99月 is no date, and YYYY-MM must be one."""
+    return all(1 <= int(n) <= 12 for n in numbers)
+
+
 def _date(rest: str, fiscal_year: int | None) -> tuple[str | None, str | None, str | None] | None:
     """Return (op, start, end) for a deadline or period value, or None."""
     fy = fiscal_year
     if m := _YEAR_END.match(rest):
         return "<=", None, f"{m.group(1)}-12"
-    if m := _YEAR_MONTHS.match(rest):
+    if (m := _YEAR_MONTHS.match(rest)) and _months(m.group(2), m.group(4)):
         y1 = m.group(1)
         y2 = m.group(3) or y1
         return None, f"{y1}-{int(m.group(2)):02d}", f"{y2}-{int(m.group(4)):02d}"
@@ -117,12 +163,12 @@ def _date(rest: str, fiscal_year: int | None) -> tuple[str | None, str | None, s
         return "=", f"{m.group(1)}-01", f"{m.group(1)}-12"
     if fy is None:
         return None
-    if m := _MONTH_BEFORE.match(rest):
+    if (m := _MONTH_BEFORE.match(rest)) and _months(m.group(1)):
         return "<=", None, f"{fy}-{int(m.group(1)):02d}"
-    if (m := _MONTH.match(rest)) and 1 <= int(m.group(1)) <= 12:
+    if (m := _MONTH.match(rest)) and _months(m.group(1)):
         month = f"{fy}-{int(m.group(1)):02d}"
         return "=", month, month
-    if m := _MONTHS.match(rest):
+    if (m := _MONTHS.match(rest)) and _months(m.group(1), m.group(2)):
         return None, f"{fy}-{int(m.group(1)):02d}", f"{fy}-{int(m.group(2)):02d}"
     return None
 
@@ -151,11 +197,14 @@ def parse_value(raw: str, fiscal_year: int | None = None) -> Value:
     text = raw.strip()
     if not text:
         return Value(kind=ValueKind.empty)
-    if m := _FORMULA.match(text.replace(" ", "")):
+    if _HUGE_NUMBER.search(text.replace(" ", "")):  # "1 1 1 …" is one number once spaces go
+        return Value(kind=ValueKind.text, text=text)
+    if formula := _formula(text.replace(" ", "")):
+        left, m = formula
         unit = money_unit(m.group("unit")) or m.group("unit")
         return Value(
             kind=ValueKind.formula, op="=", number=_float(m.group("right")), unit=unit,
-            yuan=_yuan(m.group("right"), unit), computed=_eval_left(m.group("left")),
+            yuan=_yuan(m.group("right"), unit), computed=_eval_left(left),
         )
     op, words, rest = split_op(text)
     words = words or None
@@ -211,6 +260,8 @@ def as_money(value: Value, unit: str) -> Value:
 def money_amounts(text: str) -> list[float]:
     """Money amounts named in free text (goals), in yuan; per-head rates skipped."""
     out = []
-    for m in re.finditer(rf"({NUM})\s*(万元|万|元)(?![/每])", text):
-        out.append(_yuan(m.group(1), money_unit(m.group(2))) or 0.0)
+    for m in re.finditer(rf"(?<!\d)({NUM})\s*(万元|万|元)(?![/每])", text):
+        yuan = _yuan(m.group(1), money_unit(m.group(2)))
+        if yuan is not None:
+            out.append(yuan)
     return out

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz, process
 from jixiao.schemas.form import Requirement
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+#: level 1 categories every target table has (成本指标 only on newer forms)
+REQUIRED_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 
 #: canonical level 2 -> its level 1
 LEVEL2_PARENT: dict[str, str] = {
@@ -82,15 +84,21 @@ def _candidates(stem: str, pool: tuple[str, ...], cutoff: float) -> str | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=4096)
 def match_label(text: str) -> Label | None:
     """Classify a cell as a level-1 or level-2 label, or None when it is content.
 
     Matching is strict on length so that an indicator name that merely
-    contains 效益 is not taken for a label.
+    contains 效益 is not taken for a label. The length test comes before the
+    cache so that long cells (every indicator name passes through here) are
+    not kept in it for the rest of the batch.
     """
     if not text or len(text) > 24:
         return None
+    return _match_label(text)
+
+
+@lru_cache(maxsize=4096)
+def _match_label(text: str) -> Label | None:
     note_match = _NOTE.search(text)
     note = note_match.group(0) if note_match else None
     stem = _CODE.sub("", text[: note_match.start()] if note_match else text).replace(" ", "")
@@ -118,9 +126,22 @@ def match_label(text: str) -> Label | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+#: Longest header cell kept in the cache; labels with their notes are far shorter.
+_CACHED_HEADER_CHARS = 64
+
+
 def match_header(text: str) -> str | None:
-    """Return the header field a label cell names, or None."""
+    """Return the header field a label cell names, or None.
+
+    Every header cell passes through here, values included; only short ones
+    are cached, so that a huge cell is not kept for the rest of the batch.
+    """
+    if len(text) > _CACHED_HEADER_CHARS:
+        return _match_header(text)
+    return _match_header_cached(text)
+
+
+def _match_header(text: str) -> str | None:
     stem = re.sub(r"\(.*?\)?$", "", text).rstrip(":").replace(" ", "")
     if not stem or len(stem) > 10:
         return None
@@ -134,3 +155,6 @@ def match_header(text: str) -> str | None:
     if len(stem) >= 3 and "实施单位".startswith(stem):
         return "implementing_unit"
     return None
+
+
+_match_header_cached = lru_cache(maxsize=4096)(_match_header)

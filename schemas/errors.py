@@ -19,3 +19,7 @@ class UnreadableFile(JixiaoError):
 
 class NoTargetTable(JixiaoError):
     """The file was read but holds no 绩效目标表."""
+
+
+class TooLarge(JixiaoError):
+    """The file is over a bound on bytes, pages or pixels (`ReadLimits`)."""

@@ -68,7 +68,7 @@ class CheckCode(str, Enum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(use_enum_values=False)
+    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False)
 
 
 class Source(_Model):

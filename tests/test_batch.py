@@ -113,7 +113,7 @@ def test_workers_do_not_change_the_output(archive, reference, tmp_path):
 def test_time_limit_stops_one_file(tmp_path):
     big = tmp_path / "slow.txt"
     big.write_text((ROOT / "samples" / "002_97939f2dd7b43a77.txt").read_text(encoding="utf-8") * 400, encoding="utf-8")
-    entry = batch.run_one(big.as_posix(), str(tmp_path / "state"), timeout=0.05)
+    entry = batch.run_one(big.as_posix(), str(tmp_path / "state"), batch.Limits(timeout=0.05))
     assert entry["status"] == "failed" and "time limit" in entry["error"] and "slow.txt" in entry["error"]
 
 

@@ -1,0 +1,119 @@
+"""Rows broken across a page break, joined again.
+
+Word and WPS let a table row break across pages: the first lines of a cell
+end one page and its last line opens the next, in a row of its own whose
+other cells are empty (`指标 7:对沙坡头区全面深化改革` / `进行督导、考核次数`).
+Read page by page, that is a spurious row; the hand-verified records hold
+the one row it was printed as. A merged label cell breaks the same way
+(`成本指标(必填硬性指` / `标)` over the next page's first row): its tail goes
+back to the label when it closes the bracket the label left open.
+"""
+from __future__ import annotations
+
+from jixiao.extract.clean import tidy
+from jixiao.extract.forms import Row
+from jixiao.extract.pdf import join_wrapped
+
+
+def _aligned(previous: Row, row: Row) -> list[str] | None:
+    """`row`'s cells in `previous`'s columns, matched by x position (the pages' grids may differ).
+
+    None when a filled cell lands in no cell of the previous row. Rows
+    without boxes must have the same columns.
+    """
+    if len(row.cells) == len(previous.cells) and not (row.bboxes and previous.bboxes):
+        return list(row.cells)
+    if not (row.bboxes and previous.bboxes):
+        return None
+    out = [""] * len(previous.cells)
+    for text, box in zip(row.cells, row.bboxes):
+        if not text:
+            continue
+        if box is None:
+            return None
+        centre = (box[0] + box[2]) / 2
+        hits = [i for i, b in enumerate(previous.bboxes) if b is not None and b[0] <= centre <= b[2]]
+        if not hits or out[hits[0]]:
+            return None
+        out[hits[0]] = text
+    return out
+
+
+def _filled(cells: list[str]) -> set[int]:
+    return {i for i, cell in enumerate(cells) if cell}
+
+
+def continuation(previous: Row, row: Row) -> list[str] | None:
+    """The rest of `previous` (the last row of the page before) that `row` opens its page with, in its columns.
+
+    It fills no column the previous row left empty, and it leaves empty the
+    previous row's last filled column (the value), unless it only carries on
+    that column's text under an emptied label (a long 年度总体目标 cell).
+    None when `row` is a row of its own.
+    """
+    if previous.page is None or row.page != previous.page + 1 or len(row.cells) < 2 or len(previous.cells) < 2:
+        return None
+    cells = _aligned(previous, row)
+    if cells is None:
+        return None
+    before, after = _filled(previous.cells), _filled(cells)
+    if not after or not after <= before:
+        return None
+    last = max(before)
+    return cells if last not in after or (after == {last} and len(before) > 1) else None
+
+
+def _merged(previous: Row, rest: list[str], row: Row) -> Row:
+    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest)]
+    scores = [c for c in row.confidences if c is not None]
+    low = min(scores) if scores else None
+    confidences = [
+        (min(c, low) if c is not None and low is not None else c) if b else c
+        for c, b in zip(previous.confidences or [None] * len(cells), rest)
+    ]
+    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences)
+
+
+def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> tuple[Row, int] | None:
+    """The nearest row above (of `rows`, last first) with text in the column `box` stands in, and that column."""
+    if box is None:
+        return None
+    centre = (box[0] + box[2]) / 2
+    for row in reversed(rows):
+        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [])):
+            if text and other is not None and other[0] <= centre <= other[2]:
+                return row, i
+    return None
+
+
+def _unbalanced(text: str, opening: str, closing: str) -> bool:
+    return text.count(opening) > text.count(closing)
+
+
+def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
+    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`."""
+    for i, text in enumerate(row.cells):
+        if not text or not _unbalanced(text, ")", "("):
+            continue
+        found = _column(page_rows, row.bboxes[i] if i < len(row.bboxes) else None)
+        if found is None:
+            continue
+        above, k = found
+        if _unbalanced(above.cells[k], "(", ")"):
+            above.cells[k] = tidy(above.cells[k] + text)
+            row.cells[i] = ""
+
+
+def join_broken_rows(rows: list[Row]) -> list[Row]:
+    """The rows with every row broken at a page break put back together (it keeps its first page)."""
+    out: list[Row] = []
+    for row in rows:
+        rest = continuation(out[-1], row) if out else None
+        if rest is not None:
+            out[-1] = _merged(out[-1], rest, row)
+            continue
+        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
+            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
+            _rejoin_labels(previous_page, row)
+        out.append(row)
+    return out

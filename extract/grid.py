@@ -1,0 +1,266 @@
+"""Page images to upright, clean pages and their table grids (OpenCV only, no OCR).
+
+Scans arrive on gray or uneven paper, skewed by a degree or two, sometimes
+fed sideways; the OCR only sees cell crops, so the page must first be made
+upright and the grid found from its ruling lines, merged cells included:
+
+- `flatten` divides the page by its own background (a closing wider than
+  any stroke), so a gray photocopy or a shadowed edge becomes white paper;
+- `orientation` picks the quarter turn and the skew that make the ink's row
+  profile sharpest: ruling lines and text lines both run along the rows of
+  an upright form, and a form has many more rows than columns;
+- `find_tables` takes horizontal and vertical line masks (morphological
+  openings longer than any character stroke), places row and column
+  boundaries where lines run, and then tests each cell edge: an edge whose
+  line is missing joins the two cells, which is how merged cells (绩效指标,
+  一级指标 over their rows) are recovered, as camelot's lattice does.
+
+Lengths are in inches times the working resolution, so one set of numbers
+serves every page after it has been scaled to `DPI`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: the resolution every page is scaled to before any of this runs
+DPI = 200
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in working pixels
+
+
+def inch(value: float) -> int:
+    """A length in inches as working pixels."""
+    return max(1, round(value * DPI))
+
+
+@dataclass
+class Table:
+    """One ruled table: its box and, per grid row, each cell's box (None where a merge covers it)."""
+
+    box: Box
+    rows: list[list[Box | None]]
+
+
+def to_working(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Scale a page from its resolution to `DPI`."""
+    if abs(dpi - DPI) < 1:
+        return gray
+    scale = DPI / dpi
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)
+
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """Divide the page by its background: gray, uneven or shadowed paper becomes white, ink stays dark.
+
+    The background is estimated at a quarter of the resolution by a closing
+    wider than any stroke (so text and lines vanish from it), then smoothed.
+    """
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (inch(0.3) // 4 | 1,) * 2)
+    background = cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel), 5)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = gray.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 1.0)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def binarize(flat: np.ndarray) -> np.ndarray:
+    """Ink mask (255 where ink): Otsu on the flattened page, specks of a few pixels removed.
+
+    No median filter: it would erase the one-pixel ruling lines of a 150 dpi scan.
+    """
+    threshold, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Otsu on a nearly white page can sit too low for faint (blurred) lines: never below mid-gray.
+    _, ink = cv2.threshold(flat, max(threshold, 150), 255, cv2.THRESH_BINARY_INV)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 4)
+    specks = specks[specks > 0]
+    if specks.size:
+        ink[np.isin(labels, specks)] = 0
+    return ink
+
+
+def _rotate(img: np.ndarray, degrees: float, fill: int) -> np.ndarray:
+    h, w = img.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(img, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+
+def _sharpness(ink: np.ndarray) -> float:
+    """How abruptly the ink's row profile changes: high when lines and text rows run along the rows.
+
+    Differences, not the variance, so that a half-empty page (ink above,
+    blank below) does not look like structure.
+    """
+    profile = ink.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(profile)).sum())
+
+
+def _best_angle(ink: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
+    scores = [_sharpness(_rotate(ink, a, 0)) for a in angles]
+    best = int(np.argmax(scores))
+    return float(angles[best]), scores[best]
+
+
+def orientation(ink: np.ndarray) -> tuple[int, float]:
+    """(quarter turns clockwise, skew in degrees) that make the page upright, up to a half turn.
+
+    Searched on a small copy: ±5° in 0.5° steps for the page as is and turned
+    by 90°, then refined to 0.1°. A half turn looks the same to this test;
+    the OCR decides it (`scan` reads a probe both ways).
+    """
+    small = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    coarse = np.arange(-5.0, 5.01, 0.5)
+    upright = _best_angle(small, coarse)
+    turned = _best_angle(cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), coarse)
+    turns, (angle, _) = (0, upright) if upright[1] >= turned[1] else (1, turned)
+    base = small if turns == 0 else cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE)
+    fine, _ = _best_angle(base, np.arange(angle - 0.4, angle + 0.41, 0.1))
+    return turns, round(fine, 2)
+
+
+def upright(img: np.ndarray, turns: int, skew: float, fill: int = 255) -> np.ndarray:
+    """Apply `turns` quarter turns clockwise, then rotate by `skew` degrees."""
+    for _ in range(turns % 4):
+        img = cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)
+    return _rotate(img, skew, fill) if abs(skew) >= 0.05 else img
+
+
+def line_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling-line masks.
+
+    Horizontal lines are unbroken runs longer than 0.3 in, which no character
+    stroke reaches; vertical ones only need to outrun the height of a short
+    row's text, so the opening is short (0.08 in) and `find_tables` keeps an
+    edge only where the line spans the whole cell side, which text never
+    does. A closing by 2 px first mends lines broken by one-pixel specks; it is too
+    short to join neighbouring characters.
+    """
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (2, 1)))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (inch(0.3), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 2)))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, inch(0.08))))
+    return horizontal, vertical
+
+
+def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+    """The ruling lines alone, slightly widened, to take out of the text ink.
+
+    The vertical mask also holds the tall strokes of characters (用, 川);
+    only its pieces taller than a quarter inch are lines.
+    """
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25))
+    tall = tall[tall > 0]
+    lines = horizontal.copy()
+    lines[np.isin(labels, tall)] = 255
+    return cv2.dilate(lines, np.ones((3, 3), np.uint8))
+
+
+def _positions(profile: np.ndarray, minimum: float) -> list[int]:
+    """Where lines run: the peaks of a line mask's profile that stand out from their surroundings.
+
+    A peak must rise by `minimum` above the floor around it (the lowest value
+    within a quarter inch): character strokes add up to a raised floor over a
+    long table, a ruling to a spike. Of peaks closer than a text line (0.1 in)
+    the strongest stays: no row or column is thinner than its text, and a
+    dash run (——) beside a row line is no line.
+    """
+    row = profile.astype(np.float32)[None, :]
+    floor = cv2.erode(row, np.ones((1, 2 * inch(0.125) + 1), np.uint8))[0]
+    top = cv2.dilate(row, np.ones((1, 3), np.uint8))[0]
+    values = row[0]
+    peaks = np.flatnonzero((values >= top) & (values - floor >= minimum))
+    kept: list[int] = []
+    for x in sorted(peaks, key=lambda p: -values[p]):
+        if all(abs(int(x) - k) >= inch(0.1) for k in kept):
+            kept.append(int(x))
+    return sorted(kept)
+
+
+class _Regions:
+    """Union-find over grid slots, to join the slots a merged cell covers."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.parent[a] != a:
+            self.parent[a] = self.parent[self.parent[a]]
+            a = self.parent[a]
+        return a
+
+    def join(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _cells(xs: list[int], ys: list[int], v_edge: Callable[[int, int], bool], h_edge: Callable[[int, int], bool],
+           origin: tuple[int, int]) -> list[list[Box | None]]:
+    """Per grid row, each cell's box: slots whose shared edge has no line are one (merged) cell,
+    boxed at its first slot; the slots it covers are None."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    regions = _Regions(n_rows * n_cols)
+    for i in range(n_rows):
+        for j in range(n_cols):
+            if j + 1 < n_cols and not v_edge(j + 1, i):
+                regions.join(i * n_cols + j, i * n_cols + j + 1)
+            if i + 1 < n_rows and not h_edge(i + 1, j):
+                regions.join(i * n_cols + j, (i + 1) * n_cols + j)
+    spans: dict[int, list[int]] = {}
+    for i in range(n_rows):
+        for j in range(n_cols):
+            root = regions.find(i * n_cols + j)
+            r0, c0, r1, c1 = spans.get(root, [i, j, i, j])
+            spans[root] = [min(r0, i), min(c0, j), max(r1, i), max(c1, j)]
+    x0, y0 = origin
+    rows: list[list[Box | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for r0, c0, r1, c1 in spans.values():
+        rows[r0][c0] = (x0 + xs[c0], y0 + ys[r0], x0 + xs[c1 + 1], y0 + ys[r1 + 1])
+    return rows
+
+
+def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
+    """The table inside `box` (one connected set of lines): row and column lines, then its cells."""
+    x0, y0, x1, y1 = box
+    h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
+    ys = _positions((h_part > 0).sum(axis=1), inch(0.25))
+    xs = _positions((v_part > 0).sum(axis=0), inch(0.1))
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
+
+    def v_edge(j: int, i: int) -> bool:
+        """A line at column line j all along grid row i."""
+        rows = (v_part[ys[i]:ys[i + 1] + 1, max(0, xs[j] - band):xs[j] + band + 1] > 0).any(axis=1)
+        return rows.size > 2 * reach and rows.mean() >= 0.85
+
+    def h_edge(i: int, j: int) -> bool:
+        """A line at row line i across grid column j, meeting the column lines at both ends
+        (strokes of blurred text fused into a run stop short of them, inside the cell's margins)."""
+        cols = (h_part[max(0, ys[i] - band):ys[i] + band + 1, xs[j]:xs[j + 1] + 1] > 0).any(axis=0)
+        return cols.size > 2 * reach and cols.mean() >= 0.6 and bool(cols[:reach].any() and cols[-reach:].any())
+
+    # Lines that bound no cell anywhere are strokes or specks, not rulings.
+    xs = [x for j, x in enumerate(xs) if j in (0, len(xs) - 1) or any(v_edge(j, i) for i in range(len(ys) - 1))]
+    ys = [y for i, y in enumerate(ys) if i in (0, len(ys) - 1) or any(h_edge(i, j) for j in range(len(xs) - 1))]
+    rows = _cells(xs, ys, v_edge, h_edge, (x0, y0))
+    return Table((x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]), rows)
+
+
+def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
+    """Every ruled table on an upright page (given its `line_masks`), top to bottom."""
+    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    tables = []
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        if w < inch(1.0) or h < inch(0.3):
+            continue
+        table = _grid(horizontal, vertical, (int(x), int(y), int(x + w), int(y + h)))
+        if table is not None and len(table.rows) >= 2:
+            tables.append(table)
+    return sorted(tables, key=lambda t: t.box[1])

@@ -1,0 +1,47 @@
+"""Character-level repairs of the misreads OCR makes in these forms' cells.
+
+Only repairs that cannot change a correct reading into a wrong one: each
+pattern is one that a printed form does not contain. Meaning-bearing
+look-alikes are left alone: `>` and `~` are printed ops of their own
+(`>95%`, `~` for 约), and which label a garbled cell was is the
+normalizer's fuzzy match, not a character fix. Input and output are tidied
+text (NFKC has already made `＞` `>`, `％` `%`, `：` `:`).
+"""
+from __future__ import annotations
+
+import re
+
+# `≥` / `≤` read as two characters.
+_GE = re.compile(r"(?:>\s*=|≥\s*=|=\s*>)")
+_LE = re.compile(r"(?:<\s*=|≤\s*=|=\s*<)")
+# `≥` read as the digit 2 before a percentage: `295%` for `≥95%`. Only where
+# the whole reading is over 100% and the rest a usual target (60-100%).
+_GE_AS_TWO = re.compile(r"^2(\d{2,3}(?:\.\d+)?)%$")
+# `万元` with its second character misread (兀, 无, 九, 允 are not units) after a number.
+_WAN_YUAN = re.compile(r"(\d)\s*[万方力]\s*[兀无九允]")
+# A space the recognizer put inside a percentage: `1 00%`, `9 5%`.
+_SPLIT_PERCENT = re.compile(r"(?<![\d.])(\d{1,2}) (\d{1,2}(?:\.\d+)?%)")
+# `指标1:` with its digit read as a letter l, I or a bar.
+_SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
+
+
+def _joined_percent(match: re.Match[str]) -> str:
+    joined = match.group(1) + match.group(2)
+    return joined if float(joined[:-1]) <= 100 else match.group(0)
+
+
+def _ge_for_two(match: re.Match[str]) -> str:
+    rest = float(match.group(1))
+    return f"≥{match.group(1)}%" if 60 <= rest <= 100 else match.group(0)
+
+
+def repair(text: str) -> str:
+    """The tidied cell text with the known misreads put right."""
+    if not text:
+        return text
+    text = _GE.sub("≥", text)
+    text = _LE.sub("≤", text)
+    text = _GE_AS_TWO.sub(_ge_for_two, text)
+    text = _WAN_YUAN.sub(r"\1万元", text)
+    text = _SPLIT_PERCENT.sub(_joined_percent, text)
+    return _SEQ_ONE.sub(r"\g<1>1", text)

@@ -1,0 +1,185 @@
+"""Scanned forms (image-only PDFs, PNG, JPEG, TIFF) read by offline OCR into the same rows as every extractor.
+
+Per page (`pages`): scale to the working resolution, flatten the paper, turn
+upright and deskew, find the ruled tables (`grid`), cut every cell and every
+line outside the tables (附件 line, title, year line) into text lines
+(`lines`), read them all in one batch with the recognition model alone
+(`ocr`), repair the misreads these forms invite (`misreads`), and emit one
+`Row` per grid row — a merged cell's text in its top-left cell, "" in the
+cells it covers — and one single-cell row per line outside the tables, in
+reading order. Boxes are in PDF points from the page's top-left (working
+pixels × 72 / 200); each cell keeps the lowest confidence of its lines.
+
+A page fed sideways is turned a quarter, and which way is decided by reading
+a few lines both ways; an upright page that reads badly is read again upside
+down. Rows broken at page breaks are joined (`continued`), then the rows
+split into forms like any other extractor's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from jixiao.extract import grid, ocr
+from jixiao.extract.clean import tidy
+from jixiao.extract.continued import join_broken_rows
+from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
+from jixiao.extract.limits import ReadLimits
+from jixiao.extract.lines import Line, crop_lines, text_bands
+from jixiao.extract.misreads import repair
+from jixiao.extract.pages import page_images
+from jixiao.extract.pdf import join_wrapped
+from jixiao.schemas.form import SourceFormat
+from jixiao.schemas.raw import BBox, RawDocument
+
+#: below this mean confidence an upright page is read again turned by a half turn
+_UPSIDE_DOWN_SUSPECT = 0.8
+#: lines read both ways to tell which way up a sideways page is
+_PROBE_LINES = 4
+
+
+@dataclass
+class _Region:
+    """One thing to read: a table cell (table, row, col) or a line outside the tables (table None)."""
+
+    box: grid.Box
+    table: int | None = None
+    row: int = 0
+    col: int = 0
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class _Reading:
+    """A page as read one way up: its regions, tables, each line's text and the mean confidence."""
+
+    regions: list[_Region]
+    tables: list[grid.Table]
+    results: list[tuple[str, float]]
+    confidence: float
+
+
+def _points(box: grid.Box) -> BBox:
+    scale = 72 / grid.DPI
+    return (round(box[0] * scale, 2), round(box[1] * scale, 2), round(box[2] * scale, 2), round(box[3] * scale, 2))
+
+
+def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[grid.Table]]:
+    """Every table cell and every text line outside the tables, each with its text lines cropped."""
+    horizontal, vertical = grid.line_masks(ink)
+    tables = grid.find_tables(horizontal, vertical)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(grid.rulings(horizontal, vertical)))
+    outside = text_ink.copy()
+    inset = grid.inch(0.015)  # keeps the cell's own lines out of its crop
+    regions: list[_Region] = []
+    for t, table in enumerate(tables):
+        x0, y0, x1, y1 = table.box
+        outside[max(0, y0 - inset):y1 + inset, max(0, x0 - inset):x1 + inset] = 0
+        for r, boxes in enumerate(table.rows):
+            for c, box in enumerate(boxes):
+                if box is not None:
+                    regions.append(_Region((box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset), t, r, c))
+    height, width = outside.shape
+    regions += [_Region((0, top, width, bottom)) for top, bottom in text_bands(outside, (0, 0, width, height))]
+    bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
+    heights = [bottom - top for region_bands in bands for top, bottom in region_bands]
+    line_height = float(np.median(heights)) if heights else float(grid.inch(0.14))
+    for region, region_bands in zip(regions, bands):
+        if region.table is None:
+            region.lines = crop_lines(flat, outside, region.box, region_bands, None)
+        else:
+            region.lines = crop_lines(flat, text_ink, region.box, region_bands, line_height)
+    regions.sort(key=lambda region: region.box[1])
+    return regions, tables
+
+
+def _read(regions: list[_Region], tables: list[grid.Table]) -> _Reading:
+    results = ocr.recognise([line.image for region in regions for line in region.lines])
+    weights = [max(1, len(text)) for text, _ in results]
+    mean = sum(score * w for (_, score), w in zip(results, weights)) / sum(weights) if results else 1.0
+    return _Reading(regions, tables, results, mean)
+
+
+def _upside_down(regions: list[_Region]) -> bool:
+    """Whether a few of the page's longer lines (their first 8 line heights) read better turned by a half turn."""
+    images = [line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]]
+    probes = [img[:, : 8 * img.shape[0]] for img in sorted(images, key=lambda img: -img.shape[1])[:_PROBE_LINES]]
+    as_is = ocr.recognise(probes)
+    turned = ocr.recognise([cv2.rotate(img, cv2.ROTATE_180) for img in probes])
+    return sum(s for _, s in turned) > sum(s for _, s in as_is)
+
+
+def _texts(reading: _Reading) -> list[tuple[str, float | None]]:
+    """Each region's text (lines joined, tidied, misreads repaired) and its lowest line confidence."""
+    out = []
+    position = 0
+    for region in reading.regions:
+        read = reading.results[position:position + len(region.lines)]
+        position += len(region.lines)
+        if region.table is None:
+            joined = " ".join(text for text, _ in read if text)
+        else:
+            joined = join_wrapped("\n".join(text for text, _ in read))
+        scores = [score for text, score in read if text]  # a crop that read as nothing was a speck
+        out.append((repair(tidy(joined)), min(scores) if scores else None))
+    return out
+
+
+def _rows(reading: _Reading, page: int) -> list[Row]:
+    """The page's rows in reading order: one per grid row, one per line outside the tables."""
+    items: list[tuple[int, Row]] = []
+    cells: dict[tuple[int, int, int], tuple[str, float | None]] = {}
+    for region, (text, score) in zip(reading.regions, _texts(reading)):
+        if region.table is not None:
+            cells[region.table, region.row, region.col] = (text, score)
+        elif text:
+            box = (min(l.box[0] for l in region.lines), region.box[1], max(l.box[2] for l in region.lines), region.box[3])
+            items.append((region.box[1], Row(cells=[text], page=page, bboxes=[_points(box)], confidences=[score])))
+    for t, table in enumerate(reading.tables):
+        for r, boxes in enumerate(table.rows):
+            if all(box is None for box in boxes):
+                continue  # a row line drawn through merged cells only
+            read = [cells.get((t, r, c), ("", None)) if box is not None else ("", None) for c, box in enumerate(boxes)]
+            row = Row(cells=[text for text, _ in read], page=page,
+                      bboxes=[_points(box) if box is not None else None for box in boxes],
+                      confidences=[score for _, score in read])
+            items.append((min(box[1] for box in boxes if box is not None), row))
+    items.sort(key=lambda item: item[0])
+    return [row for _, row in items]
+
+
+def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
+    """One page image (at `dpi`) to its rows: upright, flattened, grid found, every line recognised."""
+    flat = grid.flatten(grid.to_working(gray, dpi))
+    ink = grid.binarize(flat)
+    turns, skew = grid.orientation(ink)
+    if turns or skew:
+        flat = grid.upright(flat, turns, skew)
+        ink = grid.binarize(flat)
+    regions, tables = _regions(flat, ink)
+    if turns % 2 and _upside_down(regions):
+        flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
+        regions, tables = _regions(flat, ink)
+    reading = _read(regions, tables)
+    if reading.confidence < _UPSIDE_DOWN_SUSPECT and turns % 2 == 0:
+        attempt = _read(*_regions(cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)))
+        if attempt.confidence > reading.confidence:
+            reading = attempt
+    return _rows(reading, page)
+
+
+def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:
+    """Read a scanned form by OCR, offline.
+
+    `kind` is SourceFormat.pdf for a PDF without a text layer, SourceFormat.scan
+    for an image file (PNG, JPEG, TIFF, BMP). Raises UnreadableFile naming the
+    file when it cannot be decoded, TooLarge when it is over `limits`.
+    """
+    rows: list[Row] = []
+    for number, (gray, dpi) in enumerate(page_images(path, data, kind, limits), start=1):
+        rows.extend(read_page(gray, dpi, number))
+    forms = split_forms(drop_repeated_headers(join_broken_rows(rows)))
+    return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.scan, extractor="ocr", forms=forms)

@@ -1,0 +1,240 @@
+"""Scanned forms read by offline OCR give the hand-verified records, degradation by degradation.
+
+Every fixture in tests/fixtures/scans/ (see its README) is read with
+`extract_scan`, normalised and compared field by field with its forms in
+samples/expected/. Run with `pytest -s` to see every mismatch.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import zlib
+from pathlib import Path
+from shutil import which
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from conftest import EXPECTED, ROOT
+from jixiao.diff import Report, compare
+from jixiao.extract import ocr
+from jixiao.extract.continued import join_broken_rows
+from jixiao.extract.forms import Row
+from jixiao.extract.misreads import repair
+from jixiao.extract import ReadLimits, extract_file
+from jixiao.extract.pages import image_sizes
+from jixiao.extract.scan import extract_scan
+from jixiao.normalize import normalize_document
+from jixiao.schemas.errors import TooLarge, UnreadableFile
+from jixiao.schemas.form import Form, SourceFormat
+from jixiao.writers import read
+
+sys.path.insert(0, str(ROOT))
+from bench.scan import flagged, source_format  # noqa: E402 - the bench and the tests compare the same way
+
+SCANS = ROOT / "tests" / "fixtures" / "scans"
+MANIFEST = json.loads((SCANS / "manifest.json").read_text(encoding="utf-8"))
+KINDS = sorted({entry["kind"] for entry in MANIFEST})
+#: the field-level accuracy every degradation kind must reach
+BAR = 0.97
+
+
+def _scan(path: Path) -> list[Form]:
+    data = path.read_bytes()
+    return normalize_document(extract_scan(path, data, hashlib.sha256(data).hexdigest(), source_format(path), ReadLimits()))
+
+
+@pytest.fixture(scope="module")
+def scanned() -> dict[str, tuple[list[Form], Report, int]]:
+    """Each fixture's forms, its comparison with the expected forms, and its low-confidence check count."""
+    results = {}
+    for entry in MANIFEST:
+        forms = _scan(SCANS / entry["file"])
+        expected = read(EXPECTED / f"{entry['expected']}.jsonl")
+        report = compare(forms, [expected[i] for i in entry["forms"]], ignore_source=True)
+        results[entry["file"]] = (forms, report, flagged(forms))
+    return results
+
+
+def test_every_kind_has_a_fixture_and_every_fixture_exists():
+    wanted = {"150 dpi", "200 dpi", "300 dpi", "rotation ±2°", "rotation 90°", "noise", "blur", "jpeg q40",
+              "photocopy", "image-only pdf"}
+    assert wanted <= set(KINDS)
+    for entry in MANIFEST:
+        assert (SCANS / entry["file"]).is_file(), entry["file"]
+    assert {Path(e["file"]).suffix for e in MANIFEST} >= {".png", ".jpg", ".tif", ".pdf"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_accuracy_per_degradation_kind(kind, scanned):
+    right = total = 0
+    for entry in (e for e in MANIFEST if e["kind"] == kind):
+        forms, report, flagged = scanned[entry["file"]]
+        assert not report.missing, f"{entry['file']}: forms not found: {report.missing}"
+        for r, t in report.per_field.values():
+            right, total = right + r, total + t
+        print(f"\n{entry['file']} ({kind}): {report.accuracy:.4f} over {report.compared} fields, "
+              f"{flagged} low-confidence checks")
+        for d in report.differences:
+            print(f"  {d.form} {d.field}: got {d.actual!r}, expected {d.expected!r}")
+    accuracy = right / total
+    print(f"{kind}: field accuracy {accuracy:.4f} ({total - right} of {total} fields wrong)")
+    assert accuracy >= BAR
+
+
+def test_records_say_they_were_scanned_and_point_back_to_the_page(scanned):
+    forms, _, _ = scanned["000_image_only.pdf"]
+    assert [f.source.format for f in forms] == [SourceFormat.scan] * 4
+    assert {f.source.extractor for f in forms} == {"ocr"}
+    assert [(f.source.page_start, f.source.page_end) for f in forms] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    indicators = [i for f in forms for i in f.indicators]
+    assert all(i.confidence is not None and 0 <= i.confidence <= 1 for i in indicators if i.name)
+    for ind in indicators:
+        x0, top, x1, bottom = ind.bbox
+        assert 0 <= x0 < x1 <= 596 and 0 <= top < bottom <= 842  # A4 points from the top-left
+
+
+def test_cells_carry_boxes_and_confidences_like_every_extractor():
+    path = SCANS / "001_two_forms_150dpi.png"
+    data = path.read_bytes()
+    doc = extract_scan(path, data, "x", SourceFormat.scan, ReadLimits())
+    assert (doc.format, doc.extractor) == (SourceFormat.scan, "ocr")
+    assert [f.title for f in doc.forms] == ["部门项目支出预算绩效目标申报表"] * 2
+    assert [f.fiscal_year for f in doc.forms] == [2023, 2023]
+    header = doc.forms[0].rows[0]
+    assert [c.text for c in header[:2]] == ["项目名称", "疫情防控工作经费"]
+    assert all(c.text == "" and c.bbox is None and c.confidence is None for c in header[2:])  # covered by the merge
+    for row in doc.forms[0].rows:
+        for cell in row:
+            if cell.text:
+                assert cell.bbox is not None and 0 < cell.confidence <= 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="network namespaces are Linux only")
+def test_ocr_runs_with_the_network_cut_off(tmp_path):
+    """One page read in a child process with no network at all (`unshare -n` where it works) and
+    every Python socket connection refused: a download or a telemetry call would fail it."""
+    script = tmp_path / "offline.py"
+    script.write_text(textwrap.dedent(f"""
+        import socket, sys
+        attempts = []
+        def refuse(*args, **kwargs):
+            attempts.append(args)
+            raise OSError("network use in an offline test")
+        socket.socket.connect = refuse
+        socket.socket.connect_ex = refuse
+        socket.getaddrinfo = refuse
+        from pathlib import Path
+        from jixiao.extract import extract_file
+        path = Path({str(SCANS / "001_two_forms_300dpi.jpg")!r})
+        doc = extract_file(path)
+        print(len(doc.forms), doc.forms[0].rows[0][1].text)
+        sys.exit(3 if attempts else 0)
+    """), encoding="utf-8")
+    command = [sys.executable, str(script)]
+    isolated = which("unshare") and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    if isolated:
+        command = ["unshare", "-n", *command]
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_PROXY") and not k.endswith("_proxy")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["2", "疫情防控工作经费"]
+
+
+def test_the_models_are_the_ones_shipped_in_the_wheel():
+    models = ocr.model_dir().resolve()
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    assert models.is_relative_to(site), models
+    assert {p.name for p in models.glob("*.onnx")} >= {"PP-OCRv6_rec_small.onnx"}
+
+
+def _png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(tmp_path):
+    bomb = _png_header(100_000, 100_000) + b"\x00" * 64
+    assert image_sizes(bomb) == [(100_000, 100_000)]
+    path = tmp_path / "bomb.png"
+    path.write_bytes(bomb)
+    with pytest.raises(TooLarge, match=r"bomb\.png: image of 100000×100000 pixels, over the limit of 80,000,000"):
+        extract_file(path)
+    with pytest.raises(TooLarge, match=r"--max-pixels"):
+        extract_file(path, limits=ReadLimits(max_pixels=100))
+
+
+def test_image_headers_give_every_page_size():
+    import cv2
+
+    page = np.full((40, 30), 255, np.uint8)
+    for suffix in (".png", ".jpg", ".bmp"):
+        ok, data = cv2.imencode(suffix, page)
+        assert ok and image_sizes(data.tobytes()) == [(30, 40)], suffix
+    ok, data = cv2.imencodemulti(".tif", [page, np.full((50, 60), 255, np.uint8)])
+    assert ok and image_sizes(data.tobytes()) == [(30, 40), (60, 50)]
+    assert image_sizes(b"\x89PNG\r\n\x1a\n") == []
+    with pytest.raises(UnreadableFile, match="junk.jpg"):
+        extract_scan(Path("junk.jpg"), b"\xff\xd8\xff" + b"\x00" * 100, "x", SourceFormat.scan, ReadLimits())
+
+
+def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path):
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(6):
+        pdf.new_page(100, 100)
+    path = tmp_path / "long.pdf"
+    pdf.save(path)
+    pdf.close()
+    with pytest.raises(TooLarge, match=r"long\.pdf: 6 pages, over the limit of 5 \(--max-pages\)"):
+        extract_file(path, limits=ReadLimits(max_pages=5))
+    size = path.stat().st_size
+    with pytest.raises(TooLarge, match=rf"long\.pdf: {size:,} bytes, over the limit of 100 \(--max-bytes\)"):
+        extract_file(path, limits=ReadLimits(max_bytes=100))
+    scan = SCANS / MANIFEST[0]["file"]
+    with pytest.raises(TooLarge, match="pages, over the limit of 0"):
+        extract_file(scan, limits=ReadLimits(max_pages=0))
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    (">=95%", "≥95%"), ("≥=90%", "≥90%"), ("<=20万元", "≤20万元"), ("295%", "≥95%"), ("2100%", "≥100%"),
+    ("20万兀", "20万元"), ("22.5万无", "22.5万元"), ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
+])
+def test_misreads_are_repaired(read, meant):
+    assert repair(read) == meant
+
+
+@pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x"])
+def test_correct_readings_are_left_alone(text):
+    assert repair(text) == text
+
+
+def _row(cells: list[str], page: int, xs: list[float]) -> Row:
+    boxes = [(x, 700.0, x2, 740.0) if cell else None for cell, x, x2 in zip(cells, xs, xs[1:] + [560.0])]
+    return Row(cells=cells, page=page, bboxes=boxes, confidences=[0.99 if c else None for c in cells])
+
+
+def test_a_row_broken_by_the_page_is_joined_and_a_new_row_is_not():
+    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
+    before = _row(["", "", "", "指标7:对沙坡头区全面深化改革", "至少2次"], 1, xs)
+    rest = _row(["", "", "", "进行督导、考核次数", ""], 2, xs)
+    rest.bboxes = [None, None, None, (230.0, 40.0, 470.0, 60.0), None]
+    (joined,) = join_broken_rows([before, rest])
+    assert joined.cells[3] == "指标7:对沙坡头区全面深化改革进行督导、考核次数" and joined.page == 1
+    after = _row(["", "", "", "指标8:保密培训次数", "至少1次"], 2, xs)
+    assert len(join_broken_rows([before, after])) == 2
+
+
+def test_a_label_broken_inside_its_note_gets_its_tail_back():
+    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
+    label = _row(["", "", "成本指标(必填硬性指", "指标1:宣传经费", "10万元"], 1, xs)
+    first = _row(["", "", "标)", "指标2:培训经费", "5万元"], 2, xs)
+    rows = join_broken_rows([label, first])
+    assert rows[0].cells[2] == "成本指标(必填硬性指标)" and rows[1].cells[2] == ""
