@@ -15,6 +15,7 @@ from jixiao.schemas.raw import RawCell, RawForm
 
 _TITLE = re.compile(r"(绩效目标表|绩效目标申报表|申报表)$")
 _ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_LINE = re.compile(r"^\(?\s*((?:19|20)\d{2})\s*(?:年度?)?\s*\)?$")
 _RULE = re.compile(r"^[-|:\s]+$")
 
@@ -48,6 +49,12 @@ def _year_of(row: Row) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def _title_year(title: str) -> int | None:
+    """The year a title prints (2024年市级部门整体预算绩效目标表), for forms without a year line."""
+    m = _TITLE_YEAR.search(title)
+    return int(m.group(1)) if m else None
 
 
 def _attachment_of(row: Row) -> str | None:
@@ -95,7 +102,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
             RawForm(
                 title=current.title,
                 attachment=current.attachment,
-                fiscal_year=current.year,
+                fiscal_year=current.year or _title_year(current.title),
                 rows=_to_raw(body),
                 line_start=current.first.line,
                 line_end=last.line,

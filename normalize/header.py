@@ -9,6 +9,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from jixiao.normalize.values import are_months
 from jixiao.normalize.vocab import match_header
 from jixiao.schemas.form import Attribute, AttributeKind, Coded, Funds, Period
 
@@ -87,18 +88,14 @@ def period(raw: str | None) -> Period:
     if (m := _YEARS.match(compact)) and math.isfinite(years := float(m.group(1))):
         return Period(raw=raw, years=years)
     # Months outside 1-12 (2024 年 1-13 月) give no start or end: those must be YYYY-MM.
-    if (m := _YEAR_MONTHS.match(compact)) and _months(m.group(2), m.group(3)):
+    if (m := _YEAR_MONTHS.match(compact)) and are_months(m.group(2), m.group(3)):
         y = m.group(1)
         return Period(raw=raw, start=f"{y}-{int(m.group(2)):02d}", end=f"{y}-{int(m.group(3)):02d}")
-    if (m := _SPAN.match(compact)) and _months(m.group(2) or "1", m.group(4) or "12"):
+    if (m := _SPAN.match(compact)) and are_months(m.group(2) or "1", m.group(4) or "12"):
         start_month = int(m.group(2) or 1)
         end_month = int(m.group(4) or 12)
         return Period(raw=raw, start=f"{m.group(1)}-{start_month:02d}", end=f"{m.group(3)}-{end_month:02d}")
     return Period(raw=raw)
-
-
-def _months(*numbers: str) -> bool:
-    return all(1 <= int(n) <= 12 for n in numbers)
 
 
 def _amount(raw: str | None) -> Decimal | None:

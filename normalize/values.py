@@ -145,7 +145,7 @@ def _per(text: str | None) -> str | None:
     return "/".join(p for p in parts if p) or None
 
 
-def _months(*numbers: str) -> bool:
+def are_months(*numbers: str) -> bool:
     """Every number a month (1-12): 13月前 or 2024年0-99月 is no date, and YYYY-MM must be one."""
     return all(1 <= int(n) <= 12 for n in numbers)
 
@@ -155,7 +155,7 @@ def _date(rest: str, fiscal_year: int | None) -> tuple[str | None, str | None, s
     fy = fiscal_year
     if m := _YEAR_END.match(rest):
         return "<=", None, f"{m.group(1)}-12"
-    if (m := _YEAR_MONTHS.match(rest)) and _months(m.group(2), m.group(4)):
+    if (m := _YEAR_MONTHS.match(rest)) and are_months(m.group(2), m.group(4)):
         y1 = m.group(1)
         y2 = m.group(3) or y1
         return None, f"{y1}-{int(m.group(2)):02d}", f"{y2}-{int(m.group(4)):02d}"
@@ -163,12 +163,12 @@ def _date(rest: str, fiscal_year: int | None) -> tuple[str | None, str | None, s
         return "=", f"{m.group(1)}-01", f"{m.group(1)}-12"
     if fy is None:
         return None
-    if (m := _MONTH_BEFORE.match(rest)) and _months(m.group(1)):
+    if (m := _MONTH_BEFORE.match(rest)) and are_months(m.group(1)):
         return "<=", None, f"{fy}-{int(m.group(1)):02d}"
-    if (m := _MONTH.match(rest)) and _months(m.group(1)):
+    if (m := _MONTH.match(rest)) and are_months(m.group(1)):
         month = f"{fy}-{int(m.group(1)):02d}"
         return "=", month, month
-    if (m := _MONTHS.match(rest)) and _months(m.group(1), m.group(2)):
+    if (m := _MONTHS.match(rest)) and are_months(m.group(1), m.group(2)):
         return None, f"{fy}-{int(m.group(1)):02d}", f"{fy}-{int(m.group(2)):02d}"
     return None
 

@@ -34,6 +34,13 @@ LEVEL2_PARENT: dict[str, str] = {
     "生态环境成本指标": "成本指标",
 }
 
+#: level 2 labels other provinces print, -> the canonical label
+LEVEL2_ALIASES: dict[str, str] = {
+    "环境效益指标": "生态效益指标",
+    "社会公众或服务对象满意度指标": "服务对象满意度指标",
+    "服务对象": "服务对象满意度指标",  # 满意度指标 | 服务对象 | 群众满意度 (湛江)
+}
+
 COST_LEVEL2 = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 
 #: header labels -> field; variants seen in the wild included on purpose
@@ -41,17 +48,24 @@ HEADER_LABELS: dict[str, str] = {
     "项目名称": "project_name",
     "主管部门及代码": "department",
     "主管部门": "department",
+    "项目主管部门": "department",
+    "部门名称": "department",  # 部门整体 forms: the department is the subject
     "实施单位": "implementing_unit",
+    "项目执行单位": "implementing_unit",
+    "执行单位": "implementing_unit",
     "项目属性": "attribute",
     "项目期": "period",
     "项目期限": "period",
     "年度资金总额": "total",
+    "项目当年预算": "total",  # 申报表: the year's budget (项目总预算 spans every year)
     "其中:财政拨款": "fiscal",
     "财政拨款": "fiscal",
     "其他资金": "other",
     "年度总体目标": "goals",
     "年度总体绩效目标": "goals",
     "年度绩效目标": "goals",
+    "总体绩效目标": "goals",
+    "项目绩效总目标": "goals",
 }
 
 _CODE = re.compile(r"^\s*\d{1,3}\s*[-—.、]\s*")
@@ -102,6 +116,8 @@ def _match_label(text: str) -> Label | None:
     note_match = _NOTE.search(text)
     note = note_match.group(0) if note_match else None
     stem = _CODE.sub("", text[: note_match.start()] if note_match else text).replace(" ", "")
+    if stem in LEVEL2_ALIASES:
+        return Label(2, LEVEL2_ALIASES[stem], requirement_of(note))
     if not stem or len(stem) > 12:
         return None
     if not stem.endswith("指标") and stem + "指标" in LEVEL2_PARENT:

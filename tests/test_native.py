@@ -164,6 +164,15 @@ def test_wuhan_project_application():
     assert (by_name["仲裁案件法定期限结案率"].level2, by_name["仲裁案件法定期限结案率"].value_raw) == ("时效指标", "95%")
     assert by_name["失业人员及就业困难人员再就业人数"].value_raw == "1600人、200人"
     assert by_name["提高全民参保覆盖面"].level1 == "效益指标"
+    # Its own labels: 项目主管部门, 项目执行单位, 项目当年预算, 项目绩效总目标; the year only in the title.
+    bureau = "武汉市人力资源和社会保障局东湖新技术开发区分局"
+    assert (form.fiscal_year, form.department.name, form.implementing_unit.name) == (2020, bureau, bureau)
+    assert (form.funds.total_raw, form.funds.total_yuan) == ("6730", 67_300_000)
+    assert form.goals == ["完成2020年度市、区下达的各项目标任务"]
+    # 社会公众或服务对象满意度指标 printed under 效益指标: the label decides the category.
+    satisfied = by_name["做好服务工作,让服务对象满意"]
+    assert (satisfied.level1, satisfied.level2, satisfied.value_raw) == ("满意度指标", "服务对象满意度指标", "95%")
+    assert not form.checks  # 环境效益指标 is a label (生态效益指标), not an indicator without a value
 
 
 @pytest.mark.parametrize("year,fiscal_raw", [(2023, "82800.92"), (2024, "72807.384975")])
@@ -171,6 +180,7 @@ def test_zhanjiang_department_overall(year, fiscal_raw):
     """The 部门整体 variant: its 财政拨款 total is a formula, read from its cached value."""
     form = _only_form(f"zhanjiang-hrss-{year}-dept-overall.xlsx")
     assert form.title == f"{year}年市级部门整体预算绩效目标表"
+    assert (form.fiscal_year, form.department.name) == (year, "湛江市人力资源和社会保障局")
     assert form.funds.fiscal_raw == fiscal_raw
     assert len(form.goals) == 6
     first = form.indicators[0]
