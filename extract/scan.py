@@ -17,6 +17,7 @@ split into forms like any other extractor's.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,8 +152,8 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     return [row for _, row in items]
 
 
-def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
-    """One page image (at `dpi`) to its rows: upright, flattened, grid found, every line recognised."""
+def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
+    """The page turned the way it reads best (working resolution, flattened) and its reading."""
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
     turns, skew = grid.orientation(ink)
@@ -165,10 +166,26 @@ def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
         regions, tables = _regions(flat, ink)
     reading = _read(regions, tables)
     if reading.confidence < _UPSIDE_DOWN_SUSPECT and turns % 2 == 0:
-        attempt = _read(*_regions(cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)))
+        turned = cv2.rotate(flat, cv2.ROTATE_180)
+        attempt = _read(*_regions(turned, cv2.rotate(ink, cv2.ROTATE_180)))
         if attempt.confidence > reading.confidence:
-            reading = attempt
-    return _rows(reading, page)
+            flat, reading = turned, attempt
+    return flat, reading
+
+
+def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
+    """One page image (at `dpi`) to its rows: upright, flattened, grid found, every line recognised."""
+    return _rows(_read_upright(gray, dpi)[1], page)
+
+
+def upright_pages(path: Path, data: bytes, kind: SourceFormat, limits: ReadLimits) -> Iterator[np.ndarray]:
+    """Each page as the boxes of its cells are measured (working resolution, upright), one at a time.
+
+    For showing a scan beside its record (the review page): the turn of a
+    page is decided as when it was read, OCR included, so this costs a read.
+    """
+    for gray, dpi in page_images(path, data, kind, limits):
+        yield _read_upright(gray, dpi)[0]
 
 
 def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:

@@ -19,12 +19,16 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from jixiao.diff import sample
+from jixiao.extract import ReadLimits
 from jixiao.extract.encoding import decode
+from jixiao.extract.grid import DPI as OCR_DPI
+from jixiao.extract.scan import upright_pages
+from jixiao.extract.sniff import sniff
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import AttributeKind, Check, Coded, Form, Indicator, Severity, SourceFormat, Value, ValueKind
 from jixiao.schemas.raw import BBox
 
-#: render scale for PDF pages: 2 px per point (144 dpi) keeps small CJK legible
+#: render scale for PDF pages: 2 px per point (144 dpi) keeps small CJK legible (scans: their OCR resolution)
 SCALE = 2.0
 #: points of page kept around the indicators' boxes, so row labels stay in view
 MARGIN = 24.0
@@ -209,13 +213,70 @@ def _or_none(text: object) -> str:
     return _NONE if text is None or text == "" else _e(text)
 
 
+class _PdfPages:
+    """A text-layer PDF's pages, rendered by pypdfium2; boxes are in its points."""
+
+    def __init__(self, data: bytes) -> None:
+        self._doc = pdfium.PdfDocument(data)
+
+    def count(self) -> int:
+        return len(self._doc)
+
+    def size(self, page: int) -> tuple[float, float]:
+        return self._doc[page - 1].get_size()
+
+    def render(self, page: int, crop: BBox) -> np.ndarray:
+        """Page `page` (1-based) at SCALE, cut to `crop` (points from the top-left)."""
+        pixels = self._doc[page - 1].render(scale=SCALE).to_numpy()
+        x0, y0, x1, y1 = (round(v * SCALE) for v in crop)
+        return pixels[y0:y1, x0:x1]
+
+    def close(self) -> None:
+        self._doc.close()
+
+
+class _ScanPages:
+    """A scan's pages as OCR saw them (upright, at the working resolution), made when first shown.
+
+    Boxes of scanned cells are measured on the page after it was turned
+    upright and deskewed, so the image shown is that page, not the file's.
+    """
+
+    def __init__(self, path: str, data: bytes) -> None:
+        kind = SourceFormat.pdf if sniff(data) is SourceFormat.pdf else SourceFormat.scan
+        self._pages = upright_pages(Path(path), data, kind, ReadLimits())
+        self._seen: list[np.ndarray] = []
+        self._scale = OCR_DPI / 72  # pixels per point
+
+    def _upto(self, page: int) -> None:
+        while len(self._seen) < page and (image := next(self._pages, None)) is not None:
+            self._seen.append(image)
+
+    def count(self) -> int:
+        self._upto(1 << 30)
+        return len(self._seen)
+
+    def size(self, page: int) -> tuple[float, float]:
+        self._upto(page)
+        height, width = self._seen[page - 1].shape[:2]
+        return width / self._scale, height / self._scale
+
+    def render(self, page: int, crop: BBox) -> np.ndarray:
+        self._upto(page)
+        x0, y0, x1, y1 = (round(v * self._scale) for v in crop)
+        return self._seen[page - 1][y0:y1, x0:x1]
+
+    def close(self) -> None:
+        self._seen.clear()
+
+
 class _Sources:
-    """Each source file read (and each PDF opened) once per page, however many forms it holds."""
+    """Each source file read (and each paged one opened) once, however many forms it holds."""
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
         self._lines: dict[str, list[str]] = {}
-        self._pdfs: dict[str, pdfium.PdfDocument] = {}
+        self._pages: dict[str, _PdfPages | _ScanPages] = {}
 
     def data(self, path: str) -> bytes:
         if path not in self._data:
@@ -228,14 +289,15 @@ class _Sources:
             self._lines[path] = decode(self.data(path), path).splitlines()
         return self._lines[path]
 
-    def pdf(self, path: str) -> pdfium.PdfDocument:
-        if path not in self._pdfs:
-            self._pdfs[path] = pdfium.PdfDocument(self.data(path))
-        return self._pdfs[path]
+    def pages(self, path: str, fmt: SourceFormat) -> _PdfPages | _ScanPages:
+        if path not in self._pages:
+            data = self.data(path)
+            self._pages[path] = _ScanPages(path, data) if fmt is SourceFormat.scan else _PdfPages(data)
+        return self._pages[path]
 
     def close(self) -> None:
-        for doc in self._pdfs.values():
-            doc.close()
+        for pages in self._pages.values():
+            pages.close()
 
 
 def _page(chosen: list[Form], total: int, seed: int, sections: list[str]) -> str:
@@ -352,7 +414,7 @@ def _source(n: int, form: Form, sources: _Sources, worst: dict[int, Severity]) -
         if src.format is SourceFormat.text:
             shown = _text_source(n, form, sources.lines(src.path), worst)
         else:
-            shown = _pdf_source(n, form, sources.pdf(src.path), worst)
+            shown = _paged_source(n, form, sources.pages(src.path, src.format), worst)
     except (OSError, JixiaoError, pdfium.PdfiumError) as exc:
         return _notice(f"无法读取原文 {src.path}:{exc}")
     warning = _notice(f"{src.path} 在抽取之后已被改动,下面的原文可能与记录对不上。") if stale else ""
@@ -402,7 +464,7 @@ def _source_line(n: int, number: int, text: str, indicator: int | None, severity
     )
 
 
-def _pdf_source(n: int, form: Form, doc: pdfium.PdfDocument, worst: dict[int, Severity]) -> str:
+def _paged_source(n: int, form: Form, doc: _PdfPages | _ScanPages, worst: dict[int, Severity]) -> str:
     """Each page of the form (1-based page numbers), cropped to its indicators."""
     src = form.source
     pages = [i.page for i in form.indicators if i.page is not None]
@@ -410,7 +472,7 @@ def _pdf_source(n: int, form: Form, doc: pdfium.PdfDocument, worst: dict[int, Se
     last = src.page_end if src.page_end is not None else max(pages, default=None)
     if first is None or last is None:
         return _notice("记录中没有页码。")
-    return "".join(_pdf_page(n, form, doc, page, worst) for page in range(first, last + 1))
+    return "".join(_page_image(n, form, doc, page, worst) for page in range(first, last + 1))
 
 
 def _crop(boxes: list[BBox], width: float, height: float) -> BBox:
@@ -425,13 +487,6 @@ def _crop(boxes: list[BBox], width: float, height: float) -> BBox:
     return (x0, y0, x1, y1) if x1 - x0 >= 1 and y1 - y0 >= 1 else page
 
 
-def _render_crop(doc: pdfium.PdfDocument, page: int, crop: BBox) -> np.ndarray:
-    """Page `page` (1-based) rendered at SCALE and cut to `crop` (points from the top-left), as BGR pixels."""
-    pixels = doc[page - 1].render(scale=SCALE).to_numpy()
-    x0, y0, x1, y1 = (round(v * SCALE) for v in crop)
-    return pixels[y0:y1, x0:x1]
-
-
 def _png_uri(pixels: np.ndarray) -> str:
     ok, png = cv2.imencode(".png", pixels)
     if not ok:
@@ -439,17 +494,17 @@ def _png_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png.tobytes()).decode("ascii")
 
 
-def _pdf_page(n: int, form: Form, doc: pdfium.PdfDocument, page: int, worst: dict[int, Severity]) -> str:
-    if not 1 <= page <= len(doc):
-        return _notice(f"第 {page} 页不在文件中(文件共 {len(doc)} 页)。")
-    width, height = doc[page - 1].get_size()
+def _page_image(n: int, form: Form, doc: _PdfPages | _ScanPages, page: int, worst: dict[int, Severity]) -> str:
+    if not 1 <= page <= doc.count():
+        return _notice(f"第 {page} 页不在文件中(文件共 {doc.count()} 页)。")
+    width, height = doc.size(page)
     on_page = [(i, ind.bbox) for i, ind in enumerate(form.indicators) if ind.page == page and ind.bbox]
     crop = _crop([b for _, b in on_page], width, height)
     boxes = "".join(_overlay(n, i, box, crop, worst.get(i), form.indicators[i]) for i, box in on_page)
     what = "表格区域" if on_page else "整页(记录中没有指标框)"
     return (
         f'<p class="caption">第 {page} 页 · {what}</p><div class="page">'
-        f'<img alt="第 {page} 页原文" src="{_png_uri(_render_crop(doc, page, crop))}">{boxes}</div>'
+        f'<img alt="第 {page} 页原文" src="{_png_uri(doc.render(page, crop))}">{boxes}</div>'
     )
 
 

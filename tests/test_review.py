@@ -24,6 +24,8 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from jixiao.cli import app
 from jixiao.diff import sample
+from jixiao.extract.grid import DPI as OCR_DPI
+from jixiao.pipeline import process_file
 from jixiao.review import MARGIN, SCALE, summarize, write_review
 from jixiao.schemas.form import Check, CheckCode, Form, Severity, Source, SourceFormat, Value, ValueKind
 from jixiao.writers import write_jsonl
@@ -225,3 +227,26 @@ def test_pdf_page_without_boxes_is_shown_whole(forms: list[Form], blank_pdf: Pat
 ])
 def test_value_summaries(value: Value, text: str) -> None:
     assert summarize(value) == text
+
+
+def test_scanned_page_is_shown_upright_with_boxes_on_the_cells(tmp_path: Path) -> None:
+    """A page scanned sideways is shown as OCR read it: turned upright, cropped to each form, boxes on its text."""
+    scan = ROOT / "tests" / "fixtures" / "scans" / "001_two_forms_rot90.jpg"
+    sideways = cv2.imread(str(scan), cv2.IMREAD_GRAYSCALE)
+    assert sideways.shape[1] > sideways.shape[0]  # the file itself lies on its side
+    result = process_file(scan)
+    assert result.status == "ok" and len(result.forms) == 2, result.error
+    px = OCR_DPI / 72
+    for number, form in enumerate(result.forms):
+        page = _write([form], tmp_path / f"r{number}.html", n=1)
+        (image,) = _images(page)
+        assert "第 1 页 · 表格区域" in page and 'id="f1-b0"' in page
+        boxes = [ind.bbox for ind in form.indicators if ind.bbox]
+        x0, y0 = max(min(b[0] for b in boxes) - MARGIN, 0), max(min(b[1] for b in boxes) - MARGIN, 0)
+        x1, y1 = max(b[2] for b in boxes) + MARGIN, max(b[3] for b in boxes) + MARGIN
+        assert abs(image.shape[0] - (y1 - y0) * px) <= 2 and abs(image.shape[1] - (x1 - x0) * px) <= 2
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        for box in boxes:  # every indicator's box lies on ink (its text), not on blank paper
+            top, left = round((box[1] - y0) * px), round((box[0] - x0) * px)
+            cell = gray[top:round((box[3] - y0) * px), left:round((box[2] - x0) * px)]
+            assert cell.size and cell.min() < 100, box
