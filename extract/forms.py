@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from jixiao.schemas.raw import RawCell, RawForm
 
@@ -30,20 +29,19 @@ class Row:
     bboxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
     confidences: list[float | None] = field(default_factory=list)
 
-    @cached_property
+    @property
     def text(self) -> str:
+        """All the row's text; computed on each use, as extractors mend cells after making rows."""
         return "".join(c for c in self.cells if c)
 
 
-def _title_of(row: Row) -> str | None:
-    filled = [c for c in row.cells if c]
+def _title_of(filled: list[str]) -> str | None:
     if len(filled) == 1 and _TITLE.search(filled[0]) and "项目名称" not in filled[0]:
         return filled[0]
     return None
 
 
-def _year_of(row: Row) -> int | None:
-    filled = [c for c in row.cells if c]
+def _year_of(filled: list[str]) -> int | None:
     if len(filled) == 1:
         m = _YEAR_LINE.match(filled[0])
         if m:
@@ -57,8 +55,7 @@ def _title_year(title: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _attachment_of(row: Row) -> str | None:
-    filled = [c for c in row.cells if c]
+def _attachment_of(filled: list[str]) -> str | None:
     if len(filled) == 1:
         m = _ATTACHMENT.match(filled[0])
         if m:
@@ -67,14 +64,19 @@ def _attachment_of(row: Row) -> str | None:
 
 
 def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
+    """The rows as RawCells (positional arguments: a million cells on a 10,000-form archive)."""
     out: list[list[RawCell]] = []
     for r, row in enumerate(rows):
-        cells = []
-        for c, text in enumerate(row.cells):
-            bbox = row.bboxes[c] if c < len(row.bboxes) else None
-            conf = row.confidences[c] if c < len(row.confidences) else None
-            cells.append(RawCell(text, r, c, line=row.line, page=row.page, bbox=bbox, confidence=conf))
-        out.append(cells)
+        line, page, width = row.line, row.page, len(row.cells)
+        if not row.bboxes and not row.confidences:
+            out.append([RawCell(text, r, c, 1, 1, line, page) for c, text in enumerate(row.cells)])
+            continue
+        bboxes = row.bboxes[:width] + [None] * (width - len(row.bboxes))
+        scores = row.confidences[:width] + [None] * (width - len(row.confidences))
+        out.append([
+            RawCell(text, r, c, 1, 1, line, page, bbox, score)
+            for c, (text, bbox, score) in enumerate(zip(row.cells, bboxes, scores))
+        ])
     return out
 
 
@@ -96,7 +98,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
     def close() -> None:
         if current is None:
             return
-        body = [r for r in current.rows if r.text]
+        body = current.rows
         last = body[-1] if body else current.first
         forms.append(
             RawForm(
@@ -112,11 +114,12 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
         )
 
     for row in rows:
-        if not row.text or _RULE.match(row.text):
+        filled = [c for c in row.cells if c]  # the row's non-empty cells, worked out once
+        if not filled or _RULE.match("".join(filled)):
             continue
-        title = _title_of(row)
+        title = _title_of(filled)
         if title is not None:
-            attachment = _attachment_of(row)
+            attachment = _attachment_of(filled)
             if current is not None and not current.rows and current.year is None:
                 # A document heading (附件 2:…目标表) directly above the form's own title.
                 current.title = title
@@ -129,13 +132,13 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
             current = _Open(title=title, attachment=attachment, first=first)
             pending_attachment = None
             continue
-        attachment = _attachment_of(row)
-        if attachment is not None and [c for c in row.cells if c] == [attachment]:
+        attachment = _attachment_of(filled)
+        if attachment is not None and filled == [attachment]:
             pending_attachment = (attachment, row)
             continue
         if current is None:
             continue
-        year = _year_of(row)
+        year = _year_of(filled)
         if year is not None and current.year is None and not current.rows:
             current.year = year
             continue

@@ -7,6 +7,7 @@ does not parse keeps its raw text as kind text: a value is never dropped.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from decimal import Decimal
 
@@ -192,7 +193,18 @@ def _items(raw: str) -> list[Value] | None:
     return items
 
 
+#: Longest value cached: short values (≥90%, 100%, 有效提升) repeat on every form of an archive.
+_CACHED_VALUE_CHARS = 64
+
+
 def parse_value(raw: str, fiscal_year: int | None = None) -> Value:
+    """Parse one 指标值 cell (see `_parse`); short ones are parsed once per batch (values are frozen)."""
+    if len(raw) > _CACHED_VALUE_CHARS:
+        return _parse(raw, fiscal_year)
+    return _parse_cached(raw, fiscal_year)
+
+
+def _parse(raw: str, fiscal_year: int | None) -> Value:
     """Parse one tidied value cell; see the module docstring for the order of kinds."""
     text = raw.strip()
     if not text:
@@ -265,3 +277,6 @@ def money_amounts(text: str) -> list[float]:
         if yuan is not None:
             out.append(yuan)
     return out
+
+
+_parse_cached = lru_cache(maxsize=1 << 14)(_parse)

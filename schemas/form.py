@@ -124,7 +124,13 @@ class Requirement(_Model):
 
 
 class Value(_Model):
-    """A parsed 指标值. Numbers are in the printed unit; `yuan` converts money."""
+    """A parsed 指标值. Numbers are in the printed unit; `yuan` converts money.
+
+    Frozen: the parser hands the same instance to every indicator printing
+    the same value (≥90%, 有效提升), so none may be changed in place.
+    """
+
+    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False, frozen=True)
 
     kind: ValueKind
     op: str | None = Field(default=None, description=">=, <=, >, <, = or ~ (约)")
