@@ -29,8 +29,7 @@ from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file
-from jixiao.schemas.form import Form
-from jixiao.writers import atomic_write, json_line, write
+from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_parquet
 
 STATE_DIR = ".jixiao-parts"
 MANIFEST = "manifest.jsonl"
@@ -240,20 +239,23 @@ def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) 
             yield future.result()
 
 
-def forms_of(entries: list[dict], state: Path) -> Iterator[Form]:
-    """Every record of the run, read back from the parts in input order."""
+def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
+    """Every record of the run as its JSON line, read back from the parts in input order."""
     for entry in entries:
         part = (state / part_key(entry["path"])).with_suffix(".jsonl")
         with part.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
-                    yield Form.model_validate_json(line)
+                    yield line.rstrip("\n")
 
 
 def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None) -> None:
     """Write every requested output and the manifest from the parts."""
     for out in outputs:
-        write(forms_of(outcome.entries, state), out)
+        if output_kind(out) == "parquet":
+            write_parquet((json.loads(line) for line in lines_of(outcome.entries, state)), Path(out))
+        else:
+            write_lines(lines_of(outcome.entries, state), out)
     if manifest is not None:
         text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
         atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -32,7 +32,7 @@ VIEWS = {
 
 def load(forms: list[Form], db: Path) -> dict[str, int]:
     """Upsert `forms` into the database file `db`; returns row counts per table."""
-    tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(forms).items()}
+    tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(f.model_dump(mode="json") for f in forms).items()}
     con = duckdb.connect(str(db))
     try:
         con.execute("BEGIN")

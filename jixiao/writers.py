@@ -68,27 +68,29 @@ def _flatten(prefix: str, obj: dict, out: dict) -> None:
             out[name] = value
 
 
-def rows(forms: Iterable[Form]) -> dict[str, list[dict]]:
-    """The four tables' rows, nested objects flattened with `_`."""
+def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
+    """The four tables' rows from records in their JSON form (`Form.model_dump(mode="json")`),
+    nested objects flattened with `_`."""
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for form in forms:
-        data = form.model_dump(mode="json")
+    for data in records:
+        form_id, goals, indicators, checks = data["form_id"], data["goals"], data["indicators"], data["checks"]
         flat: dict = {}
         _flatten("", {k: v for k, v in data.items() if k not in ("goals", "indicators", "checks")}, flat)
-        flat.update(n_goals=len(form.goals), n_indicators=len(form.indicators), n_checks=len(form.checks))
+        flat.update(n_goals=len(goals), n_indicators=len(indicators), n_checks=len(checks))
         tables["forms"].append(flat)
-        for i, goal in enumerate(form.goals):
-            tables["goals"].append({"form_id": form.form_id, "position": i, "text": goal})
-        for i, ind in enumerate(data["indicators"]):
-            value = ind.pop("value")
+        for i, goal in enumerate(goals):
+            tables["goals"].append({"form_id": form_id, "position": i, "text": goal})
+        for i, ind in enumerate(indicators):
+            ind = dict(ind)
+            value = dict(ind.pop("value"))
             items = value.pop("items")
-            row = {"form_id": form.form_id, "position": i}
+            row = {"form_id": form_id, "position": i}
             _flatten("", ind, row)
             _flatten("value", value, row)
             row["value_items"] = json.dumps(items, ensure_ascii=False) if items else None
             tables["indicators"].append(row)
-        for i, check in enumerate(data["checks"]):
-            tables["checks"].append({"form_id": form.form_id, "position": i, **check})
+        for i, check in enumerate(checks):
+            tables["checks"].append({"form_id": form_id, "position": i, **check})
     return tables
 
 
@@ -110,24 +112,29 @@ def json_line(form: Form) -> str:
     return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, allow_nan=False)
 
 
-def write_jsonl(forms: Iterable[Form], path: Path) -> None:
+def write_lines(lines: Iterable[str], out: str) -> None:
+    """JSON records (each a `json_line`) as JSON lines, a JSON array (`*.json`), or to stdout (`-`).
+
+    Takes the lines, not the records: a batch's parts already hold them, so
+    assembling its outputs copies text instead of parsing and printing again.
+    """
+    if out == "-":
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        return
+    as_array = output_kind(out) == "json"
+
     def emit(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8") as fh:
-            for form in forms:
-                fh.write(json_line(form) + "\n")
-
-    atomic_write(path, emit)
-
-
-def write_json(forms: Iterable[Form], path: Path) -> None:
-    def emit(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as fh:
+            if not as_array:
+                fh.writelines(line + "\n" for line in lines)
+                return
             fh.write("[")
-            for i, form in enumerate(forms):
-                fh.write(("," if i else "") + "\n" + json_line(form))
+            for i, line in enumerate(lines):
+                fh.write(("," if i else "") + "\n" + line)
             fh.write("\n]\n")
 
-    atomic_write(path, emit)
+    atomic_write(Path(out), emit)
 
 
 def _partition(year: int | None) -> str:
@@ -172,9 +179,10 @@ class _Dataset:
             writer.close()
 
 
-def write_parquet(forms: Iterable[Form], folder: Path, chunk: int = 500) -> None:
+def write_parquet(records: Iterable[dict], folder: Path, chunk: int = 500) -> None:
     """A Parquet dataset per table, partitioned by fiscal year (hive style).
 
+    `records` are forms in their JSON form (as `rows` takes them).
     `folder/forms/year=2024/part-0.parquet` and likewise for indicators,
     goals and checks. Forms are turned into Arrow tables `chunk` at a time
     and written in row groups of up to BUFFER_BYTES, so memory stays flat
@@ -185,10 +193,10 @@ def write_parquet(forms: Iterable[Form], folder: Path, chunk: int = 500) -> None
     staging = Path(tempfile.mkdtemp(prefix=".parquet-", dir=folder))
     dataset = _Dataset(staging)
     try:
-        batch: list[Form] = []
+        batch: list[dict] = []
 
         def convert() -> None:
-            years = {f.form_id: _partition(f.fiscal_year) for f in batch}
+            years = {r["form_id"]: _partition(r["fiscal_year"]) for r in batch}
             for name, table_rows in rows(batch).items():
                 by_part: dict[str, list[dict]] = {}
                 for row in table_rows:
@@ -197,8 +205,8 @@ def write_parquet(forms: Iterable[Form], folder: Path, chunk: int = 500) -> None
                     dataset.add((name, part), pa.Table.from_pylist(part_rows, schema=SCHEMAS[name]))
             batch.clear()
 
-        for form in forms:
-            batch.append(form)
+        for record in records:
+            batch.append(record)
             if len(batch) >= chunk:
                 convert()
         convert()
@@ -233,16 +241,10 @@ def output_kind(out: str) -> str:
 
 def write(forms: Iterable[Form], out: str) -> None:
     """Write to `out`, whose name picks the format."""
-    kind = output_kind(out)
-    if out == "-":
-        for form in forms:
-            sys.stdout.write(json_line(form) + "\n")
-    elif kind == "jsonl":
-        write_jsonl(forms, Path(out))
-    elif kind == "json":
-        write_json(forms, Path(out))
+    if output_kind(out) == "parquet":
+        write_parquet((form.model_dump(mode="json") for form in forms), Path(out))
     else:
-        write_parquet(forms, Path(out))
+        write_lines((json_line(form) for form in forms), out)
 
 
 def read(path: Path) -> list[Form]:

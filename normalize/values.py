@@ -226,7 +226,8 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
         return Value(kind=ValueKind.text, text=text)
     compact = rest.replace(" ", "")
     if (m := _RANGE.match(compact)) and not re.search(r"[年月]", compact) and op == "=":
-        if Decimal(m.group("low")) < Decimal(m.group("high")) and (not m.group("u1") or m.group("u1") == m.group("unit")):
+        # Compared as the floats stored: 1125899906842624-1125899906842624.1 is no range once rounded.
+        if _float(m.group("low")) < _float(m.group("high")) and (not m.group("u1") or m.group("u1") == m.group("unit")):
             unit = money_unit(m.group("unit")) or (m.group("unit") or None)
             return Value(
                 kind=ValueKind.range, low=_float(m.group("low")), high=_float(m.group("high")), unit=unit,

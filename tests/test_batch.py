@@ -127,6 +127,6 @@ def test_dask_cluster_equals_local_run(archive, reference, tmp_path):
         remote = batch.run(files, tmp_path / "cluster", scheduler=cluster.scheduler_address)
     strip = [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in local.entries]
     assert [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in remote.entries] == strip
-    a = [f.model_dump_json() for f in batch.forms_of(local.entries, tmp_path / "local")]
-    b = [f.model_dump_json() for f in batch.forms_of(remote.entries, tmp_path / "cluster")]
+    a = list(batch.lines_of(local.entries, tmp_path / "local"))
+    b = list(batch.lines_of(remote.entries, tmp_path / "cluster"))
     assert a == b and len(a) > 500

@@ -28,7 +28,7 @@ from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.pipeline import process_file
 from jixiao.review import MARGIN, SCALE, summarize, write_review
 from jixiao.schemas.form import Check, CheckCode, Form, Severity, Source, SourceFormat, Value, ValueKind
-from jixiao.writers import write_jsonl
+from jixiao.writers import write
 
 SAMPLE_N, SEED = 5, 0
 SYSTEM_HINT = "run `make system` (installs Debian's chromium and fonts-noto-cjk)"
@@ -133,7 +133,7 @@ def test_rendered_dom_holds_the_fields(review: Path, forms: list[Form], tmp_path
 
 def test_cli_review(forms: list[Form], tmp_path: Path) -> None:
     out, page = tmp_path / "forms.jsonl", tmp_path / "review.html"
-    write_jsonl(forms, out)
+    write(forms, str(out))
     with chdir(ROOT):
         result = CliRunner().invoke(app, ["review", str(out), "--sample", "3", "-o", str(page)])
     assert result.exit_code == 0, result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from jixiao.normalize.values import parse_value
+from jixiao.schemas.form import ValueKind
 
 CASES = [
     # raw, fiscal year, expected subset of the parsed value
@@ -73,3 +74,8 @@ def test_several_counts_in_one_cell():
 def test_formula_that_does_not_add_up_is_computed_honestly():
     value = parse_value("100 元/人*10 人=2000 元")
     assert value.computed == 1000 and value.number == 2000
+
+
+def test_a_range_whose_ends_round_to_one_float_is_not_a_range():
+    """Found by hypothesis: the ends differ as decimals but not as the floats written out."""
+    assert parse_value("1125899906842624-1125899906842624.1").kind is not ValueKind.range
