@@ -82,7 +82,7 @@ def _tidy(text: str) -> str:
     return text
 
 
-_tidy_cached = lru_cache(maxsize=1 << 16)(_tidy)
+_tidy_cached = lru_cache(maxsize=1 << 14)(_tidy)
 
 
 def tidy(text: str) -> str:

@@ -280,4 +280,4 @@ def money_amounts(text: str) -> list[float]:
     return out
 
 
-_parse_cached = lru_cache(maxsize=1 << 14)(_parse)
+_parse_cached = lru_cache(maxsize=1 << 12)(_parse)
