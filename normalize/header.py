@@ -24,10 +24,41 @@ _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _MAX_YUAN = 2**63 - 1
 
 
-def pairs(rows: list[list[str]]) -> dict[str, str]:
-    """Map header field -> first value cell after its label, over the header rows."""
-    found: dict[str, str] = {}
+def _first_filled(cells: list[str]) -> int | None:
+    return next((k for k, cell in enumerate(cells) if cell), None)
+
+
+def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
+    """Rows a page break cut through, label and all, made one again.
+
+    `年度总体 | 目标1:…` at a page foot and `目标 | 目标2:…` at the next page's
+    head are one row: the label is vertically centred, so its second half
+    does not start at the cell's top, and on the page alone the cut cannot
+    be told from a row that ended at the margin (extract.pdf). The words
+    can: neither half is a label and the two together are. Each column's
+    halves are joined.
+    """
+    out: list[list[str]] = []
     for cells in rows:
+        if out:
+            above = out[-1]
+            k = _first_filled(above)
+            if (
+                k is not None and k == _first_filled(cells)
+                and match_header(above[k]) is None and match_header(cells[k]) is None
+                and match_header(above[k] + cells[k]) is not None
+            ):
+                width = max(len(above), len(cells))
+                out[-1] = [(above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)]
+                continue
+        out.append(cells)
+    return out
+
+
+def pairs(rows: list[list[str]]) -> dict[str, str]:
+    """Map header field -> first value cell after its label, over the header rows (cut rows joined)."""
+    found: dict[str, str] = {}
+    for cells in join_cut_labels(rows):
         i = 0
         while i < len(cells):
             field = match_header(cells[i]) if cells[i] else None

@@ -11,12 +11,11 @@ from jixiao.extract import extract_file
 from jixiao.extract.pdf import join_wrapped
 from jixiao.normalize import normalize_document
 from jixiao.schemas.form import Form
+from jixiao.normalize.header import join_cut_labels
 from jixiao.writers import read
 
 NATIVE = ROOT / "tests" / "fixtures" / "native"
 PDFS = sorted(NATIVE.glob("*.pdf"))
-#: the one known miss: a one-line goal row cut by the page with its label (see the closing note)
-KNOWN = {("003_70fe2327b2a4f61d_landscape.pdf", "平罗县妇联工作保障经费")}
 
 
 def _expected(pdf: Path) -> list[Form]:
@@ -42,10 +41,6 @@ def test_pdfplumber_engine_matches_expectations(pdf):
     assert all(f.source.format.value == "pdf" and f.source.extractor == "pdfplumber" for f in forms)
     for form, want in zip(forms, expected):
         report = compare([form], [want], ignore_source=True)
-        if (pdf.name, want.project_name) in KNOWN:
-            assert not report.ok, "a known miss now passes: remove it from KNOWN"
-            assert {d.field.split("[")[0] for d in report.differences} == {"goals#count", "goals"}
-            continue
         assert report.ok, [(d.field, d.actual, d.expected) for d in report.differences[:10]]
 
 
@@ -74,3 +69,12 @@ def test_wrapped_cell_lines_join_without_spaces_inside_cjk_and_numbers():
     assert join_wrapped("项目资\n金(万\n元)") == "项目资金(万元)"
     assert join_wrapped("2024.01--\r\n2024.12") == "2024.01--2024.12"
     assert join_wrapped("Word\nfile") == "Word file"
+
+
+def test_a_row_cut_by_the_page_with_its_label_is_joined_by_the_label():
+    """年度总体 | 目标1… at a page foot and 目标 | 目标2… at the next head: one goals row (landscape 003)."""
+    rows = [["项目期", "1年"], ["年度总体", "目标1:保障妇女工作"], ["目标", "目标2:开展活动"], ["绩效指标", "一级指标"]]
+    assert join_cut_labels(rows) == [["项目期", "1年"], ["年度总体目标", "目标1:保障妇女工作目标2:开展活动"], ["绩效指标", "一级指标"]]
+    # Two whole labels, or a half that is no label with any neighbour, stay as printed.
+    whole = [["项目名称", "甲"], ["实施单位", "乙"], ["备注", "丙"], ["说明", "丁"]]
+    assert join_cut_labels(whole) == whole
