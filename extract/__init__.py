@@ -1,40 +1,57 @@
 """Extract stage: files in, `RawDocument`s (rows of raw cells per form) out.
 
 The kind of file is decided by its bytes, not its name; each kind has one
-module. Nothing here knows how the normalizer reads the rows.
+module, imported when a file of that kind is first met: the OCR and PDF
+stacks (onnxruntime, OpenCV, pdfplumber, camelot) cost about 80 MB and most
+of a second in every worker process, which an archive of converted text
+never needs. Nothing here knows how the normalizer reads the rows.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
-from jixiao.extract.html import extract_html
-from jixiao.extract.office import extract_docx, extract_xls, extract_xlsx
 from jixiao.extract.limits import ReadLimits
-from jixiao.extract.pdf import Engine, extract_pdf, has_text_layer
-from jixiao.extract.scan import extract_scan
 from jixiao.extract.sniff import sniff
-from jixiao.extract.text import extract_text
 from jixiao.schemas.errors import NoTargetTable, TooLarge, UnsupportedFormat
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import RawDocument
 
-#: one reader per kind: (path, bytes, sha256) -> the document's forms
+#: the PDF table finder: pdfplumber's algorithm, camelot lattice, or the first then the second
+Engine = Literal["pdfplumber", "camelot", "auto"]
+
+#: one reader per kind: (path, bytes, sha256) -> the document's forms, as "module:function"
 Reader = Callable[[Path, bytes, str], RawDocument]
-_READERS: dict[SourceFormat, Reader] = {
-    SourceFormat.text: extract_text,
-    SourceFormat.docx: extract_docx,
-    SourceFormat.xlsx: extract_xlsx,
-    SourceFormat.xls: extract_xls,
-    SourceFormat.html: extract_html,
+_READERS: dict[SourceFormat, str] = {
+    SourceFormat.text: "jixiao.extract.text:extract_text",
+    SourceFormat.docx: "jixiao.extract.office:extract_docx",
+    SourceFormat.xlsx: "jixiao.extract.office:extract_xlsx",
+    SourceFormat.xls: "jixiao.extract.office:extract_xls",
+    SourceFormat.html: "jixiao.extract.html:extract_html",
 }
 
 
+def _load(name: str) -> Reader:
+    module, function = name.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def _read_pdf(path: Path, data: bytes, sha256: str, engine: Engine, limits: ReadLimits) -> RawDocument:
+    """A PDF with a text layer goes to the table finder; one without (a scan) to OCR."""
+    from jixiao.extract.pdf import extract_pdf, has_text_layer
+
     if not has_text_layer(path, data, limits.max_pages):
-        return extract_scan(path, data, sha256, SourceFormat.pdf, limits)
+        return _read_scan(path, data, sha256, SourceFormat.pdf, limits)
     return extract_pdf(path, data, sha256, engine)
+
+
+def _read_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:
+    from jixiao.extract.scan import extract_scan
+
+    return extract_scan(path, data, sha256, kind, limits)
 
 
 def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadLimits()) -> RawDocument:
@@ -53,12 +70,12 @@ def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
     if kind is SourceFormat.pdf:
         doc = _read_pdf(path, data, sha256, engine, limits)
     elif kind is SourceFormat.scan:
-        doc = extract_scan(path, data, sha256, SourceFormat.scan, limits)
+        doc = _read_scan(path, data, sha256, SourceFormat.scan, limits)
     else:
         reader = _READERS.get(kind) if kind else None
         if reader is None:
             raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files are not read yet")
-        doc = reader(path, data, sha256)
+        doc = _load(reader)(path, data, sha256)
     if not doc.forms:
         raise NoTargetTable(f"{path}: no target table found (no 绩效目标表 title)")
     return doc

@@ -20,11 +20,11 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import pdfplumber
 import pypdfium2 as pdfium
 
+from jixiao.extract import Engine
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
@@ -32,7 +32,6 @@ from jixiao.schemas.errors import TooLarge, UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 
-Engine = Literal["pdfplumber", "camelot", "auto"]
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 

@@ -22,7 +22,6 @@ from jixiao.diff import sample
 from jixiao.extract import ReadLimits
 from jixiao.extract.encoding import decode
 from jixiao.extract.grid import DPI as OCR_DPI
-from jixiao.extract.scan import upright_pages
 from jixiao.extract.sniff import sniff
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import AttributeKind, Check, Coded, Form, Indicator, Severity, SourceFormat, Value, ValueKind
@@ -243,6 +242,8 @@ class _ScanPages:
     """
 
     def __init__(self, path: str, data: bytes) -> None:
+        from jixiao.extract.scan import upright_pages  # the OCR stack, only when a scan is shown
+
         kind = SourceFormat.pdf if sniff(data) is SourceFormat.pdf else SourceFormat.scan
         self._pages = upright_pages(Path(path), data, kind, ReadLimits())
         self._seen: list[np.ndarray] = []
