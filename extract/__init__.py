@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from jixiao.extract.forms import Row
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.sniff import sniff
 from jixiao.schemas.errors import NoTargetTable, TooLarge, UnsupportedFormat
@@ -81,4 +82,19 @@ def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
     return doc
 
 
-__all__ = ["Engine", "ReadLimits", "extract_file"]
+def document_rows(path: Path) -> list[Row]:
+    """Every row of a Word, Excel or HTML document as its reader sees it, before the split into forms.
+
+    What a reviewer compares a record with when the source has no page image
+    or text lines of its own; row numbers and sheets are the ones the records carry.
+    """
+    data = path.read_bytes()
+    kind = sniff(data)
+    if kind is SourceFormat.html:
+        return _load("jixiao.extract.html:html_rows")(data, str(path))
+    if kind in (SourceFormat.docx, SourceFormat.xlsx, SourceFormat.xls):
+        return _load("jixiao.extract.office:document_rows")(path, data, kind)
+    raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files have no rows to show")
+
+
+__all__ = ["Engine", "ReadLimits", "document_rows", "extract_file"]

@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
-from jixiao.schemas.errors import UnreadableFile
+from jixiao.schemas.errors import UnreadableFile, UnsupportedFormat
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import RawDocument, RawForm
 
@@ -276,4 +276,16 @@ def extract_xls(path: Path, data: bytes, sha256: str) -> RawDocument:
     return _document(path, sha256, SourceFormat.xls, _forms_per_sheet(sheets))
 
 
-__all__ = ["extract_docx", "extract_xlsx", "extract_xls", "number_text", "docx_rows"]
+def document_rows(path: Path, data: bytes, kind: SourceFormat) -> list[Row]:
+    """Every row of a Word or Excel document as read, before it is split into forms (sheets in order)."""
+    with _reading(path, kind.value):
+        if kind is SourceFormat.docx:
+            return docx_rows(data)
+        if kind is SourceFormat.xlsx:
+            return [row for sheet in _xlsx_sheets(data) for row in sheet]
+        if kind is SourceFormat.xls:
+            return [row for sheet in _xls_sheets(data) for row in sheet]
+    raise UnsupportedFormat(f"{path}: {kind.value} is not a Word or Excel document")
+
+
+__all__ = ["extract_docx", "extract_xlsx", "extract_xls", "number_text", "docx_rows", "document_rows"]

@@ -19,7 +19,8 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from jixiao.diff import sample
-from jixiao.extract import ReadLimits
+from jixiao.extract import ReadLimits, document_rows
+from jixiao.extract.forms import Row
 from jixiao.extract.encoding import decode
 from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.extract.sniff import sniff
@@ -278,6 +279,7 @@ class _Sources:
         self._data: dict[str, bytes] = {}
         self._lines: dict[str, list[str]] = {}
         self._pages: dict[str, _PdfPages | _ScanPages] = {}
+        self._rows: dict[str, list[Row]] = {}
 
     def data(self, path: str) -> bytes:
         if path not in self._data:
@@ -289,6 +291,12 @@ class _Sources:
         if path not in self._lines:
             self._lines[path] = decode(self.data(path), path).splitlines()
         return self._lines[path]
+
+    def rows(self, path: str) -> list[Row]:
+        """A Word, Excel or HTML document's rows as its reader saw them."""
+        if path not in self._rows:
+            self._rows[path] = document_rows(Path(path))
+        return self._rows[path]
 
     def pages(self, path: str, fmt: SourceFormat) -> _PdfPages | _ScanPages:
         if path not in self._pages:
@@ -406,20 +414,26 @@ def _notice(text: str) -> str:
 
 
 def _source(n: int, form: Form, sources: _Sources, worst: dict[int, Severity]) -> str:
-    """The printed form: text lines, or PDF/scan pages; other formats are named, not shown."""
+    """The printed form: text lines, PDF or scan pages, or a document's rows as read (Word, Excel, HTML)."""
     src = form.source
-    if src.format not in (SourceFormat.text, SourceFormat.pdf, SourceFormat.scan):
-        return _notice(f"{src.format.value} 格式的原文不能在本页显示,请打开 {src.path} 核对。")
     try:
         stale = hashlib.sha256(sources.data(src.path)).hexdigest() != src.sha256
         if src.format is SourceFormat.text:
             shown = _text_source(n, form, sources.lines(src.path), worst)
-        else:
+        elif src.format in (SourceFormat.pdf, SourceFormat.scan):
             shown = _paged_source(n, form, sources.pages(src.path, src.format), worst)
+        else:
+            shown = _text_source(n, form, _sheet_lines(form, sources.rows(src.path)), worst)
     except (OSError, JixiaoError, pdfium.PdfiumError) as exc:
         return _notice(f"无法读取原文 {src.path}:{exc}")
     warning = _notice(f"{src.path} 在抽取之后已被改动,下面的原文可能与记录对不上。") if stale else ""
     return warning + shown
+
+
+def _sheet_lines(form: Form, rows: list[Row]) -> list[str]:
+    """The rows of the form's sheet (Excel) or body (Word, HTML) as tab-separated lines, by row number."""
+    by_line = {row.line: "\t".join(row.cells) for row in rows if row.line is not None and row.page == form.source.page_start}
+    return [by_line.get(number, "") for number in range(1, max(by_line, default=0) + 1)]
 
 
 def _line_range(form: Form, count: int) -> tuple[int, int] | None:
@@ -625,9 +639,10 @@ def _indicator_row(n: int, i: int, ind: Indicator, fmt: SourceFormat, checks: li
 
 
 def _anchor_link(n: int, i: int, ind: Indicator, fmt: SourceFormat) -> str:
-    """Link from an indicator to where it was read: its source line, or its box on the page image."""
-    if fmt is SourceFormat.text and ind.line is not None:
-        return f'<a href="#f{n}-L{ind.line}">行 {ind.line}</a>'
+    """Link from an indicator to where it was read: its source line or row, or its box on the page image."""
+    if fmt not in (SourceFormat.pdf, SourceFormat.scan) and ind.line is not None:
+        sheet = f"第 {ind.page} 表 " if ind.page is not None else ""
+        return f'<a href="#f{n}-L{ind.line}">{sheet}行 {ind.line}</a>'
     if ind.page is not None and ind.bbox is not None:
         return f'<a href="#f{n}-b{i}">第 {ind.page} 页</a>'
     if ind.page is not None:

@@ -250,3 +250,19 @@ def test_scanned_page_is_shown_upright_with_boxes_on_the_cells(tmp_path: Path) -
             top, left = round((box[1] - y0) * px), round((box[0] - x0) * px)
             cell = gray[top:round((box[3] - y0) * px), left:round((box[2] - x0) * px)]
             assert cell.size and cell.min() < 100, box
+
+
+@pytest.mark.parametrize("name", ["001_5de54c583fead5ac.docx", "000_b8c562a2c440e30e.xlsx", "002_97939f2dd7b43a77.html"])
+def test_office_and_html_sources_are_shown_as_their_rows(name: str, tmp_path: Path) -> None:
+    """Word, Excel and HTML have no page image: the rows the reader saw stand beside the fields, linked both ways."""
+    result = process_file(ROOT / "tests" / "fixtures" / "native" / name)
+    form = result.forms[1]
+    page = _write([form], tmp_path / "r.html", n=1)
+    for start_or_end in (form.source.line_start, form.source.line_end):
+        assert f'id="f1-L{start_or_end}"' in page
+    sheet = f"第 {form.source.page_start} 表 " if form.source.page_start is not None else ""
+    for ind in form.indicators:
+        assert f'<a href="#f1-L{ind.line}">{sheet}行 {ind.line}</a>' in page
+    # The source rows hold the cells as read: the project name stands in a row of its own.
+    name = re.escape(html.escape(form.project_name, quote=False))
+    assert re.search(rf'<tr id="f1-L\d+">(?:(?!</tr>).)*项目名称(?:(?!</tr>).)*{name}', page)
