@@ -44,7 +44,7 @@ def _read_pdf(path: Path, data: bytes, sha256: str, engine: Engine, limits: Read
     """A PDF with a text layer goes to the table finder; one without (a scan) to OCR."""
     from jixiao.extract.pdf import extract_pdf, has_text_layer
 
-    if not has_text_layer(path, data, limits.max_pages):
+    if not has_text_layer(path, data, limits):
         return _read_scan(path, data, sha256, SourceFormat.pdf, limits)
     return extract_pdf(path, data, sha256, engine)
 

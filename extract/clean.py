@@ -98,3 +98,18 @@ def tidy(text: str) -> str:
     if len(text) > CACHED_CELL_CHARS:
         return _tidy(text)
     return _tidy_cached(text)
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z]")
+
+
+def join_wrapped(text: str) -> str:
+    """Join the lines of a wrapped cell: no space inside CJK or numbers, one between Latin words."""
+    parts = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
+    if not parts:
+        return ""
+    out = parts[0]
+    for part in parts[1:]:
+        glue = " " if _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(part[0]) else ""
+        out += glue + part
+    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row
-from jixiao.extract.pdf import join_wrapped
+from jixiao.extract.clean import join_wrapped
 
 
 def _aligned(previous: Row, row: Row) -> list[str] | None:

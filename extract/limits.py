@@ -10,6 +10,9 @@ and the bound, so the batch records it and moves on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.schemas.errors import TooLarge
 
 
 @dataclass(frozen=True)
@@ -22,3 +25,9 @@ class ReadLimits:
     max_pages: int = 500
     #: pixels per scanned page (a 600 dpi A3 page is 70 million)
     max_pixels: int = 80_000_000
+
+
+def check_pages(path: Path, pages: int, limits: ReadLimits) -> None:
+    """Refuse a PDF or multi-page image of more pages than `limits` allows, before any page is read."""
+    if pages > limits.max_pages:
+        raise TooLarge(f"{path}: {pages} pages, over the limit of {limits.max_pages} (--max-pages)")

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from jixiao.extract.limits import ReadLimits
+from jixiao.extract.limits import ReadLimits, check_pages
 from jixiao.schemas.errors import TooLarge, UnreadableFile
 from jixiao.schemas.form import SourceFormat
 
@@ -106,7 +106,7 @@ def _pdf_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[np
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(f"{path}: not a readable PDF ({exc})") from exc
     try:
-        _check_pages(path, len(document), limits)
+        check_pages(path, len(document), limits)
         for index in range(len(document)):
             page = document[index]
             width, height = page.get_size()
@@ -119,16 +119,11 @@ def _pdf_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[np
         document.close()
 
 
-def _check_pages(path: Path, pages: int, limits: ReadLimits) -> None:
-    if pages > limits.max_pages:
-        raise TooLarge(f"{path}: {pages} pages, over the limit of {limits.max_pages} (--max-pages)")
-
-
 def _image_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[np.ndarray, float]]:
     sizes = image_sizes(data)
     if not sizes:
         raise UnreadableFile(f"{path}: not a readable image (no size in its header)")
-    _check_pages(path, len(sizes), limits)
+    check_pages(path, len(sizes), limits)
     for width, height in sizes:
         if width * height > limits.max_pixels:
             raise TooLarge(f"{path}: image of {width}×{height} pixels, over the limit of {limits.max_pixels:,} (--max-pixels)")

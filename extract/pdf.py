@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,17 +24,17 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.extract import Engine
-from jixiao.extract.clean import tidy
+from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
+from jixiao.extract.limits import ReadLimits, check_pages
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
-from jixiao.schemas.errors import TooLarge, UnreadableFile
+from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-_ASCII_WORD = re.compile(r"[A-Za-z]")
 
 
 @dataclass
@@ -69,18 +68,6 @@ class PageText:
         pad = 0.8
         text = self.textpage.get_text_bounded(x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
         return join_wrapped(text)
-
-
-def join_wrapped(text: str) -> str:
-    """Join the lines of a wrapped cell: no space inside CJK or numbers, one between Latin words."""
-    parts = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
-    if not parts:
-        return ""
-    out = parts[0]
-    for part in parts[1:]:
-        glue = " " if _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(part[0]) else ""
-        out += glue + part
-    return out
 
 
 def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
@@ -364,16 +351,15 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
         document.close()
 
 
-def has_text_layer(path: Path, data: bytes, max_pages: int) -> bool:
+def has_text_layer(path: Path, data: bytes, limits: ReadLimits) -> bool:
     """True when some page carries text (else the PDF is a scan).
 
     The first look inside a PDF, so it also refuses one of more than
-    `max_pages` pages before any page is read.
+    `limits.max_pages` pages before any page is read.
     """
     document = _open(path, data)
     try:
-        if len(document) > max_pages:
-            raise TooLarge(f"{path}: {len(document)} pages, over the limit of {max_pages} (--max-pages)")
+        check_pages(path, len(document), limits)
         return any(document[i].get_textpage().count_chars() > 20 for i in range(len(document)))
     finally:
         document.close()

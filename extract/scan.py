@@ -32,7 +32,7 @@ from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, text_bands
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
-from jixiao.extract.pdf import join_wrapped
+from jixiao.extract.clean import join_wrapped
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 

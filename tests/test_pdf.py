@@ -8,7 +8,7 @@ import pytest
 from conftest import EXPECTED, ROOT
 from jixiao.diff import compare
 from jixiao.extract import extract_file
-from jixiao.extract.pdf import join_wrapped
+from jixiao.extract.clean import join_wrapped
 from jixiao.normalize import normalize_document
 from jixiao.schemas.form import Form
 from jixiao.normalize.header import join_cut_labels
