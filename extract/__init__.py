@@ -78,7 +78,7 @@ def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
             raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files are not read yet")
         doc = _load(reader)(path, data, sha256)
     if not doc.forms:
-        raise NoTargetTable(f"{path}: no target table found (no 绩效目标表 title)")
+        raise NoTargetTable(f"{path}: no target table found (no table holds 项目名称 or 部门名称 and an indicator block)")
     return doc
 
 

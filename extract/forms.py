@@ -1,22 +1,37 @@
-"""Split a document's rows into forms at their title lines.
+"""Find the forms among a document's rows by what they hold, and split them apart.
 
 Shared by every extractor that sees a document as rows of cells (text,
-spreadsheets, Word tables, HTML): a form starts at its title row
-(…绩效目标表, …申报表), optionally preceded by an attachment line (附件 2-1)
-and followed by its year line ((2024 年度) or a bare 2024).
+spreadsheets, Word tables, HTML, PDF, scans). A form is a run of rows that
+holds its subject's label (项目名称, or 部门名称) and an indicator block; a
+title (…绩效目标表, …申报表, …填报表), an attachment line (附件 2-1) and a year
+line ((2024 年度)) above it are read when present, never required. Budget
+disclosures hold many other tables and sentences that mention target tables
+(详见单位的项目绩效目标表): those make no form, because they hold no
+indicator block. Page numbers printed in headers and footers are dropped
+here, before any form sees them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from jixiao.schemas.markers import (
+    CATEGORY_WORDS, INDICATOR_HEADERS, PAGE_NUMBER, SELF_EVALUATION_HEADERS, SUBJECT_LABELS, TITLE, compact,
+)
 from jixiao.schemas.raw import RawCell, RawForm
 
-_TITLE = re.compile(r"(绩效目标表|绩效目标申报表|申报表)$")
 _ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_YEAR_LINE = re.compile(r"^\(?\s*((?:19|20)\d{2})\s*(?:年度?)?\s*\)?$")
+_YEAR_LINE = re.compile(r"^\(?((?:19|20)\d{2})(?:年度?)?\)?$")
 _RULE = re.compile(r"^[-|:\s]+$")
+#: what a sentence has and a heading has not: it refers to a table, it is not one
+_SENTENCE = re.compile(r"[,，。;；]|详见|见附|参见|如下")
+#: the heading of another kind of table or section: 政府采购预算表, 四、绩效目标设置情况
+_OTHER_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、.{2,30}|.{2,30}(?:表|情况|说明))$")
+#: rows between a title and its table's subject row: a year line, 单位：万元, 填报单位…
+_TITLE_REACH = 3
+#: longest cell taken for a label when looking for a form's markers
+_LABEL_CHARS = 24
 
 
 @dataclass
@@ -36,14 +51,20 @@ class Row:
 
 
 def _title_of(filled: list[str]) -> str | None:
-    if len(filled) == 1 and _TITLE.search(filled[0]) and "项目名称" not in filled[0]:
-        return filled[0]
+    """A heading in a target table's wording, not a sentence that mentions one."""
+    if len(filled) != 1 or len(filled[0]) > 80:
+        return None
+    text = filled[0]
+    body = _ATTACHMENT.sub("", text).lstrip(":： ")
+    if TITLE.search(compact(text)) and not _SENTENCE.search(body) and "项目名称" not in text:
+        return text
     return None
 
 
 def _year_of(filled: list[str]) -> int | None:
+    """A year line: (2024 年度), 2024, or letter-spaced (2 0 2 6年度)."""
     if len(filled) == 1:
-        m = _YEAR_LINE.match(filled[0])
+        m = _YEAR_LINE.match(compact(filled[0]).replace("（", "(").replace("）", ")"))
         if m:
             return int(m.group(1))
     return None
@@ -80,26 +101,64 @@ def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
     return out
 
 
+def _is_subject(cells: list[str]) -> bool:
+    """The row labels the form's subject: 项目名称 or 部门名称 stands in a cell of its own."""
+    return any(len(c) <= _LABEL_CHARS and compact(c).startswith(SUBJECT_LABELS) for c in cells)
+
+
+def _block_header(cells: list[str]) -> bool:
+    return sum(compact(c) in INDICATOR_HEADERS for c in cells) >= 2
+
+
+def _has_category(cells: list[str]) -> bool:
+    return any(len(c) <= _LABEL_CHARS and any(w in c for w in CATEGORY_WORDS) for c in cells)
+
+
 @dataclass
 class _Open:
+    """A form being gathered, and what it has shown of a target table so far."""
+
     title: str
     attachment: str | None
     first: Row
     year: int | None = None
     rows: list[Row] = field(default_factory=list)
+    subject: bool = False
+    block: bool = False
+    self_evaluation: bool = False
+
+    def add(self, row: Row, filled: list[str]) -> None:
+        self.rows.append(row)
+        self.subject = self.subject or _is_subject(filled)
+        header = _block_header(filled)
+        self.block = self.block or header or _has_category(filled)
+        if any(len(c) <= _LABEL_CHARS and compact(c).endswith(SELF_EVALUATION_HEADERS) for c in filled):
+            self.self_evaluation = True
+
+    @property
+    def is_form(self) -> bool:
+        """A target table: a subject and an indicator block, and no self-evaluation's columns."""
+        return self.subject and self.block and not self.self_evaluation and "自评" not in self.title
 
 
 def split_forms(rows: list[Row]) -> list[RawForm]:
-    """Group rows into forms; rows before the first title are dropped (cover text)."""
+    """Group rows into forms by their content; rows outside every form are dropped (cover text, other tables).
+
+    A form opens at a title, or at a subject row when none is open (a table
+    without a heading) or when the open one already has its subject (the next
+    form's table). It closes at the next form or at another table's heading
+    after its indicator block. Only runs that prove to be target tables are kept.
+    """
     forms: list[RawForm] = []
     current: _Open | None = None
     pending_attachment: tuple[str, Row] | None = None
+    heading = ""  # the last one-cell row: a title-less table's heading says what kind it is
 
     def close() -> None:
-        if current is None:
+        if current is None or not current.is_form:
             return
         body = current.rows
-        last = body[-1] if body else current.first
+        last = body[-1]
         forms.append(
             RawForm(
                 title=current.title,
@@ -115,7 +174,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
 
     for row in rows:
         filled = [c for c in row.cells if c]  # the row's non-empty cells, worked out once
-        if not filled or _RULE.match("".join(filled)):
+        if not filled or _RULE.match("".join(filled)) or (len(filled) == 1 and PAGE_NUMBER.match(filled[0])):
             continue
         title = _title_of(filled)
         if title is not None:
@@ -136,13 +195,24 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
         if attachment is not None and filled == [attachment]:
             pending_attachment = (attachment, row)
             continue
+        subject = _is_subject(filled)
+        if subject and (current is None or current.subject or len(current.rows) > _TITLE_REACH):
+            # A table with no heading of its own (or a heading too far above to be its title).
+            close()
+            current = _Open(title="", attachment=None, first=row, self_evaluation="自评" in heading)
+        if len(filled) == 1:
+            heading = filled[0]
         if current is None:
             continue
         year = _year_of(filled)
         if year is not None and current.year is None and not current.rows:
             current.year = year
             continue
-        current.rows.append(row)
+        if current.block and len(filled) == 1 and _OTHER_HEADING.match(compact(filled[0])):
+            close()
+            current = None
+            continue
+        current.add(row, filled)
     close()
     return forms
 

@@ -1,0 +1,41 @@
+"""The words that make a table a target table, shared by the stage that finds forms and the one that reads them.
+
+A form is recognised by what it holds, never by a title alone: the label of
+its subject (项目名称, or 部门名称 on a department-wide form) and an indicator
+block (its header row, or the category labels of its rows). These words are
+the contract between finding and reading, so they live here, below both.
+"""
+from __future__ import annotations
+
+import re
+
+#: the label of a form's subject: a project, or a department on a department-wide form
+SUBJECT_LABELS = ("项目名称", "部门名称")
+
+#: header cells of an indicator block; two of them on one row make the header row
+INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标内容", "指标名称")
+
+#: category labels that only an indicator block prints (a row of them is indicator evidence)
+CATEGORY_WORDS = ("产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标")
+
+#: column headers only a self-evaluation (绩效自评表, after the year) has, as their endings:
+#: 全年完成值, 实际完成值, 得分, 分值, 偏差原因分析. A table with one is not a target table.
+SELF_EVALUATION_HEADERS = ("完成值", "实际值", "得分", "分值", "偏差原因", "偏差原因分析")
+
+#: every title wording in use, optionally followed by a printed year: …绩效目标表（2023年度）
+TITLE = re.compile(
+    r"(绩效目标表|绩效目标申报表|绩效目标填报表|项目申报表|申报表|填报表)"
+    r"\s*(?:[(（]\s*(?:19|20)\d{2}\s*年?度?\s*[)）])?$"
+)
+
+#: a page number printed in a header or footer: 第 1 页，共 12 页 / 第1页 / - 3 - / 1/12
+PAGE_NUMBER = re.compile(
+    r"^(?:第\s*\d+\s*页\s*[,，]?\s*(?:共\s*\d+\s*页)?|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$",
+    re.IGNORECASE,
+)
+
+
+def compact(text: str) -> str:
+    """A cell's text without spaces or a trailing colon: how a label is compared."""
+    return text.replace(" ", "").rstrip(":：")
