@@ -12,9 +12,11 @@ import hashlib
 from jixiao.normalize import checks as chk
 from jixiao.normalize.goals import split_goals
 from jixiao.normalize.header import attribute, coded, funds, pairs, period
-from jixiao.normalize.indicators import HEADER_WORDS, read_block, value_column
+from jixiao.normalize.columns import Columns, column_roles
+from jixiao.normalize.indicators import read_block
 from jixiao.normalize.vocab import match_header
 from jixiao.schemas.form import Form, Source
+from jixiao.schemas.markers import INDICATOR_HEADERS, compact
 from jixiao.schemas.raw import RawCell, RawDocument, RawForm
 
 
@@ -25,8 +27,7 @@ def form_id(sha256: str, index: int) -> str:
 
 def _block_start(rows: list[list[RawCell]]) -> int:
     for i, row in enumerate(rows):
-        texts = {c.text.replace(" ", "") for c in row}
-        if sum(word in texts for word in HEADER_WORDS) >= 2:
+        if sum(compact(c.text) in INDICATOR_HEADERS for c in row) >= 2:
             return i
     return len(rows)
 
@@ -50,9 +51,9 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     found = pairs([[c.text for c in row] for row in header_rows])
     money = funds(found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"))
     goals = split_goals(_goal_text(header_rows, found))
-    value_col = value_column(raw.rows[start]) if start < len(raw.rows) else 4
-    block = read_block(block_rows, value_col, raw.fiscal_year)
-    indicators, checks = block.indicators, []
+    columns = column_roles(raw.rows[start]) if start < len(raw.rows) else Columns()
+    block = read_block(block_rows, columns, raw.fiscal_year)
+    indicators, checks = block.indicators, chk.column_checks(columns.unknown)
     checks += chk.funds_checks(money)
     if not chk.is_placeholder(indicators):
         indicators, inferred = chk.infer_cost_units(indicators, money)

@@ -175,3 +175,11 @@ def goal_checks(goals: list[str], funds: Funds) -> list[Check]:
         code=CheckCode.goal_amount_mismatch, severity=Severity.warning,
         message=f"the goals name {named}; the funds total is {_fmt(funds.total_yuan)}",
     )]
+
+
+def column_checks(unknown: list[str]) -> list[Check]:
+    """Indicator header cells no column role fits: their column was read by content, which may be wrong."""
+    return [Check(
+        code=CheckCode.unknown_indicator_column, severity=Severity.warning,
+        message=f"the indicator header has a column '{text}' that jixiao does not know; its cells were read by content",
+    ) for text in unknown]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from jixiao.normalize.columns import Columns, Role, joined_value
 from jixiao.normalize.values import parse_value
 from jixiao.normalize.vocab import LEVEL2_PARENT, Label, match_label
 from jixiao.schemas.form import Indicator, Requirement
@@ -21,8 +22,6 @@ _SEQ = re.compile(r"^指标\s*(?:(\d+)\s*[::]?|[::])\s*|^(\d{1,2})\s*、\s*")
 _VALUE_START = re.compile(r"(?<=[\u3400-\u9fff])\s*(?=[≥≤<>约]?\d)")
 _MULTI = re.compile(r"指标\s*(\d+)\s*[::]")
 _BLOCK_WORDS = {"绩效指标", "名称"}
-HEADER_WORDS = ("一级指标", "二级指标", "三级指标")
-_VALUE_HEADERS = ("指标值", "绩效值", "目标值", "绩效指标值")
 STOP_WORDS = ("综合评定等级",)
 _FULL_LABEL = re.compile(r"指标|\((必填|选填)|^\d{1,3}\s*[-—.、]")
 
@@ -40,14 +39,6 @@ class LabelUse:
 class Block:
     indicators: list[Indicator]
     labels: list[LabelUse]
-
-
-def value_column(header: list[RawCell]) -> int:
-    """Column of 指标值 in the block's header row (4 on the national layout)."""
-    for cell in header:
-        if cell.text.replace(" ", "") in _VALUE_HEADERS:
-            return cell.col
-    return 4
 
 
 #: Longest run of digits read as a sequence number: 指标 + 20 digits overflowed the int64
@@ -93,8 +84,45 @@ def _row_labels(cells: list[RawCell]) -> tuple[list[Label], list[RawCell]]:
     return labels, content
 
 
-def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | None) -> Block:
-    """Turn the rows under the block's header into indicators and label uses."""
+def _by_content(content: list[RawCell], value_col: int) -> tuple[RawCell | None, str]:
+    """Name cell and value of a row read by content: the first cell names, the last is the value.
+
+    A lone cell is the value when it stands in or right of the value column
+    (an indicator whose name cell a merge left empty), else the name.
+    """
+    if len(content) == 1:
+        only = content[0]
+        if only.col < value_col or _SEQ.match(only.text):
+            return only, ""
+        return None, only.text
+    name_cell = content[0]
+    if len(content) > 2:
+        name_cell = replace(name_cell, text=" ".join(c.text for c in content[:-1]))
+    return name_cell, content[-1].text
+
+
+def _by_columns(content: list[RawCell], columns: Columns) -> tuple[RawCell | None, str]:
+    """Name cell and value of a row read by the header's column roles (split value columns, 权重, 备注)."""
+    parts: dict[Role, list[RawCell]] = {}
+    for cell in content:
+        role = columns.role_at(cell.col)
+        parts.setdefault(role if role in (Role.value, Role.op, Role.unit) else Role.name, []).append(cell)
+    names = parts.get(Role.name, [])
+    name_cell = replace(names[0], text=" ".join(c.text for c in names)) if names else None
+    if any(columns.role_at(c.col) in (Role.weight, Role.remark) for c in names):
+        kept = [c for c in names if columns.role_at(c.col) not in (Role.weight, Role.remark)]
+        name_cell = replace(kept[0], text=" ".join(c.text for c in kept)) if kept else None
+    text = {role: " ".join(c.text for c in parts.get(role, [])) for role in (Role.op, Role.value, Role.unit)}
+    return name_cell, joined_value(text[Role.op], text[Role.value], text[Role.unit])
+
+
+def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | None) -> Block:
+    """Turn the rows under the block's header into indicators and label uses.
+
+    Rows are read by the header's column roles when it splits the value over
+    several columns, else by content (which survives the shifted cells of
+    converted text).
+    """
     indicators: list[Indicator] = []
     uses: list[LabelUse] = []
     level1: str | None = None
@@ -115,16 +143,9 @@ def read_block(rows: list[list[RawCell]], value_col: int, fiscal_year: int | Non
             previous = label.canonical if label.level == 2 else previous
         if not content:
             continue
-        if len(content) == 1:
-            only = content[0]
-            if only.col < value_col or _SEQ.match(only.text):
-                name_cell, value_text = only, ""
-            else:
-                name_cell, value_text = None, only.text
-        else:
-            name_cell, value_text = content[0], content[-1].text
-            if len(content) > 2:
-                name_cell = replace(name_cell, text=" ".join(c.text for c in content[:-1]))
+        name_cell, value_text = _by_columns(content, columns) if columns.split else _by_content(content, columns.value)
+        if name_cell is None and not value_text:
+            continue
         anchor = name_cell or content[0]
         name_text = name_cell.text if name_cell else ""
         scores = [c.confidence for c in content if c.confidence is not None]

@@ -65,6 +65,7 @@ class CheckCode(str, Enum):
     quantified_not_numeric = "quantified_not_numeric"
     year_mismatch = "year_mismatch"
     low_ocr_confidence = "low_ocr_confidence"
+    unknown_indicator_column = "unknown_indicator_column"
 
 
 class _Model(BaseModel):

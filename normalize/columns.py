@@ -1,0 +1,119 @@
+"""What each column of an indicator block is, from the words of its header row.
+
+The national layout prints 一级指标 | 二级指标 | 三级指标 | 指标值, and content
+alone tells those apart. Other templates split the value over several
+columns (指标性质 ≥ | 指标值 95 | 计量单位 %, the 2021 national template) and
+add 权重 and 备注: read by content, a 备注 would become the value and the
+unit would be glued to the name. So the header row names each column's role
+and rows are read by it. A header cell nobody knows is reported, never
+silently read as a value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from jixiao.schemas.markers import compact
+from jixiao.schemas.raw import RawCell
+
+
+class Role(str, Enum):
+    block = "block"  # the leading 绩效指标 column
+    level1 = "level1"
+    level2 = "level2"
+    name = "name"
+    value = "value"
+    op = "op"  # 指标性质 / 指标方向: ≥ ≤ = or 定性
+    unit = "unit"
+    weight = "weight"
+    remark = "remark"
+
+
+#: header words -> role, tried in order (指标值 before 指标, 计量单位 before 单位)
+_ROLE_WORDS: tuple[tuple[re.Pattern[str], Role], ...] = (
+    (re.compile(r"^(?:(?:项目)?(?:年度)?绩效指标|指标|名称|指标类型)$"), Role.block),
+    (re.compile(r"^一级(?:指标)?$"), Role.level1),
+    (re.compile(r"^二级(?:指标)?$"), Role.level2),
+    (re.compile(r"^(?:三级指标|三级|指标内容|指标名称|具体指标|指标明细)$"), Role.name),
+    (re.compile(r"(?:指标值|目标值|绩效值|指标值设定|标准值)(?:\(.*\))?$"), Role.value),
+    (re.compile(r"^(?:指标性质|指标方向|性质|方向|运算符|比较符|符号)$"), Role.op),
+    (re.compile(r"^(?:计量单位|度量单位|单位)$"), Role.unit),
+    (re.compile(r"^(?:指标)?权重(?:\(.*\))?$|^分值$"), Role.weight),
+    (re.compile(r"^(?:备注|说明|备注说明)$"), Role.remark),
+)
+
+#: roles only split layouts have: with one of them, rows are read by column
+_SPLIT = frozenset({Role.op, Role.unit, Role.weight, Role.remark})
+
+#: 指标性质 words -> the sign a reader says; 定性 (qualitative) has none
+_OPS = {
+    "≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
+    "小于等于": "≤", "不高于": "≤", "不多于": "≤", "等于": "=", "大于": ">", "小于": "<",
+    "正向": "≥", "反向": "≤",
+}
+
+
+@dataclass
+class Columns:
+    """The block's column roles by column index, and the header cells no role fits."""
+
+    roles: dict[int, Role] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def split(self) -> bool:
+        """The row must be read by column: the header has columns beyond name and value."""
+        return bool(_SPLIT & set(self.roles.values()))
+
+    def role_at(self, col: int) -> Role | None:
+        """The role of column `col`: a column the header leaves empty is covered by the span to its left."""
+        left = [c for c in self.roles if c <= col]
+        return self.roles[max(left)] if left else None
+
+    @property
+    def value(self) -> int:
+        """The value column (4 on the national layout, where a header may be missing)."""
+        return next((col for col, role in self.roles.items() if role is Role.value), 4)
+
+
+def role_of(text: str) -> Role | None:
+    """The role a header cell names, or None."""
+    stem = compact(text)
+    return next((role for pattern, role in _ROLE_WORDS if pattern.search(stem)), None)
+
+
+def column_roles(header: list[RawCell]) -> Columns:
+    """Read the block's header row: each filled cell's role by its column (the first cell of a role wins)."""
+    columns = Columns()
+    for cell in header:
+        if not cell.text:
+            continue
+        role = role_of(cell.text)
+        if role is None:
+            columns.unknown.append(cell.text)
+        elif role not in columns.roles.values():
+            columns.roles[cell.col] = role
+    return columns
+
+
+def op_sign(text: str) -> str:
+    """The sign a 指标性质 cell stands for; '' for 定性 and words that carry none."""
+    return _OPS.get(compact(text), "")
+
+
+def joined_value(op: str, value: str, unit: str) -> str:
+    """Split value columns put back as a reader says them: ≥ | 95 | % -> ≥95%.
+
+    The sign is left out when the value already starts with one, the unit
+    when the value already ends with it or holds no number (定性: 有效提升).
+    """
+    if not value:
+        return ""
+    sign = op_sign(op)
+    has_number = any(ch.isdigit() for ch in value)
+    if sign and has_number and value[0] not in "≥≤=><约":
+        value = sign + value
+    if unit and has_number and not value.endswith(unit) and compact(unit) not in ("无", "/", "-"):
+        value += unit
+    return value
