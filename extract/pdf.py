@@ -99,6 +99,27 @@ def _text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     return merged
 
 
+def _join_stacked(lines: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Text written down the page one character per line (a vertical label) read as one line.
+
+    A label printed vertically in a tall merged cell keeps its characters
+    one above the other; where the cell's box is lost (its text overflows a
+    table cut by a page break) each would be a line, and a row, of its own.
+    """
+    out: list[tuple[BBox, str]] = []
+    for box, text in lines:
+        if out and len(text) == 1:
+            above, joined = out[-1]
+            size = box[3] - box[1]
+            narrow = above[2] - above[0] <= 1.5 * size  # the line above is one character wide
+            centred = abs((above[0] + above[2]) - (box[0] + box[2])) / 2 <= size / 2
+            if narrow and centred and box[1] - above[3] <= size:
+                out[-1] = ((min(above[0], box[0]), above[1], max(above[2], box[2]), box[3]), joined + text)
+                continue
+        out.append((box, text))
+    return out
+
+
 def _fast_grids(page: pdfium.PdfPage) -> list[Grid]:
     """pdfplumber's table algorithm on edges read by pypdfium2 (see pdf_grid)."""
     return [Grid(bbox, rows, "pdfplumber") for bbox, rows in grids_from_edges(page_edges(page))]
@@ -344,7 +365,7 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
             page = document[index]
             text = PageText(page.get_textpage(), page.get_height())
             text.runs = _runs(text.textpage, text.height)
-            text.lines = _text_lines(text.runs)
+            text.lines = _join_stacked(_text_lines(text.runs))
             grids = _grids(path, data, page, index, engine, bool(text.lines))
             yield _page_rows(text, grids, index + 1), grids[0].engine if grids else "none"
     finally:

@@ -55,18 +55,53 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
     return edges
 
 
-def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
-    """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
+def _cells(edges: list[dict]) -> list[BBox]:
     merged = filter_edges(
         plumber_table.merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE), min_length=MIN_LENGTH
     )
-    cells = plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(merged, TOLERANCE, TOLERANCE))
+    return plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(merged, TOLERANCE, TOLERANCE))
+
+
+def _box(cells: list[BBox]) -> BBox:
+    return min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells)
+
+
+def _holes(cells: list[BBox]) -> bool:
+    """The cells leave part of their table's box uncovered (more than a sliver)."""
+    x0, top, x1, bottom = _box(cells)
+    covered = sum((c[2] - c[0]) * (c[3] - c[1]) for c in cells)
+    return covered < (x1 - x0) * (bottom - top) * 0.995
+
+
+def _closing_edges(cells: list[BBox]) -> list[dict]:
+    """The table's top and bottom borders drawn across its whole width.
+
+    A page break cuts a table whose merged cells (绩效指标, 产出指标 over
+    many rows) go on over the next page: Chromium and Word then draw no
+    border under them at the page's foot (nor over them at the next head),
+    so their column is open and pdfplumber finds no cell there, and the
+    label inside is lost. Closing the table at its top and bottom makes
+    those cells again; a table already closed gains nothing.
+    """
+    x0, top, x1, bottom = _box(cells)
+    return [e for e in (_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom)) if e is not None]
+
+
+def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
+    """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
     tables = []
-    for table_cells in plumber_table.cells_to_tables(cells):
+    for table_cells in plumber_table.cells_to_tables(_cells(edges)):
+        if _holes(table_cells):
+            inside = [e for e in edges if _within(e, _box(table_cells))]
+            table_cells = max(plumber_table.cells_to_tables(_cells(inside + _closing_edges(table_cells))), key=len)
         rows = [list(row.cells) for row in plumber_table.Table(None, table_cells).rows]
-        bbox = (
-            min(c[0] for c in table_cells), min(c[1] for c in table_cells),
-            max(c[2] for c in table_cells), max(c[3] for c in table_cells),
-        )
-        tables.append((bbox, rows))
+        tables.append((_box(table_cells), rows))
     return tables
+
+
+def _within(edge: dict, box: BBox) -> bool:
+    """The edge lies in the box (give or take the snapping tolerance)."""
+    return (
+        edge["x0"] >= box[0] - TOLERANCE and edge["x1"] <= box[2] + TOLERANCE
+        and edge["top"] >= box[1] - TOLERANCE and edge["bottom"] <= box[3] + TOLERANCE
+    )

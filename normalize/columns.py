@@ -60,15 +60,22 @@ class Columns:
 
     roles: dict[int, Role] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    #: (left, right, role) of each header cell with a box: PDF and scan pages may draw
+    #: the block's columns on another grid than the header's (a span more or less)
+    ranges: list[tuple[float, float, Role]] = field(default_factory=list)
 
     @property
     def split(self) -> bool:
         """The row must be read by column: the header has columns beyond name and value."""
         return bool(_SPLIT & set(self.roles.values()))
 
-    def role_at(self, col: int) -> Role | None:
-        """The role of column `col`: a column the header leaves empty is covered by the span to its left."""
-        left = [c for c in self.roles if c <= col]
+    def role_of(self, cell: RawCell) -> Role | None:
+        """The role of the column `cell` stands in: under a header cell by position where both have
+        boxes, else by column index (a column the header leaves empty is covered by the span to its left)."""
+        if cell.bbox is not None and self.ranges:
+            centre = (cell.bbox[0] + cell.bbox[2]) / 2
+            return next((role for left, right, role in self.ranges if left <= centre <= right), None)
+        left = [c for c in self.roles if c <= cell.col]
         return self.roles[max(left)] if left else None
 
     @property
@@ -94,6 +101,8 @@ def column_roles(header: list[RawCell]) -> Columns:
             columns.unknown.append(cell.text)
         elif role not in columns.roles.values():
             columns.roles[cell.col] = role
+            if cell.bbox is not None:
+                columns.ranges.append((cell.bbox[0], cell.bbox[2], role))
     return columns
 
 
@@ -105,14 +114,16 @@ def op_sign(text: str) -> str:
 def joined_value(op: str, value: str, unit: str) -> str:
     """Split value columns put back as a reader says them: ≥ | 95 | % -> ≥95%.
 
-    The sign is left out when the value already starts with one, the unit
-    when the value already ends with it or holds no number (定性: 有效提升).
+    The sign is left out when the value already starts with one, and so is
+    `=`, which a bare target means anyway (= | 1 | 个 is printed 1个 where the
+    value has one column); the unit is left out when the value already ends
+    with it or holds no number (定性: 有效提升).
     """
     if not value:
         return ""
     sign = op_sign(op)
     has_number = any(ch.isdigit() for ch in value)
-    if sign and has_number and value[0] not in "≥≤=><约":
+    if sign and sign != "=" and has_number and value[0] not in "≥≤=><约":
         value = sign + value
     if unit and has_number and not value.endswith(unit) and compact(unit) not in ("无", "/", "-"):
         value += unit

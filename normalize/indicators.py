@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from jixiao.normalize.columns import Columns, Role, joined_value
+from jixiao.normalize.columns import Columns, Role, column_roles, joined_value
 from jixiao.normalize.values import parse_value
-from jixiao.normalize.vocab import LEVEL2_PARENT, Label, match_label
+from jixiao.normalize.vocab import LEVEL1, LEVEL2_PARENT, Label, match_label
 from jixiao.schemas.form import Indicator, Requirement
+from jixiao.schemas.markers import INDICATOR_HEADERS, compact
 from jixiao.schemas.raw import RawCell
 
 _SEQ = re.compile(r"^指标\s*(?:(\d+)\s*[::]?|[::])\s*|^(\d{1,2})\s*、\s*")
@@ -84,6 +85,20 @@ def _row_labels(cells: list[RawCell]) -> tuple[list[Label], list[RawCell]]:
     return labels, content
 
 
+#: printed labels whose pieces a page break leaves behind (绩效指 | 标, 产出 | 指标)
+_LABEL_WORDS = ("绩效指标", *LEVEL1, *LEVEL2_PARENT)
+#: longest piece taken for a fragment: longer text is a name
+_FRAGMENT_CHARS = 5
+
+
+_NOTE_PIECE = re.compile(r"^\(?(?:必填|选填)")
+
+
+def _label_fragment(text: str) -> bool:
+    """A lone cell holding a piece of a label or of its note: what a page break or a vertical label leaves, not an indicator."""
+    return (len(text) <= _FRAGMENT_CHARS and any(text in word for word in _LABEL_WORDS)) or bool(_NOTE_PIECE.match(text))
+
+
 def _by_content(content: list[RawCell], value_col: int) -> tuple[RawCell | None, str]:
     """Name cell and value of a row read by content: the first cell names, the last is the value.
 
@@ -105,12 +120,12 @@ def _by_columns(content: list[RawCell], columns: Columns) -> tuple[RawCell | Non
     """Name cell and value of a row read by the header's column roles (split value columns, 权重, 备注)."""
     parts: dict[Role, list[RawCell]] = {}
     for cell in content:
-        role = columns.role_at(cell.col)
+        role = columns.role_of(cell)
         parts.setdefault(role if role in (Role.value, Role.op, Role.unit) else Role.name, []).append(cell)
     names = parts.get(Role.name, [])
     name_cell = replace(names[0], text=" ".join(c.text for c in names)) if names else None
-    if any(columns.role_at(c.col) in (Role.weight, Role.remark) for c in names):
-        kept = [c for c in names if columns.role_at(c.col) not in (Role.weight, Role.remark)]
+    if any(columns.role_of(c) in (Role.weight, Role.remark) for c in names):
+        kept = [c for c in names if columns.role_of(c) not in (Role.weight, Role.remark)]
         name_cell = replace(kept[0], text=" ".join(c.text for c in kept)) if kept else None
     text = {role: " ".join(c.text for c in parts.get(role, [])) for role in (Role.op, Role.value, Role.unit)}
     return name_cell, joined_value(text[Role.op], text[Role.value], text[Role.unit])
@@ -129,6 +144,9 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     current: LabelUse | None = None
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
+        if sum(compact(c.text) in INDICATOR_HEADERS for c in cells) >= 2:
+            columns = column_roles(row)  # the header again, on a new page: its grid may differ
+            continue
         if any(c.text.startswith(STOP_WORDS) for c in cells):
             break
         labels, content = _row_labels(cells)
@@ -141,7 +159,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
                 current = LabelUse(label.canonical, label.requirement)
                 uses.append(current)
             previous = label.canonical if label.level == 2 else previous
-        if not content:
+        if not content or (len(content) == 1 and _label_fragment(content[0].text)):
             continue
         name_cell, value_text = _by_columns(content, columns) if columns.split else _by_content(content, columns.value)
         if name_cell is None and not value_text:

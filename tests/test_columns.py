@@ -32,7 +32,7 @@ def test_split_value_columns_read_as_a_reader_says_them(tmp_path: Path) -> None:
     got = [(i.level2, i.name, i.value_raw) for i in form.indicators]
     assert got == [
         ("数量指标", "培训人数", "≥95人次"),
-        ("质量指标", "合格率", "=100%"),
+        ("质量指标", "合格率", "100%"),
         ("时效指标", "完成时间", "≤2024年12月"),
         ("社会效益指标", "服务水平", "有效提升"),
         ("服务对象满意度指标", "满意度", "≥90%"),
@@ -78,6 +78,7 @@ def test_an_unknown_indicator_column_is_a_check(tmp_path: Path) -> None:
 
 def test_joined_value_keeps_what_is_printed() -> None:
     assert joined_value("≥", "95", "%") == "≥95%"
+    assert joined_value("=", "1", "个") == "1个"  # a bare target means =: printed in one cell it is 1个
     assert joined_value("≥", "≥95%", "%") == "≥95%"  # sign and unit already in the value
     assert joined_value("定性", "有效提升", "") == "有效提升"
     assert joined_value("=", "合规", "无") == "合规"
