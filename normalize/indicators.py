@@ -67,10 +67,23 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     return list(zip(parts, values))
 
 
-def _row_labels(cells: list[RawCell]) -> tuple[list[Label], list[RawCell]]:
+def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], list[RawCell]]:
+    """The row's label cells (read as labels) and its content cells (name and value).
+
+    In the label columns, before any level-2 label, a page break's leavings
+    are read for what they were: the start of a level-1 label is that label
+    (效益 for 效益指标), other pieces (指标, 效效) are dropped.
+    """
     labels: list[Label] = []
     content: list[RawCell] = []
     for cell in cells:
+        if not content and not labels and columns.role_of(cell) in (Role.block, Role.level1):
+            cut = _cut_level1(cell.text)
+            if cut is not None:
+                labels.append(Label(1, cut, Requirement()))
+                continue
+            if match_label(cell.text) is None and _label_fragment(cell, columns):
+                continue
         label = match_label(cell.text) if not content else None
         if label is not None and any(lab.level == 2 for lab in labels) and not _FULL_LABEL.search(cell.text):
             # After a level-2 label, a bare 可持续影响 is the indicator's name, not a second label.
@@ -94,9 +107,32 @@ _FRAGMENT_CHARS = 5
 _NOTE_PIECE = re.compile(r"^\(?(?:必填|选填)")
 
 
-def _label_fragment(text: str) -> bool:
-    """A lone cell holding a piece of a label or of its note: what a page break or a vertical label leaves, not an indicator."""
-    return (len(text) <= _FRAGMENT_CHARS and any(text in word for word in _LABEL_WORDS)) or bool(_NOTE_PIECE.match(text))
+_LABEL_CHARS = frozenset("".join(_LABEL_WORDS))
+#: roles of the columns that hold labels, not names or values
+_LABEL_ROLES = (Role.block, Role.level1, Role.level2)
+
+
+def _label_fragment(cell: RawCell, columns: Columns) -> bool:
+    """A lone cell holding a piece of a label or of its note: what a page break or a vertical label leaves, not an indicator.
+
+    In a label column, pieces of two stacked labels read together (效效,
+    指益: 绩效指标 beside 效益指标, both cut by the break) count too.
+    """
+    text = cell.text
+    if _NOTE_PIECE.match(text):
+        return True
+    if len(text) > _FRAGMENT_CHARS:
+        return False
+    return any(text in word for word in _LABEL_WORDS) or (
+        set(text) <= _LABEL_CHARS and columns.role_of(cell) in _LABEL_ROLES
+    )
+
+
+def _cut_level1(text: str) -> str | None:
+    """The level-1 label a page break left only the start of (效益 | 指标 over two pages)."""
+    if len(text) < 2:
+        return None
+    return next((word for word in LEVEL1 if word.startswith(text) and word != text), None)
 
 
 def _by_content(content: list[RawCell], value_col: int) -> tuple[RawCell | None, str]:
@@ -149,7 +185,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             continue
         if any(c.text.startswith(STOP_WORDS) for c in cells):
             break
-        labels, content = _row_labels(cells)
+        labels, content = _row_labels(cells, columns)
         previous: str | None = None
         for label in labels:
             if label.level == 1:
@@ -159,7 +195,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
                 current = LabelUse(label.canonical, label.requirement)
                 uses.append(current)
             previous = label.canonical if label.level == 2 else previous
-        if not content or (len(content) == 1 and _label_fragment(content[0].text)):
+        if not content or (len(content) == 1 and _label_fragment(content[0], columns)):
             continue
         name_cell, value_text = _by_columns(content, columns) if columns.split else _by_content(content, columns.value)
         if name_cell is None and not value_text:
