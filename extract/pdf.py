@@ -191,18 +191,59 @@ class PageRows:
     owners: dict[BBox, tuple[Row, int]]
 
 
+#: longest outside line taken for the label of a cut merged cell
+_LABEL_LINE_CHARS = 24
+
+
+def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, text: str) -> tuple[Row, int] | None:
+    """The empty merged cell a line outside the tables is the label of, when a page break cut that cell.
+
+    LibreOffice centres a merged cell's text in the whole cell, then cuts the
+    cell at the page's foot: the label (质量指标, 产出指标) is drawn below the
+    table on one page, or above it on the next, clipped away, yet still in
+    the text layer. It belongs to the column's last cell of the table above
+    it, or to its first cell below the header of the table under it, when
+    that cell is empty. Only label words are taken (…指标, (必填)): an
+    attachment line or a title below a table is a line of its own.
+    """
+    if len(text) > _LABEL_LINE_CHARS or not any(word in text for word in ("指标", "必填", "选填")):
+        return None
+    centre = (box[0] + box[2]) / 2
+    below = [g for g in grids if g.bbox[3] <= box[1] + 1]
+    above = [g for g in grids if g.bbox[1] >= box[3] - 1]
+    candidates: list[BBox] = []
+    if below:
+        grid = max(below, key=lambda g: g.bbox[3])
+        column = [c for row in grid.rows for c in row if c is not None and c[0] <= centre <= c[2]]
+        candidates += column[-1:]
+    if above:
+        grid = min(above, key=lambda g: g.bbox[1])
+        column = [c for row in grid.rows[:3] for c in row if c is not None and c[0] <= centre <= c[2]]
+        candidates += [c for c in column if not rows[c][0].cells[rows[c][1]]][:1]
+    for cell in candidates:
+        row, index = rows[cell]
+        if not row.cells[index]:
+            return row, index
+    return None
+
+
 def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
     owners: dict[BBox, tuple[Row, int]] = {}
-    for box, line in text.lines:
-        if not any(_centre_in(box, g.bbox) for g in grids):
-            items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     for grid in grids:
         for cells in grid.rows:
             row = Row(cells=[tidy(text.inside(c)) if c is not None else "" for c in cells], page=page_number,
                       bboxes=list(cells))
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))
+    for box, line in text.lines:
+        if any(_centre_in(box, g.bbox) for g in grids):
+            continue
+        cell = _cut_cell(grids, owners, box, tidy(line))
+        if cell is not None:
+            cell[0].cells[cell[1]] = tidy(line)
+            continue
+        items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     items.sort(key=lambda item: item[0])
     return PageRows(text, [row for _, row in items], grids, owners)
 
