@@ -73,35 +73,51 @@ def _holes(cells: list[BBox]) -> bool:
     return covered < (x1 - x0) * (bottom - top) * 0.995
 
 
-def _closing_edges(cells: list[BBox]) -> list[dict]:
-    """The table's top and bottom borders drawn across its whole width.
+def _closing_edges(cells: list[BBox], edges: list[dict]) -> list[dict]:
+    """Borders that close a table a page break left open: across its whole width, at its top and bottom,
+    and where its vertical rules run on beyond them.
 
     A page break cuts a table whose merged cells (绩效指标, 产出指标 over
-    many rows) go on over the next page: Chromium and Word then draw no
-    border under them at the page's foot (nor over them at the next head),
-    so their column is open and pdfplumber finds no cell there, and the
-    label inside is lost. Closing the table at its top and bottom makes
-    those cells again; a table already closed gains nothing.
+    many rows, 项目资金 over its amounts) go on over the next page: Chromium
+    and Word then draw no border under them at the page's foot, nor over the
+    first row at the next page's head. Those cells and rows are open, so
+    pdfplumber finds no cell there, and their text is lost. Closing the
+    table where its rules end makes them cells again; a closed table gains
+    nothing.
     """
     x0, top, x1, bottom = _box(cells)
-    return [e for e in (_edge(x0, top, x1, top), _edge(x0, bottom, x1, bottom)) if e is not None]
+    rules = [e for e in edges if e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
+             and e["bottom"] >= top - TOLERANCE and e["top"] <= bottom + TOLERANCE]
+    first = min((e["top"] for e in rules), default=top)
+    last = max((e["bottom"] for e in rules), default=bottom)
+    ys = {top, bottom, first, last}
+    return [e for e in (_edge(x0, y, x1, y) for y in ys) if e is not None]
+
+
+def _open(cells: list[BBox], edges: list[dict]) -> bool:
+    """Part of the table has no cell: a hole inside, or rules running on past its top or bottom."""
+    x0, top, x1, bottom = _box(cells)
+    runs_on = any(
+        e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
+        and (top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom)
+        for e in edges
+    )
+    return runs_on or _holes(cells)
 
 
 def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
     """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
     tables = []
     for table_cells in plumber_table.cells_to_tables(_cells(edges)):
-        if _holes(table_cells):
-            inside = [e for e in edges if _within(e, _box(table_cells))]
-            table_cells = max(plumber_table.cells_to_tables(_cells(inside + _closing_edges(table_cells))), key=len)
+        if _open(table_cells, edges):
+            closed = edges + _closing_edges(table_cells, edges)
+            region = _box(table_cells)
+            found = [t for t in plumber_table.cells_to_tables(_cells(closed)) if _overlaps(_box(t), region)]
+            table_cells = max(found, key=len)
         rows = [list(row.cells) for row in plumber_table.Table(None, table_cells).rows]
         tables.append((_box(table_cells), rows))
     return tables
 
 
-def _within(edge: dict, box: BBox) -> bool:
-    """The edge lies in the box (give or take the snapping tolerance)."""
-    return (
-        edge["x0"] >= box[0] - TOLERANCE and edge["x1"] <= box[2] + TOLERANCE
-        and edge["top"] >= box[1] - TOLERANCE and edge["bottom"] <= box[3] + TOLERANCE
-    )
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
