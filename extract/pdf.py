@@ -236,12 +236,16 @@ def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
                       bboxes=list(cells))
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))
+    filled: tuple[Row, int] | None = None  # the cut cell the line above went into
     for box, line in text.lines:
         if any(_centre_in(box, g.bbox) for g in grids):
             continue
-        cell = _cut_cell(grids, owners, box, tidy(line))
-        if cell is not None:
-            cell[0].cells[cell[1]] = tidy(line)
+        if filled is not None and _unclosed(filled[0].cells[filled[1]]) and _closes(tidy(line)):
+            filled[0].cells[filled[1]] = tidy(filled[0].cells[filled[1]] + line)  # 质量指标(必 + 填)
+            continue
+        filled = _cut_cell(grids, owners, box, tidy(line))
+        if filled is not None:
+            filled[0].cells[filled[1]] = tidy(line)
             continue
         items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     items.sort(key=lambda item: item[0])
