@@ -30,6 +30,7 @@ from jixiao.extract.limits import ReadLimits, check_pages
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
+from jixiao.schemas.markers import SUBJECT_LABELS
 from jixiao.schemas.raw import BBox, RawDocument
 
 
@@ -389,12 +390,22 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
         raise UnreadableFile(f"{path}: not a readable PDF ({exc})") from exc
 
 
-def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: Engine, has_text: bool) -> list[Grid]:
-    """The page's tables by the chosen engine; `auto` moves on while the result is unusable."""
+def _may_hold_form(text: PageText) -> bool:
+    """The page's words include those every part of a target table prints (…指标, 项目名称, 部门名称).
+
+    A budget disclosure has dozens of pages of prose and budget tables: the
+    slower table finders are not worth running where no form can be.
+    """
+    words = "".join(t for _, t in text.runs).replace(" ", "")
+    return "指标" in words or any(label in words for label in SUBJECT_LABELS)
+
+
+def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: Engine, worth_more: bool) -> list[Grid]:
+    """The page's tables by the chosen engine; `auto` moves on while the result is unusable and the page is `worth_more`."""
     if engine == "camelot":
         return _camelot_grids(path, index + 1, page.get_height())
     grids = _fast_grids(page)
-    if _well_formed(grids) or not has_text:
+    if _well_formed(grids) or not worth_more:
         return grids
     with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as plumber:
         grids = _plumber_grids(plumber.pages[0])
@@ -411,7 +422,7 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
             text = PageText(page.get_textpage(), page.get_height())
             text.runs = _runs(text.textpage, text.height)
             text.lines = _join_stacked(_text_lines(text.runs))
-            grids = _grids(path, data, page, index, engine, bool(text.lines))
+            grids = _grids(path, data, page, index, engine, _may_hold_form(text))
             yield _page_rows(text, grids, index + 1), grids[0].engine if grids else "none"
     finally:
         document.close()
