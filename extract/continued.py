@@ -71,7 +71,8 @@ def _merged(previous: Row, rest: list[str], row: Row) -> Row:
         (min(c, low) if c is not None and low is not None else c) if b else c
         for c, b in zip(previous.confidences or [None] * len(cells), rest)
     ]
-    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences)
+    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences,
+               mends=list(previous.mends))
 
 
 def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> tuple[Row, int] | None:
@@ -111,6 +112,7 @@ def join_broken_rows(rows: list[Row]) -> list[Row]:
         rest = continuation(out[-1], row) if out else None
         if rest is not None:
             out[-1] = _merged(out[-1], rest, row)
+            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
             continue
         if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
             previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]

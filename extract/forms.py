@@ -43,6 +43,8 @@ class Row:
     page: int | None = None
     bboxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
     confidences: list[float | None] = field(default_factory=list)
+    #: what a page-break mend did to this row, said for a reviewer (第2页: …)
+    mends: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -169,6 +171,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
                 line_end=last.line,
                 page_start=current.first.page,
                 page_end=last.page,
+                mends=[note for row in body for note in row.mends],
             )
         )
 
@@ -224,6 +227,7 @@ def drop_repeated_headers(rows: list[Row]) -> list[Row]:
     for row in rows:
         if "一级指标" in row.cells and "三级指标" in row.cells:
             if header == row.cells and out and out[-1].page != row.page:
+                out[-1].mends.append(f"第{row.page}页: 续表重复的表头已略过")
                 continue
             header = row.cells
         elif len([c for c in row.cells if c]) == 1 and row.cells[0].endswith(("目标表", "申报表")):

@@ -247,6 +247,7 @@ def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
         filled = _cut_cell(grids, owners, box, tidy(line))
         if filled is not None:
             filled[0].cells[filled[1]] = tidy(line)
+            filled[0].mends.append(f"第{page_number}页: 分页截断的合并单元格文字“{tidy(line)}”已放回单元格")
             continue
         items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     items.sort(key=lambda item: item[0])
@@ -378,6 +379,8 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
             above, index = before.owners[owner]
             above.cells[index] = tidy(above.cells[index] + row.cells[col])
             row.cells[col] = ""
+        if joins:
+            before.rows[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回")
         if not any(row.cells):
             after.rows.pop(0)
     return [row for page in pages for row in page.rows]

@@ -68,6 +68,7 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
         source=Source(
             path=doc.path, sha256=doc.sha256, format=doc.format, extractor=doc.extractor, form_index=index,
             line_start=raw.line_start, line_end=raw.line_end, page_start=raw.page_start, page_end=raw.page_end,
+            mends=raw.mends + block.mends,
         ),
         title=raw.title,
         attachment=raw.attachment,

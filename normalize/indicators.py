@@ -40,6 +40,8 @@ class LabelUse:
 class Block:
     indicators: list[Indicator]
     labels: list[LabelUse]
+    #: header rows met again (a table continued on a new page), said for a reviewer
+    mends: list[str] = field(default_factory=list)
 
 
 #: Longest run of digits read as a sequence number: 指标 + 20 digits overflowed the int64
@@ -176,12 +178,15 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     """
     indicators: list[Indicator] = []
     uses: list[LabelUse] = []
+    mends: list[str] = []
     level1: str | None = None
     current: LabelUse | None = None
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
         if sum(compact(c.text) in INDICATOR_HEADERS for c in cells) >= 2:
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
+            page = next((c.page for c in cells if c.page is not None), None)
+            mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
         if any(c.text.startswith(STOP_WORDS) for c in cells):
             break
@@ -219,4 +224,4 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
                     line=anchor.line, page=anchor.page, bbox=anchor.bbox, confidence=confidence,
                 )
             )
-    return Block(indicators, uses)
+    return Block(indicators, uses, mends)

@@ -82,6 +82,11 @@ class Source(_Model):
     line_end: int | None = None
     page_start: int | None = None
     page_end: int | None = None
+    mends: list[str] = Field(
+        default_factory=list,
+        description="each page-break mend made in the form, for a reviewer: rows joined across pages, "
+        "repeated header rows skipped, cut labels put back (第2页: …)",
+    )
 
 
 class Coded(_Model):

@@ -49,6 +49,8 @@ class RawForm:
     line_end: int | None = None
     page_start: int | None = None
     page_end: int | None = None
+    #: each page-break mend the extractor made inside the form (rows joined, labels put back)
+    mends: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

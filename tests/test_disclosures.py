@@ -45,3 +45,12 @@ def test_a_disclosure_with_target_tables_at_its_end_gives_exactly_those(tmp_path
     assert all(f.source.page_start > budget_pages for f in result.forms)
     report = compare(result.forms, read(EXPECTED / "001_5de54c583fead5ac.jsonl"), ignore_source=True)
     assert report.ok, report.differences[:5] or (report.missing, report.extra)
+
+
+def test_page_break_mends_are_recorded_on_the_form() -> None:
+    """Word breaks rows across pages in one sample PDF and never in another (tests/fixtures/native/README.md):
+    each join is said in source.mends, and a document with no break mended says none."""
+    native = ROOT / "tests" / "fixtures" / "native"
+    broken = [m for f in process_file(native / "002_97939f2dd7b43a77.pdf").forms for m in f.source.mends]
+    assert broken and all("跨页断开的行已接回" in m for m in broken)
+    assert not any(f.source.mends for f in process_file(native / "004_da4cdc7d767984fe.pdf").forms)
