@@ -13,9 +13,10 @@ from jixiao.normalize import checks as chk
 from jixiao.normalize.goals import split_goals
 from jixiao.normalize.header import attribute, coded, funds, pairs, period
 from jixiao.normalize.columns import Columns, column_roles
+from jixiao.normalize.department import is_department, read_budget, read_tasks
 from jixiao.normalize.indicators import read_block
 from jixiao.normalize.vocab import match_header
-from jixiao.schemas.form import Form, Source
+from jixiao.schemas.form import Form, FormKind, Source
 from jixiao.schemas.markers import INDICATOR_HEADERS, compact
 from jixiao.schemas.raw import RawCell, RawDocument, RawForm
 
@@ -48,7 +49,9 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     """Build and check one form record."""
     start = _block_start(raw.rows)
     header_rows, block_rows = raw.rows[:start], raw.rows[start + 1:]
-    found = pairs([[c.text for c in row] for row in header_rows])
+    texts = [[c.text for c in row] for row in header_rows]
+    found = pairs(texts)
+    department = is_department(raw.title, {compact(cell) for row in texts for cell in row})
     money = funds(found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"))
     goals = split_goals(_goal_text(header_rows, found))
     columns = column_roles(raw.rows[start]) if start < len(raw.rows) else Columns()
@@ -70,6 +73,7 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
             line_start=raw.line_start, line_end=raw.line_end, page_start=raw.page_start, page_end=raw.page_end,
             mends=raw.mends + block.mends,
         ),
+        kind=FormKind.department if department else FormKind.project,
         title=raw.title,
         attachment=raw.attachment,
         fiscal_year=raw.fiscal_year,
@@ -82,6 +86,9 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
         goals=goals,
         indicators=indicators,
         checks=checks,
+        budget=read_budget(texts) if department else None,
+        tasks=read_tasks(texts) if department else [],
+        empty_categories=[use.level2 for use in block.labels if not use.indicators] if department else [],
     )
 
 

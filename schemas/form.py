@@ -23,6 +23,13 @@ class SourceFormat(str, Enum):
     html = "html"
 
 
+class FormKind(str, Enum):
+    """Which target table a record is: a project's (项目支出绩效目标表) or a whole department's (部门整体支出绩效目标表)."""
+
+    project = "project"
+    department = "department"
+
+
 class AttributeKind(str, Enum):
     new = "new"
     continuing = "continuing"
@@ -176,10 +183,34 @@ class Check(_Model):
     indicator: int | None = Field(default=None, description="0-based index into indicators")
 
 
+class DepartmentBudget(_Model):
+    """The budget overview of a department-wide form (部门整体支出绩效目标表), amounts in yuan."""
+
+    staff: int | None = Field(default=None, description="财政供养人员数")
+    units: int | None = Field(default=None, description="下属(二级)单位数")
+    basic_yuan: int | None = Field(default=None, description="部门预算支出: 基本支出")
+    project_yuan: int | None = Field(default=None, description="部门预算支出: 项目支出")
+    development_yuan: int | None = Field(default=None, description="部门预算支出: 事业发展性支出")
+    fiscal_yuan: int | None = Field(default=None, description="收入来源: 财政拨款")
+    other_yuan: int | None = Field(default=None, description="收入来源: 其他资金")
+    unit_declared: str | None = Field(default=None, description="元 or 万元, as the amount column's header prints it")
+
+
+class Task(_Model):
+    """One row of a department-wide form's 年度重点工作任务 table."""
+
+    name: str = Field(description="名称")
+    content: str = Field(default="", description="主要实施内容")
+    yuan: int | None = Field(default=None, description="拟投入的资金, in yuan")
+    amount_raw: str | None = Field(default=None, description="拟投入的资金 as printed")
+    goal: str = Field(default="", description="期望达到的目标")
+
+
 class Form(_Model):
     schema_version: str = SCHEMA_VERSION
     form_id: str = Field(description="sha256 of '<source sha256>:<form_index>', first 16 hex digits")
     source: Source
+    kind: FormKind = Field(default=FormKind.project, description="project or department (部门整体) form")
     title: str
     attachment: str | None = None
     fiscal_year: int | None = None
@@ -192,3 +223,9 @@ class Form(_Model):
     goals: list[str]
     indicators: list[Indicator]
     checks: list[Check]
+    budget: DepartmentBudget | None = Field(default=None, description="department-wide forms: the budget overview")
+    tasks: list[Task] = Field(default_factory=list, description="department-wide forms: 年度重点工作任务")
+    empty_categories: list[str] = Field(
+        default_factory=list,
+        description="department-wide forms: level-2 labels printed with no indicator under them (declared but empty)",
+    )

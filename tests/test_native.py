@@ -209,3 +209,28 @@ def test_pdf_fixtures():
     text = two[0].get_textpage().get_text_range()
     assert len(two) == 1 and "疫情防控工作经费" in text and "年鉴编纂工作经费" in text
 
+
+
+def test_zhanjiang_2024_is_a_department_form_with_its_budget_and_tasks():
+    """Checked against the sheet's cells: C3 737, E3 10, C5 10891.615675, C6 61915.7693, E5 =C5+C6,
+    E6 0 (万元, from C4/E4); rows 12-14 the tasks (D: 18862, 587.81, 1140 万元); C25 成本指标 and
+    C32 生态效益指标 printed with no indicator."""
+    form = _only_form("zhanjiang-hrss-2024-dept-overall.xlsx")
+    assert form.kind.value == "department" and form.project_name is None
+    budget = form.budget
+    assert (budget.staff, budget.units, budget.unit_declared) == (737, 10, "万元")
+    assert (budget.basic_yuan, budget.project_yuan, budget.development_yuan) == (108_916_157, 619_157_693, None)
+    assert (budget.fiscal_yuan, budget.other_yuan) == (728_073_850, 0)  # the formula's value, in yuan
+    assert [(t.name, t.amount_raw, t.yuan) for t in form.tasks] == [
+        ("城乡居民养老保险政府补贴资金", "18862", 188_620_000),
+        ("“三支一扶”高校毕业生社会保险缺口资金及生活补贴", "587.81", 5_878_100),
+        ("促进就业专项资金(含创业担保贷款贴息资金)", "1140", 11_400_000),
+    ]
+    assert form.tasks[0].content.startswith("城乡居民社会养老保险补助由基础养老金补助")
+    assert form.tasks[2].goal.startswith("一、完成2024年度市政府工作报告下达就业目标任务")
+    assert form.empty_categories == ["成本指标", "生态效益指标"]
+
+
+def test_a_project_form_stays_a_project_form():
+    form = _only_form("wuhan-donghu-hrss-2020-project-application.xlsx")
+    assert (form.kind.value, form.budget, form.tasks, form.empty_categories) == ("project", None, [], [])
