@@ -26,7 +26,9 @@ from jixiao.cli import app
 from jixiao.diff import sample
 from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.pipeline import process_file
-from jixiao.review import MARGIN, SCALE, summarize, write_review
+from jixiao.review import write_review
+from jixiao.review_fields import summarize
+from jixiao.review_source import MARGIN, SCALE
 from jixiao.schemas.form import Check, CheckCode, Form, Severity, Source, SourceFormat, Value, ValueKind
 from jixiao.writers import write
 
