@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
 from jixiao.writers import SCHEMAS, rows
 
@@ -30,10 +31,17 @@ VIEWS = {
 }
 
 
+class NotAWarehouse(JixiaoError):
+    """The database file cannot be opened (not a DuckDB file, a folder, an unwritable place)."""
+
+
 def load(forms: list[Form], db: Path) -> dict[str, int]:
     """Upsert `forms` into the database file `db`; returns row counts per table."""
     tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(f.model_dump(mode="json") for f in forms).items()}
-    con = duckdb.connect(str(db))
+    try:
+        con = duckdb.connect(str(db))
+    except duckdb.Error as exc:
+        raise NotAWarehouse(f"{db}: cannot open as a DuckDB database ({exc})") from exc
     try:
         con.execute("BEGIN")
         for name, table in tables.items():

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import ValidationError
 
+from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
 
 TABLES = ("forms", "indicators", "goals", "checks")
@@ -247,16 +249,45 @@ def write(forms: Iterable[Form], out: str) -> None:
         write_lines((json_line(form) for form in forms), out)
 
 
+class NotAnOutput(JixiaoError):
+    """A path given as a jixiao output holds no records jixiao can read back."""
+
+
 def read(path: Path) -> list[Form]:
-    """Read records back: JSON lines, a JSON array, a Parquet folder, or a folder of JSON files."""
-    if path.is_dir() and not (path / "forms").is_dir():
-        return [f for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json") for f in read(child)]
-    if path.is_dir() or path.suffix == ".parquet":
-        return read_parquet(path)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json" or text.lstrip().startswith("["):
-        return [Form.model_validate(x) for x in json.loads(text)]
-    return [Form.model_validate_json(line) for line in text.splitlines() if line.strip()]
+    """Read records back: JSON lines, a JSON array, a Parquet folder, or a folder of JSON files.
+
+    Anything else (a source document, a spreadsheet, a broken file) raises
+    `NotAnOutput` naming the path and the first thing that was wrong.
+    """
+    try:
+        if path.is_dir() and not (path / "forms").is_dir():
+            children = [child for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json")]
+            if not children:
+                raise NotAnOutput(f"{path}: not a jixiao output (no forms/ Parquet table, no .jsonl or .json file)")
+            return [f for child in children for f in read(child)]
+        if path.is_dir() or path.suffix == ".parquet":
+            return read_parquet(path)
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json" or text.lstrip().startswith("["):
+            return [Form.model_validate(x) for x in json.loads(text)]
+        forms = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    forms.append(Form.model_validate_json(line))
+                except ValidationError as exc:
+                    raise NotAnOutput(f"{path}: not a jixiao output (line {number}: {_first_error(exc)})") from exc
+        return forms
+    except ValidationError as exc:
+        raise NotAnOutput(f"{path}: not a jixiao output ({_first_error(exc)})") from exc
+    except (OSError, ValueError, pa.ArrowException) as exc:  # unreadable, not UTF-8, not JSON, not Parquet
+        raise NotAnOutput(f"{path}: not a jixiao output ({type(exc).__name__}: {exc})") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def _read_table(folder: Path) -> list[dict]:
