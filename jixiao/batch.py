@@ -29,7 +29,7 @@ from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file
-from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_parquet
+from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
 STATE_DIR = ".jixiao-parts"
 MANIFEST = "manifest.jsonl"
@@ -249,13 +249,14 @@ def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
                     yield line.rstrip("\n")
 
 
-def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None) -> None:
+def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None, folder_format: str = "parquet") -> None:
     """Write every requested output and the manifest from the parts."""
     for out in outputs:
-        if output_kind(out) == "parquet":
-            write_parquet((json.loads(line) for line in lines_of(outcome.entries, state)), Path(out))
-        else:
+        kind = output_kind(out, folder_format)
+        if kind in ("jsonl", "json"):
             write_lines(lines_of(outcome.entries, state), out)
+        else:
+            write_tables((json.loads(line) for line in lines_of(outcome.entries, state)), out, kind)
     if manifest is not None:
         text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
         atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -41,6 +41,11 @@ class BadArgument(JixiaoError):
     """An argument the command cannot use: a usage error (exit 2)."""
 
 
+class FolderFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
 class _Commands(TyperGroup):
     """The command group, reporting every error a user can cause on one line.
 
@@ -115,10 +120,10 @@ def _read(path: Path) -> list[Form]:
     return writers.read(path)
 
 
-def _state_folder(out: list[str]) -> tuple[Path | None, Path | None]:
+def _state_folder(out: list[str], folder_format: str) -> tuple[Path | None, Path | None]:
     """Where parts and the manifest live: the first folder output, else beside the first file."""
     for target in out:
-        if writers.output_kind(target) == "parquet":
+        if writers.output_kind(target, folder_format) == "parquet" or (writers.output_kind(target, folder_format) == "csv" and not target.endswith(".csv")):
             return Path(target) / batch.STATE_DIR, Path(target) / batch.MANIFEST
     for target in out:
         if target != "-":
@@ -159,8 +164,12 @@ def extract(
     inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="files or folders to read (folders are walked)", show_default=False)],
     out: Annotated[list[str], typer.Option(
         "-o", "--out", metavar="OUT", show_default=False,
-        help="where to write, repeatable: FILE.jsonl, FILE.json, - (JSON lines on stdout), or FOLDER/ for Parquet tables",
+        help="where to write, repeatable: FILE.jsonl, FILE.json, - (JSON lines on stdout), FILE.xlsx (a sheet per "
+             "table), FILE.csv (the indicators table), or FOLDER/ (Parquet tables, or CSV files with --format csv)",
     )],
+    folder_format: Annotated[FolderFormat, typer.Option(
+        "--format", help="what a FOLDER/ output holds: parquet (one dataset per table) or csv (one file per table)",
+    )] = FolderFormat.parquet,
     workers: Annotated[int, typer.Option(min=1, metavar="N", help="number of processes working in parallel, 1 or more")] = 1,
     force: Annotated[bool, typer.Option("--force", help="redo every file, even those done in an earlier run")] = False,
     timeout: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="seconds allowed per file, 0 for no limit")] = 300.0,
@@ -176,8 +185,13 @@ def extract(
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise BadArgument(", ".join(f"{p}: no such file or folder" for p in missing))
+    kinds = [writers.output_kind(target, folder_format.value) for target in out]
+    if folder_format is not FolderFormat.parquet and not any(
+        kind == folder_format.value and not target.lower().endswith(".csv") for target, kind in zip(out, kinds)
+    ):
+        raise BadArgument(f"--format {folder_format.value} is for FOLDER/ outputs, and no -o names a folder")
     files = walk(inputs)
-    state, manifest = _state_folder(out)
+    state, manifest = _state_folder(out, folder_format.value)
     scratch = None
     if state is None:
         scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
@@ -206,7 +220,7 @@ def extract(
             files, state, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
             fail_fast=fail_fast,
         )
-    batch.assemble(outcome, state, out, manifest)
+    batch.assemble(outcome, state, out, manifest, folder_format.value)
     if scratch is not None:
         scratch.cleanup()
     err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "

@@ -232,21 +232,56 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def output_kind(out: str) -> str:
-    """jsonl, json or parquet, from the name of OUT (CONTRACT.md)."""
-    if out == "-" or out.endswith(".jsonl"):
+#: the outputs jixiao writes, as an error message names them
+KNOWN_OUTPUTS = (
+    "FILE.jsonl, FILE.json, - (JSON lines on stdout), FILE.xlsx, FILE.csv (the indicators table), "
+    "FILE.parquet or FOLDER/ (Parquet tables, or CSV files with --format csv)"
+)
+#: what a folder output holds
+FOLDER_FORMATS = ("parquet", "csv")
+
+
+class UnknownOutput(JixiaoError):
+    """An output name whose kind jixiao cannot tell: a usage error, never a guess."""
+
+
+def output_kind(out: str, folder_format: str = "parquet") -> str:
+    """jsonl, json, xlsx, csv or parquet, from the name of OUT.
+
+    A folder is a name ending in `/`, an existing folder, or a name with no
+    suffix; it holds Parquet tables, or CSV files when `folder_format` is csv.
+    Any other name raises `UnknownOutput` naming the kinds jixiao knows.
+    """
+    if out == "-":
         return "jsonl"
-    if out.endswith(".json"):
-        return "json"
-    return "parquet"
+    suffix = Path(out).suffix.lower()
+    if suffix in (".jsonl", ".json", ".xlsx", ".csv", ".parquet"):
+        return suffix[1:]
+    if out.endswith(("/", os.sep)) or not suffix or Path(out).is_dir():
+        return folder_format
+    raise UnknownOutput(f"{out}: not an output jixiao writes; it writes {KNOWN_OUTPUTS}")
 
 
-def write(forms: Iterable[Form], out: str) -> None:
-    """Write to `out`, whose name picks the format."""
-    if output_kind(out) == "parquet":
-        write_parquet((form.model_dump(mode="json") for form in forms), Path(out))
+def write_tables(records: Iterable[dict], out: str, kind: str) -> None:
+    """The tables (`rows`) of records in their JSON form, as Parquet, a workbook or CSV."""
+    if kind == "parquet":
+        write_parquet(records, Path(out))
+        return
+    from jixiao import spreadsheet  # openpyxl only for runs that write spreadsheets
+
+    if kind == "xlsx":
+        spreadsheet.write_xlsx(records, Path(out))
     else:
+        spreadsheet.write_csv(records, Path(out))
+
+
+def write(forms: Iterable[Form], out: str, folder_format: str = "parquet") -> None:
+    """Write to `out`, whose name picks the format."""
+    kind = output_kind(out, folder_format)
+    if kind in ("jsonl", "json"):
         write_lines((json_line(form) for form in forms), out)
+    else:
+        write_tables((form.model_dump(mode="json") for form in forms), out, kind)
 
 
 class NotAnOutput(JixiaoError):
