@@ -31,8 +31,26 @@ from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file
 from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
-STATE_DIR = ".jixiao-parts"
 MANIFEST = "manifest.jsonl"
+
+
+def state_folder(output: str, folder: bool) -> Path:
+    """Where a run keeps its parts and manifest: one folder named for its output.
+
+    Inside a folder output (`out/.jixiao/`), beside a file output
+    (`out/forms.jsonl.jixiao/`): two outputs in one folder never share a
+    manifest, and moving a folder output moves its state with it.
+    """
+    path = Path(output)
+    return path / ".jixiao" if folder else path.with_name(path.name + ".jixiao")
+
+
+def read_manifest(output: Path) -> list[dict] | None:
+    """The manifest of the run that wrote `output` (a file or folder), None when it has none."""
+    path = state_folder(str(output), output.is_dir()) / MANIFEST
+    if not path.is_file():
+        return None
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @dataclass
@@ -249,14 +267,14 @@ def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
                     yield line.rstrip("\n")
 
 
-def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None, folder_format: str = "parquet") -> None:
-    """Write every requested output and the manifest from the parts."""
+def assemble(outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet") -> None:
+    """Write every requested output from the parts, and the manifest to each of `manifests`."""
     for out in outputs:
         kind = output_kind(out, folder_format)
         if kind in ("jsonl", "json"):
             write_lines(lines_of(outcome.entries, state), out)
         else:
             write_tables((json.loads(line) for line in lines_of(outcome.entries, state)), out, kind)
-    if manifest is not None:
-        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+    text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+    for manifest in manifests:
         atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))

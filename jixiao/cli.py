@@ -120,15 +120,21 @@ def _read(path: Path) -> list[Form]:
     return writers.read(path)
 
 
-def _state_folder(out: list[str], folder_format: str) -> tuple[Path | None, Path | None]:
-    """Where parts and the manifest live: the first folder output, else beside the first file."""
-    for target in out:
-        if writers.output_kind(target, folder_format) == "parquet" or (writers.output_kind(target, folder_format) == "csv" and not target.endswith(".csv")):
-            return Path(target) / batch.STATE_DIR, Path(target) / batch.MANIFEST
-    for target in out:
-        if target != "-":
-            return Path(target).parent / batch.STATE_DIR, Path(target).parent / batch.MANIFEST
-    return None, None
+def _run_inputs(out: Path) -> tuple[int | None, list[dict]]:
+    """How many inputs the run that wrote `out` had (None without a manifest) and its failed entries."""
+    entries = batch.read_manifest(out)
+    if entries is None:
+        return None, []
+    return len(entries), [e for e in entries if e["status"] != "ok"]
+
+
+def _say_failures(console: Console, out: Path, inputs: int | None, failed: list[dict]) -> None:
+    if inputs is None:
+        console.print(f"{escape(str(out))} has no manifest: how many inputs failed is unknown", soft_wrap=True)
+        return
+    console.print(f"{inputs} inputs, {len(failed)} failed")
+    for entry in failed:
+        console.print(f"[red]failed[/red] {escape(entry['error'] or entry['path'])}", soft_wrap=True)
 
 
 def _cannot_write(path: Path | str, exc: OSError) -> BadArgument:
@@ -185,17 +191,14 @@ def extract(
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise BadArgument(", ".join(f"{p}: no such file or folder" for p in missing))
-    kinds = [writers.output_kind(target, folder_format.value) for target in out]
-    if folder_format is not FolderFormat.parquet and not any(
-        kind == folder_format.value and not target.lower().endswith(".csv") for target, kind in zip(out, kinds)
-    ):
+    folders = [writers.is_folder(target, writers.output_kind(target, folder_format.value)) for target in out]
+    if folder_format is not FolderFormat.parquet and not any(folders):
         raise BadArgument(f"--format {folder_format.value} is for FOLDER/ outputs, and no -o names a folder")
     files = walk(inputs)
-    state, manifest = _state_folder(out, folder_format.value)
-    scratch = None
-    if state is None:
-        scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
-        state = Path(scratch.name)
+    # Each output gets the run's manifest in its own state folder; the parts live in the first one.
+    states = [batch.state_folder(target, folder) for target, folder in zip(out, folders) if target != "-"]
+    scratch = None if states else tempfile.TemporaryDirectory(prefix="jixiao-")
+    parts = states[0] / "parts" if states else Path(scratch.name)
     limits = batch.Limits(
         timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
         read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels),
@@ -216,13 +219,17 @@ def extract(
             rate = tally["done"] / max(time.perf_counter() - started, 1e-9)
             bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
 
-        outcome = batch.run(
-            files, state, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
-            fail_fast=fail_fast,
-        )
-    batch.assemble(outcome, state, out, manifest, folder_format.value)
-    if scratch is not None:
-        scratch.cleanup()
+        try:
+            outcome = batch.run(
+                files, parts, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
+                fail_fast=fail_fast,
+            )
+            batch.assemble(outcome, parts, out, [state / batch.MANIFEST for state in states], folder_format.value)
+        except OSError as exc:
+            raise _cannot_write(exc.filename or parts, exc) from exc
+        finally:
+            if scratch is not None:
+                scratch.cleanup()
     err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
               f"{len(outcome.failed)} failed")
     for entry in outcome.failed:
@@ -312,6 +319,7 @@ def validate(
             stats[0] += ind.value.kind.value not in ("text", "empty")
             stats[1] += 1
     console = Console()
+    inputs, failed = _run_inputs(out)
     table = Table(title=f"checks in {len(forms)} forms")
     for column in ("code", "severity", "count"):
         table.add_column(column)
@@ -326,15 +334,18 @@ def validate(
     console.print(share)
     for name in with_errors:
         console.print(f"[red]error[/red] {escape(name)}", soft_wrap=True)
+    _say_failures(console, out, inputs, failed)
     if json_out:
         summary = {
             "forms": len(forms),
+            "inputs": inputs,
+            "failed_inputs": [{"path": e["path"], "error": e["error"]} for e in failed],
             "checks": [{"code": c, "severity": s, "count": n} for (c, s), n in sorted(codes.items())],
             "forms_with_errors": with_errors,
             "parsed_share": {k: {"parsed": n, "total": t} for k, (n, t) in sorted(parsed.items())},
         }
         _write_json(json_out, summary)
-    raise typer.Exit(1 if with_errors else 0)
+    raise typer.Exit(1 if with_errors or failed else 0)
 
 
 @app.command()
@@ -361,8 +372,13 @@ def load(
     db: Annotated[Path, typer.Option("--db", metavar="FILE", help="FILE.duckdb to create or update", show_default=False)],
 ) -> None:
     """Load or update a run in a DuckDB warehouse (an upsert)."""
-    counts = warehouse.load(_read(out), db)
-    Console().print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    forms = _read(out)
+    inputs, failed = _run_inputs(out)
+    counts = warehouse.load(forms, db)
+    console = Console()
+    console.print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    _say_failures(console, out, inputs, failed)
+    raise typer.Exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -97,15 +98,19 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
 
 
 def atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename over `path`."""
+    """Write through a temporary file in the same folder, then rename over `path`.
+
+    The temporary file is created with mode 0666 less the umask, as `open`
+    would (`mkstemp` would make it 0600 whatever the umask).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
-        write(Path(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -262,6 +267,11 @@ def output_kind(out: str, folder_format: str = "parquet") -> str:
     raise UnknownOutput(f"{out}: not an output jixiao writes; it writes {KNOWN_OUTPUTS}")
 
 
+def is_folder(out: str, kind: str) -> bool:
+    """Whether output `out` of `kind` is a folder of tables rather than one file."""
+    return kind == "parquet" or (kind == "csv" and Path(out).suffix.lower() != ".csv")
+
+
 def write_tables(records: Iterable[dict], out: str, kind: str) -> None:
     """The tables (`rows`) of records in their JSON form, as Parquet, a workbook or CSV."""
     if kind == "parquet":
@@ -298,7 +308,10 @@ def read(path: Path) -> list[Form]:
         if path.is_dir() and not (path / "forms").is_dir():
             children = [child for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json")]
             if not children:
-                raise NotAnOutput(f"{path}: not a jixiao output (no forms/ Parquet table, no .jsonl or .json file)")
+                raise NotAnOutput(
+                    f"{path}: not a jixiao output (no forms/ Parquet table, no .jsonl or .json file; "
+                    "spreadsheets and CSV files are not read back)"
+                )
             return [f for child in children for f in read(child)]
         if path.is_dir() or path.suffix == ".parquet":
             return read_parquet(path)

@@ -37,7 +37,8 @@ def _bad(tmp_path):
         (["validate", str(TEXT)],
          rf"error: {re.escape(str(TEXT))}: not a jixiao output \(line 3: Invalid JSON: .*\)"),
         (["validate", str(SAMPLES / "realworld")],
-         rf"error: {re.escape(str(SAMPLES / 'realworld'))}: not a jixiao output \(no forms/ Parquet table, no \.jsonl or \.json file\)"),
+         rf"error: {re.escape(str(SAMPLES / 'realworld'))}: not a jixiao output \(no forms/ Parquet table, no \.jsonl or \.json file; "
+         r"spreadsheets and CSV files are not read back\)"),
         (["review", str(EXPECTED), "--sample", "0"], r"error: Invalid value for '--sample': .*"),
         (["review", str(TEXT)], rf"error: {re.escape(str(TEXT))}: not a jixiao output .*"),
         (["review", str(EXPECTED), "-o", str(TEXT / "r.html")],
