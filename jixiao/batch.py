@@ -28,7 +28,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
-from jixiao.pipeline import process_file
+from jixiao.pipeline import process_file, relative_path
 from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
 MANIFEST = "manifest.jsonl"
@@ -61,6 +61,7 @@ class Limits:
     memory_mb: int | None = 4096  # address space per worker process
     engine: Engine = "auto"  # PDF table finder
     read: ReadLimits = field(default_factory=ReadLimits)  # bytes, pages and pixels per file
+    roots: tuple[Path, ...] = ()  # the input arguments, absolute: each record's source.relpath is taken from them
 
 
 @functools.cache
@@ -88,6 +89,7 @@ class Entry:
     """One manifest line: what happened to one input."""
 
     path: str
+    relpath: str | None
     sha256: str
     pipeline: str
     status: str
@@ -141,7 +143,7 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         sha = _sha256(source)
-        result = process_file(source, limits.engine, limits.read)
+        result = process_file(source, limits.engine, limits.read, _relpath(source, limits))
         status, error, forms = result.status, result.error, result.forms
     except FileTimeout:
         status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
@@ -153,12 +155,16 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
             signal.signal(signal.SIGALRM, previous)
     atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
     entry = Entry(
-        path=path, sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
+        path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
     atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8"))
     return asdict(entry)
+
+
+def _relpath(path: Path, limits: Limits) -> str | None:
+    return relative_path(path, limits.roots) if limits.roots else None
 
 
 def _main_thread() -> bool:
@@ -172,13 +178,13 @@ def _worker_init(memory_mb: int | None) -> None:
     _apply_memory_limit(memory_mb)
 
 
-def _done(path: Path, state: Path, force: bool) -> dict | None:
-    """The finished part's entry when it is still valid for the file as it is now."""
+def _done(path: Path, state: Path, force: bool, limits: Limits) -> dict | None:
+    """The finished part's entry when it is still valid for the file as it is now (and named as now)."""
     meta = (state / part_key(path.as_posix())).with_suffix(".meta.json")
     if force or not meta.is_file():
         return None
     entry = json.loads(meta.read_text(encoding="utf-8"))
-    if entry.get("pipeline") != pipeline_digest():
+    if entry.get("pipeline") != pipeline_digest() or entry.get("relpath") != _relpath(path, limits):
         return None
     try:
         if entry["sha256"] != _sha256(path):
@@ -206,7 +212,7 @@ def run(
     entries: dict[str, dict] = {}
     todo: list[str] = []
     for path in files:
-        done = _done(path, state, force)
+        done = _done(path, state, force, limits)
         if done is not None:
             entries[path.as_posix()] = done
             if progress:

@@ -7,6 +7,7 @@ error a user can cause is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -191,6 +192,9 @@ def extract(
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise BadArgument(", ".join(f"{p}: no such file or folder" for p in missing))
+    # Absolute before anything is sent anywhere: a cluster's workers run in other folders,
+    # and records must find their sources again from wherever they are read.
+    inputs = [Path(os.path.abspath(p)) for p in inputs]
     folders = [writers.is_folder(target, writers.output_kind(target, folder_format.value)) for target in out]
     if folder_format is not FolderFormat.parquet and not any(folders):
         raise BadArgument(f"--format {folder_format.value} is for FOLDER/ outputs, and no -o names a folder")
@@ -201,7 +205,7 @@ def extract(
     parts = states[0] / "parts" if states else Path(scratch.name)
     limits = batch.Limits(
         timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
-        read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels),
+        read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels), roots=tuple(inputs),
     )
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
@@ -354,16 +358,25 @@ def review(
     output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="FILE.html to write")] = Path("review.html"),
     sample_n: Annotated[int, typer.Option("--sample", min=1, metavar="N", help="how many forms to show, 1 or more")] = 10,
     seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
+    sources: Annotated[Path | None, typer.Option(
+        metavar="FOLDER", show_default=False,
+        help="the folder an archive moved to: sources are looked up there by their relative path (source.relpath)",
+    )] = None,
 ) -> None:
     """Write an HTML page: sampled forms' sources beside fields."""
     from jixiao.review import write_review
 
     forms = _read(out)
+    if sources is not None and not sources.is_dir():
+        raise BadArgument(f"{sources}: no such folder")
     try:
-        shown = write_review(forms, output, sample_n, seed)
+        shown, unreadable = write_review(forms, output, sample_n, seed, sources)
     except OSError as exc:
         raise _cannot_write(output, exc) from exc
     Console().print(f"{shown} forms written to {output}")
+    for path, reason in unreadable.items():
+        err.print(f"[red]cannot read the source[/red] {escape(path)}: {escape(reason)}", soft_wrap=True)
+    raise typer.Exit(1 if unreadable else 0)
 
 
 @app.command()

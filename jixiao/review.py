@@ -18,21 +18,23 @@ from jixiao.review_source import Sources, source_column
 from jixiao.schemas.form import Check, Form, Severity
 
 
-def write_review(forms: list[Form], path: Path, sample_n: int, seed: int) -> int:
-    """Write the review page for a reproducible sample of `forms`; return how many it shows.
+def write_review(forms: list[Form], path: Path, sample_n: int, seed: int,
+                 sources_dir: Path | None = None) -> tuple[int, dict[str, str]]:
+    """Write the review page for a reproducible sample of `forms`.
 
-    Source paths are read relative to the current directory, as the CLI
-    recorded them; a source that cannot be read is reported on the page.
+    Returns how many forms it shows and the sources it could not read
+    (recorded path: why), which the page reports in their place. Sources
+    are found by their recorded path or by their relpath (`Sources`).
     """
     chosen = sample(forms, sample_n, seed)
-    sources = Sources()
+    sources = Sources(sources_dir)
     try:
         sections = [_form_section(n, form, sources) for n, form in enumerate(chosen, start=1)]
     finally:
         sources.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_page(chosen, len(forms), seed, sections), encoding="utf-8")
-    return len(chosen)
+    return len(chosen), sources.unreadable
 
 
 def _page(chosen: list[Form], total: int, seed: int, sections: list[str]) -> str:

@@ -8,6 +8,7 @@ source file is read once however many forms it holds.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.extract.sniff import sniff
 from jixiao.review_html import RANK, e, notice
 from jixiao.schemas.errors import JixiaoError
-from jixiao.schemas.form import Form, Indicator, Severity, SourceFormat
+from jixiao.schemas.form import Form, Indicator, Severity, Source, SourceFormat
 from jixiao.schemas.raw import BBox
 
 #: render scale for PDF pages: 2 px per point (144 dpi) keeps small CJK legible (scans: their OCR resolution)
@@ -92,13 +93,30 @@ class ScanPages:
 
 
 class Sources:
-    """Each source file read (and each paged one opened) once, however many forms it holds."""
+    """Each source file found, read (and each paged one opened) once, however many forms it holds.
 
-    def __init__(self) -> None:
+    `base` is where an archive that moved now lives: a record's relpath is
+    looked up there first. Without it, the recorded path is tried first,
+    then the relpath under the current folder. What could not be shown is
+    kept in `unreadable` (recorded path: why).
+    """
+
+    def __init__(self, base: Path | None = None) -> None:
+        self.base = base
+        self.unreadable: dict[str, str] = {}
         self._data: dict[str, bytes] = {}
         self._lines: dict[str, list[str]] = {}
         self._pages: dict[str, PdfPages | ScanPages] = {}
         self._rows: dict[str, list[Row]] = {}
+
+    def locate(self, source: Source) -> str:
+        """The file to read for `source`; FileNotFoundError naming every place looked at."""
+        moved = [str((self.base or Path()) / source.relpath)] if source.relpath else []
+        candidates = [*moved, source.path] if self.base is not None else [source.path, *moved]
+        for candidate in candidates:
+            if Path(candidate).is_file():
+                return candidate
+        raise FileNotFoundError(errno.ENOENT, f"no such file (looked for {' and '.join(candidates)})")
 
     def data(self, path: str) -> bytes:
         if path not in self._data:
@@ -132,16 +150,19 @@ def source_column(n: int, form: Form, sources: Sources, worst: dict[int, Severit
     """The printed form: text lines, PDF or scan pages, or a document's rows as read (Word, Excel, HTML)."""
     src = form.source
     try:
-        stale = hashlib.sha256(sources.data(src.path)).hexdigest() != src.sha256
+        path = sources.locate(src)
+        stale = hashlib.sha256(sources.data(path)).hexdigest() != src.sha256
         if src.format is SourceFormat.text:
-            shown = _text_source(n, form, sources.lines(src.path), worst)
+            shown = _text_source(n, form, sources.lines(path), worst)
         elif src.format in (SourceFormat.pdf, SourceFormat.scan):
-            shown = _paged_source(n, form, sources.pages(src.path, src.format), worst)
+            shown = _paged_source(n, form, sources.pages(path, src.format), worst)
         else:
-            shown = _text_source(n, form, _sheet_lines(form, sources.rows(src.path)), worst)
+            shown = _text_source(n, form, _sheet_lines(form, sources.rows(path)), worst)
     except (OSError, JixiaoError, pdfium.PdfiumError) as exc:
-        return notice(f"无法读取原文 {src.path}:{exc}")
-    warning = notice(f"{src.path} 在抽取之后已被改动,下面的原文可能与记录对不上。") if stale else ""
+        reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        sources.unreadable[src.path] = reason
+        return notice(f"无法读取原文 {src.path}:{reason}")
+    warning = notice(f"{path} 在抽取之后已被改动,下面的原文可能与记录对不上。") if stale else ""
     return warning + shown
 
 

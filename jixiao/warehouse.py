@@ -35,6 +35,14 @@ class NotAWarehouse(JixiaoError):
     """The database file cannot be opened (not a DuckDB file, a folder, an unwritable place)."""
 
 
+def _add_new_columns(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Columns a newer jixiao added, added to a warehouse an older one made (rows it loaded get nulls)."""
+    present = {row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()}
+    for column, kind, *_ in con.execute(f"DESCRIBE incoming_{name}").fetchall():
+        if column not in present:
+            con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
+
+
 def load(forms: list[Form], db: Path) -> dict[str, int]:
     """Upsert `forms` into the database file `db`; returns row counts per table."""
     tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(f.model_dump(mode="json") for f in forms).items()}
@@ -47,8 +55,9 @@ def load(forms: list[Form], db: Path) -> dict[str, int]:
         for name, table in tables.items():
             con.register(f"incoming_{name}", table)
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM incoming_{name} WHERE false")
+            _add_new_columns(con, name)
             con.execute(f"DELETE FROM {name} WHERE form_id IN (SELECT form_id FROM incoming_forms)")
-            con.execute(f"INSERT INTO {name} SELECT * FROM incoming_{name}")
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming_{name}")
         for view, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
         con.execute("COMMIT")

@@ -29,7 +29,7 @@ _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
 FORMS_SCHEMA = pa.schema([
     ("form_id", _S), ("schema_version", _S),
-    ("source_path", _S), ("source_sha256", _S), ("source_format", _S), ("source_extractor", _S),
+    ("source_path", _S), ("source_relpath", _S), ("source_sha256", _S), ("source_format", _S), ("source_extractor", _S),
     ("source_form_index", _I), ("source_line_start", _I), ("source_line_end", _I),
     ("source_page_start", _I), ("source_page_end", _I),
     ("title", _S), ("attachment", _S), ("fiscal_year", _I), ("project_name", _S),

@@ -55,3 +55,17 @@ def test_duckdb_load_is_an_upsert(sample_forms, tmp_path):
     failing = con.execute("SELECT count(DISTINCT source_path) FROM forms_failing_checks").fetchone()[0]
     assert failing == 5
     con.close()
+
+
+def test_loading_into_a_warehouse_an_older_jixiao_made_adds_the_new_columns(sample_forms, tmp_path):
+    forms = _all(sample_forms)
+    db = tmp_path / "w.duckdb"
+    warehouse.load(forms[:5], db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW funds_by_issuer_year; DROP VIEW indicators_missing_value; DROP VIEW forms_failing_checks")
+    con.execute("ALTER TABLE forms DROP COLUMN source_relpath")  # as version 1.0 made it
+    con.close()
+    assert warehouse.load(forms, db)["forms"] == 50
+    con = duckdb.connect(str(db), read_only=True)
+    assert "source_relpath" in {row[0] for row in con.execute("DESCRIBE forms").fetchall()}
+    con.close()

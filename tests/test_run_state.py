@@ -91,3 +91,21 @@ def test_load_refuses_a_folder_that_is_no_jixiao_output(tmp_path):
         "spreadsheets and CSV files are not read back)\n"
     )
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_sources_are_absolute_with_a_path_relative_to_the_input_argument(tmp_path, monkeypatch):
+    archive = tmp_path / "archive"
+    (archive / "sub").mkdir(parents=True)
+    (archive / "sub" / "x.txt").write_bytes(FIRST.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "f.jsonl"
+    assert runner.invoke(app, ["extract", "archive", "-o", str(out)]).exit_code == 0
+    sources = [json.loads(line)["source"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {(s["path"], s["relpath"]) for s in sources} == {(str(archive / "sub" / "x.txt"), "sub/x.txt")}
+    # Named by another argument, the same file's records say so: its part is redone, not reused.
+    result = runner.invoke(app, ["extract", "archive/sub/x.txt", "-o", str(out)])
+    assert result.exit_code == 0 and "(0 unchanged since the last run)" in result.stderr
+    sources = [json.loads(line)["source"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {(s["path"], s["relpath"]) for s in sources} == {(str(archive / "sub" / "x.txt"), "x.txt")}
+    again = runner.invoke(app, ["extract", "archive/sub/x.txt", "-o", str(out)])
+    assert "(1 unchanged since the last run)" in again.stderr
