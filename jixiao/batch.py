@@ -28,6 +28,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
+from jixiao.schemas.errors import JixiaoError
 from jixiao.pipeline import process_file, relative_path
 from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
@@ -205,9 +206,17 @@ class Outcome:
 def run(
     files: list[Path], state: Path, *, workers: int = 1, force: bool = False, limits: Limits | None = None,
     scheduler: str | None = None, progress: Callable[[dict], None] | None = None, fail_fast: bool = False,
+    connect_timeout: float = 10.0,
 ) -> Outcome:
-    """Bring every file's part up to date; returns the entries in input order."""
+    """Bring every file's part up to date; returns the entries in input order.
+
+    With `scheduler`, the work goes to that dask.distributed cluster; its
+    address is checked first, and a scheduler that does not answer within
+    `connect_timeout` seconds raises `SchedulerUnreachable`.
+    """
     limits = limits or Limits()
+    if scheduler:
+        check_scheduler_address(scheduler)
     state.mkdir(parents=True, exist_ok=True)
     entries: dict[str, dict] = {}
     todo: list[str] = []
@@ -220,7 +229,7 @@ def run(
         else:
             todo.append(path.as_posix())
     skipped = len(entries)
-    for entry in _execute(todo, state, workers, limits, scheduler):
+    for entry in _execute(todo, state, workers, limits, scheduler, connect_timeout):
         entries[entry["path"]] = entry
         if progress:
             progress(entry)
@@ -231,11 +240,12 @@ def run(
     return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped)
 
 
-def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None) -> Iterator[dict]:
+def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None,
+             connect_timeout: float) -> Iterator[dict]:
     if not todo:
         return
     if scheduler:
-        yield from _execute_dask(todo, state, scheduler, limits)
+        yield from _execute_dask(todo, state, scheduler, limits, connect_timeout)
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
         for path in todo:
@@ -252,11 +262,38 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
                     future.cancel()
 
 
-def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) -> Iterator[dict]:
-    """The same parts, written by the cluster's workers to shared storage."""
+class SchedulerUnreachable(JixiaoError):
+    """A --scheduler address that is malformed or where no dask scheduler answers."""
+
+
+def check_scheduler_address(address: str) -> None:
+    """A scheduler address must be PROTOCOL://HOST:PORT with a protocol dask knows (tcp://, tls://, ...)."""
+    from distributed.comm import parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        protocol, location = parse_address(address)
+        get_backend(protocol)
+        host, _, port = location.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError("no HOST:PORT")
+    except ValueError as exc:
+        raise SchedulerUnreachable(f"{address}: not a scheduler address ({exc}); expected tcp://HOST:PORT") from exc
+
+
+def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits, connect_timeout: float) -> Iterator[dict]:
+    """The same parts, written by the cluster's workers to shared storage.
+
+    Paths sent are absolute (the CLI makes inputs absolute): a worker's
+    working folder is not the client's.
+    """
     from distributed import Client, as_completed as dask_completed
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=connect_timeout)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(f"{scheduler}: no dask scheduler answered within {connect_timeout:g} s") from exc
+    with client:
         n = len(todo)
         futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits] * n, pure=False)
         for future in dask_completed(futures):

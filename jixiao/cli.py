@@ -181,7 +181,13 @@ def extract(
     force: Annotated[bool, typer.Option("--force", help="redo every file, even those done in an earlier run")] = False,
     timeout: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="seconds allowed per file, 0 for no limit")] = 300.0,
     max_memory_mb: Annotated[int, typer.Option(min=0, metavar="MB", help="MB of memory per worker process, 0 for no limit (needs --workers 2+)")] = 4096,
-    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="address of a dask.distributed scheduler, tcp://HOST:PORT", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", show_default=False,
+        help="run on a dask.distributed cluster: its scheduler's address, tcp://HOST:PORT (see the README)",
+    )] = None,
+    connect_timeout: Annotated[float, typer.Option(
+        min=0.1, metavar="SECONDS", help="seconds to wait for the --scheduler to answer",
+    )] = 10.0,
     engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto (pdfplumber, then camelot), pdfplumber or camelot")] = PdfEngine.auto,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="stop at the first file that fails")] = False,
     max_bytes: Annotated[int, typer.Option(min=1, metavar="BYTES", help="bytes per file, 1 or more; larger files fail unread")] = ReadLimits.max_bytes,
@@ -226,7 +232,7 @@ def extract(
         try:
             outcome = batch.run(
                 files, parts, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
-                fail_fast=fail_fast,
+                fail_fast=fail_fast, connect_timeout=connect_timeout,
             )
             batch.assemble(outcome, parts, out, [state / batch.MANIFEST for state in states], folder_format.value)
         except OSError as exc:
