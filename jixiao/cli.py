@@ -283,7 +283,8 @@ def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_ou
     worst = sorted(((r / t, k) for k, (r, t) in report.per_field.items() if r < t))[:15]
     for acc, key in worst:
         console.print(f"  {escape(key)}: {acc:.2%}")
-    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms")
+    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms"
+                  + (" (each of their fields counted wrong)" if report.missing or report.extra else ""), soft_wrap=True)
     if json_out:
         _write_json(json_out, report.to_json())
     raise typer.Exit(0 if report.ok else 1)

@@ -158,11 +158,24 @@ def match_forms(actual: list[Form], expected: list[Form]) -> tuple[list[tuple[Fo
 
 
 def compare(actual: list[Form], expected: list[Form], ignore_source: bool = False) -> Report:
-    """Compare every field of every matched form; unmatched forms are listed."""
+    """Compare every field of every matched form; unmatched forms are listed.
+
+    Every field of a missing form (expected, not found) and of an extra one
+    (found, not expected) counts as wrong in the per-field, per-file and
+    total figures: a file that lost a form is not 100% right.
+    """
     report = Report()
     pairs, missing, extra = match_forms(actual, expected)
     report.missing = [label(f) for f in missing]
     report.extra = [label(f) for f in extra]
+    for form in (*missing, *extra):
+        fields: dict[str, Any] = {}
+        _flat(_comparable(form, ignore_source), "", fields)
+        file_name = PurePosixPath(form.source.path).name
+        for key in fields:
+            report.compared += 1
+            report.per_field[_generic(key)][1] += 1
+            report.per_file[file_name][1] += 1
     for act, exp in pairs:
         a, e = _comparable(act, ignore_source), _comparable(exp, ignore_source)
         a["indicators"], e["indicators"] = _pair_indicators(a["indicators"], e["indicators"])
