@@ -1,7 +1,11 @@
 """Load records into DuckDB: tables forms, indicators, goals, checks, and views.
 
 Loading is an upsert by form_id: a form loaded again replaces its rows in
-every table, so reloading a rerun never duplicates anything.
+every table, so reloading a rerun never duplicates anything. Column types
+are the Parquet tables' (`writers`): BIGINT, DOUBLE for money in yuan,
+BOOLEAN, VARCHAR (dates as YYYY-MM); the views keep to them (no HUGEINT sums).
+A warehouse an older jixiao made is brought up to date on load: new columns
+are added, columns whose type changed are converted.
 """
 from __future__ import annotations
 
@@ -35,12 +39,18 @@ class NotAWarehouse(JixiaoError):
     """The database file cannot be opened (not a DuckDB file, a folder, an unwritable place)."""
 
 
-def _add_new_columns(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Columns a newer jixiao added, added to a warehouse an older one made (rows it loaded get nulls)."""
-    present = {row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()}
+def _migrate(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Bring table `name` of a warehouse an older jixiao made to this version's columns.
+
+    A new column is added (the rows loaded before get nulls); a column whose
+    type changed (money from BIGINT to DOUBLE) is converted in place.
+    """
+    present = {row[0]: row[1] for row in con.execute(f"DESCRIBE {name}").fetchall()}
     for column, kind, *_ in con.execute(f"DESCRIBE incoming_{name}").fetchall():
         if column not in present:
             con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
+        elif present[column] != kind:
+            con.execute(f'ALTER TABLE {name} ALTER "{column}" TYPE {kind}')
 
 
 def load(forms: list[Form], db: Path) -> dict[str, int]:
@@ -55,7 +65,7 @@ def load(forms: list[Form], db: Path) -> dict[str, int]:
         for name, table in tables.items():
             con.register(f"incoming_{name}", table)
             con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM incoming_{name} WHERE false")
-            _add_new_columns(con, name)
+            _migrate(con, name)
             con.execute(f"DELETE FROM {name} WHERE form_id IN (SELECT form_id FROM incoming_forms)")
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming_{name}")
         for view, sql in VIEWS.items():

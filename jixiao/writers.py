@@ -3,10 +3,20 @@
 Every file is written under a temporary name and renamed into place, so a
 killed run never leaves a half-written output behind. Parquet tables have
 an explicit pyarrow schema: column types do not depend on what one batch
-happened to contain.
+happened to contain. Types are the same in every table and reader:
+
+- integers are int64, and stay integers where they may be missing (pandas
+  reads them as `Int64`, flags as `boolean`: the files carry pandas'
+  metadata saying so; DuckDB reads BIGINT and BOOLEAN);
+- money in yuan (`*_yuan`, funds and indicator values alike) is float64,
+  DuckDB DOUBLE: exact to the cent for any amount a form can hold, and an
+  indicator's amount may have cents (5242.17 元/人/月);
+- dates are `YYYY-MM` text (`period_start`, `value_end`, ...): the forms
+  print months, never days, so no DATE column would be honest.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -37,7 +47,7 @@ FORMS_SCHEMA = pa.schema([
     ("implementing_unit_name", _S), ("implementing_unit_code", _S), ("implementing_unit_raw", _S),
     ("attribute_raw", _S), ("attribute_code", _S), ("attribute_kind", _S),
     ("period_raw", _S), ("period_start", _S), ("period_end", _S), ("period_long_term", _B), ("period_years", _F),
-    ("funds_total_yuan", _I), ("funds_fiscal_yuan", _I), ("funds_other_yuan", _I),
+    ("funds_total_yuan", _F), ("funds_fiscal_yuan", _F), ("funds_other_yuan", _F),
     ("funds_unit_declared", _S), ("funds_unit_applied", _S),
     ("funds_total_raw", _S), ("funds_fiscal_raw", _S), ("funds_other_raw", _S),
     ("n_goals", _I), ("n_indicators", _I), ("n_checks", _I),
@@ -60,6 +70,18 @@ CHECKS_SCHEMA = pa.schema([
 ])
 
 SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOALS_SCHEMA, "checks": CHECKS_SCHEMA}
+
+
+@functools.cache
+def parquet_schema(name: str) -> pa.Schema:
+    """Table `name`'s schema as stored in Parquet: with pandas metadata, so that pandas reads
+    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object)."""
+    import pandas as pd  # only where Parquet is written, not in every worker
+
+    schema = SCHEMAS[name]
+    dtypes = {pa.int64(): "Int64", pa.bool_(): "boolean", pa.float64(): "float64"}
+    empty = pd.DataFrame({f.name: pd.Series(dtype=dtypes.get(f.type, object)) for f in schema})
+    return schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
 
 
 def _flatten(prefix: str, obj: dict, out: dict) -> None:
@@ -176,7 +198,7 @@ class _Dataset:
             if (name, part) not in self.writers:
                 target = self.staging / name / part / "part-0.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                self.writers[name, part] = pq.ParquetWriter(target, SCHEMAS[name])
+                self.writers[name, part] = pq.ParquetWriter(target, parquet_schema(name))
             self.writers[name, part].write_table(pa.concat_tables(tables))
         self.pending.clear()
         self.pending_bytes = 0
@@ -191,7 +213,11 @@ def write_parquet(records: Iterable[dict], folder: Path, chunk: int = 500) -> No
 
     `records` are forms in their JSON form (as `rows` takes them).
     `folder/forms/year=2024/part-0.parquet` and likewise for indicators,
-    goals and checks. Forms are turned into Arrow tables `chunk` at a time
+    goals and checks. `year` is the partition key, not a field: the fiscal
+    year, or `unknown` when the form has none; readers that honour hive
+    partitions add it as a column (pandas: categorical; DuckDB with
+    `hive_partitioning=true`: text when any partition is `unknown`), and
+    `fiscal_year` is the field to use. Forms are turned into Arrow tables `chunk` at a time
     and written in row groups of up to BUFFER_BYTES, so memory stays flat
     however large the archive; the whole dataset is built in a temporary
     folder and swapped in at the end.
