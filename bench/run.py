@@ -10,7 +10,6 @@ Prints one line per measurement:
 """
 from __future__ import annotations
 
-import json
 import shutil
 import statistics
 import subprocess
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import pdf, scan  # noqa: E402
 from bench.archive import make_archive  # noqa: E402
+from jixiao.batch import read_manifest  # noqa: E402
 from jixiao.pipeline import process_file  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
@@ -72,7 +72,7 @@ def batch(folder: Path, workers: int) -> tuple[float, int, int, float, float]:
     )
     single, tree = _peak_rss(proc)
     seconds = time.perf_counter() - started
-    entries = [json.loads(line) for line in (out / "manifest.jsonl").open(encoding="utf-8")]
+    entries = read_manifest(out) or []
     return seconds, len(entries), sum(e["forms"] for e in entries), single, tree
 
 

@@ -28,11 +28,30 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
-from jixiao.pipeline import process_file
-from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_parquet
+from jixiao.schemas.errors import JixiaoError
+from jixiao.pipeline import process_file, relative_path
+from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
-STATE_DIR = ".jixiao-parts"
 MANIFEST = "manifest.jsonl"
+
+
+def state_folder(output: str, folder: bool) -> Path:
+    """Where a run keeps its parts and manifest: one folder named for its output.
+
+    Inside a folder output (`out/.jixiao/`), beside a file output
+    (`out/forms.jsonl.jixiao/`): two outputs in one folder never share a
+    manifest, and moving a folder output moves its state with it.
+    """
+    path = Path(output)
+    return path / ".jixiao" if folder else path.with_name(path.name + ".jixiao")
+
+
+def read_manifest(output: Path) -> list[dict] | None:
+    """The manifest of the run that wrote `output` (a file or folder), None when it has none."""
+    path = state_folder(str(output), output.is_dir()) / MANIFEST
+    if not path.is_file():
+        return None
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @dataclass
@@ -43,6 +62,7 @@ class Limits:
     memory_mb: int | None = 4096  # address space per worker process
     engine: Engine = "auto"  # PDF table finder
     read: ReadLimits = field(default_factory=ReadLimits)  # bytes, pages and pixels per file
+    roots: tuple[Path, ...] = ()  # the input arguments, absolute: each record's source.relpath is taken from them
 
 
 @functools.cache
@@ -70,6 +90,7 @@ class Entry:
     """One manifest line: what happened to one input."""
 
     path: str
+    relpath: str | None
     sha256: str
     pipeline: str
     status: str
@@ -123,7 +144,7 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         sha = _sha256(source)
-        result = process_file(source, limits.engine, limits.read)
+        result = process_file(source, limits.engine, limits.read, _relpath(source, limits))
         status, error, forms = result.status, result.error, result.forms
     except FileTimeout:
         status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
@@ -135,12 +156,16 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
             signal.signal(signal.SIGALRM, previous)
     atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
     entry = Entry(
-        path=path, sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
+        path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
     atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8"))
     return asdict(entry)
+
+
+def _relpath(path: Path, limits: Limits) -> str | None:
+    return relative_path(path, limits.roots) if limits.roots else None
 
 
 def _main_thread() -> bool:
@@ -154,13 +179,13 @@ def _worker_init(memory_mb: int | None) -> None:
     _apply_memory_limit(memory_mb)
 
 
-def _done(path: Path, state: Path, force: bool) -> dict | None:
-    """The finished part's entry when it is still valid for the file as it is now."""
+def _done(path: Path, state: Path, force: bool, limits: Limits) -> dict | None:
+    """The finished part's entry when it is still valid for the file as it is now (and named as now)."""
     meta = (state / part_key(path.as_posix())).with_suffix(".meta.json")
     if force or not meta.is_file():
         return None
     entry = json.loads(meta.read_text(encoding="utf-8"))
-    if entry.get("pipeline") != pipeline_digest():
+    if entry.get("pipeline") != pipeline_digest() or entry.get("relpath") != _relpath(path, limits):
         return None
     try:
         if entry["sha256"] != _sha256(path):
@@ -181,14 +206,22 @@ class Outcome:
 def run(
     files: list[Path], state: Path, *, workers: int = 1, force: bool = False, limits: Limits | None = None,
     scheduler: str | None = None, progress: Callable[[dict], None] | None = None, fail_fast: bool = False,
+    connect_timeout: float = 10.0,
 ) -> Outcome:
-    """Bring every file's part up to date; returns the entries in input order."""
+    """Bring every file's part up to date; returns the entries in input order.
+
+    With `scheduler`, the work goes to that dask.distributed cluster; its
+    address is checked first, and a scheduler that does not answer within
+    `connect_timeout` seconds raises `SchedulerUnreachable`.
+    """
     limits = limits or Limits()
+    if scheduler:
+        check_scheduler_address(scheduler)
     state.mkdir(parents=True, exist_ok=True)
     entries: dict[str, dict] = {}
     todo: list[str] = []
     for path in files:
-        done = _done(path, state, force)
+        done = _done(path, state, force, limits)
         if done is not None:
             entries[path.as_posix()] = done
             if progress:
@@ -196,7 +229,7 @@ def run(
         else:
             todo.append(path.as_posix())
     skipped = len(entries)
-    for entry in _execute(todo, state, workers, limits, scheduler):
+    for entry in _execute(todo, state, workers, limits, scheduler, connect_timeout):
         entries[entry["path"]] = entry
         if progress:
             progress(entry)
@@ -207,11 +240,12 @@ def run(
     return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped)
 
 
-def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None) -> Iterator[dict]:
+def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None,
+             connect_timeout: float) -> Iterator[dict]:
     if not todo:
         return
     if scheduler:
-        yield from _execute_dask(todo, state, scheduler, limits)
+        yield from _execute_dask(todo, state, scheduler, limits, connect_timeout)
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
         for path in todo:
@@ -228,11 +262,38 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
                     future.cancel()
 
 
-def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits) -> Iterator[dict]:
-    """The same parts, written by the cluster's workers to shared storage."""
+class SchedulerUnreachable(JixiaoError):
+    """A --scheduler address that is malformed or where no dask scheduler answers."""
+
+
+def check_scheduler_address(address: str) -> None:
+    """A scheduler address must be PROTOCOL://HOST:PORT with a protocol dask knows (tcp://, tls://, ...)."""
+    from distributed.comm import parse_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        protocol, location = parse_address(address)
+        get_backend(protocol)
+        host, _, port = location.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError("no HOST:PORT")
+    except ValueError as exc:
+        raise SchedulerUnreachable(f"{address}: not a scheduler address ({exc}); expected tcp://HOST:PORT") from exc
+
+
+def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits, connect_timeout: float) -> Iterator[dict]:
+    """The same parts, written by the cluster's workers to shared storage.
+
+    Paths sent are absolute (the CLI makes inputs absolute): a worker's
+    working folder is not the client's.
+    """
     from distributed import Client, as_completed as dask_completed
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=connect_timeout)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerUnreachable(f"{scheduler}: no dask scheduler answered within {connect_timeout:g} s") from exc
+    with client:
         n = len(todo)
         futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits] * n, pure=False)
         for future in dask_completed(futures):
@@ -249,13 +310,14 @@ def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
                     yield line.rstrip("\n")
 
 
-def assemble(outcome: Outcome, state: Path, outputs: list[str], manifest: Path | None) -> None:
-    """Write every requested output and the manifest from the parts."""
+def assemble(outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet") -> None:
+    """Write every requested output from the parts, and the manifest to each of `manifests`."""
     for out in outputs:
-        if output_kind(out) == "parquet":
-            write_parquet((json.loads(line) for line in lines_of(outcome.entries, state)), Path(out))
-        else:
+        kind = output_kind(out, folder_format)
+        if kind in ("jsonl", "json"):
             write_lines(lines_of(outcome.entries, state), out)
-    if manifest is not None:
-        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+        else:
+            write_tables((json.loads(line) for line in lines_of(outcome.entries, state)), out, kind)
+    text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+    for manifest in manifests:
         atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,30 +1,36 @@
-"""The `jixiao` command line (CONTRACT.md): extract, schema, diff, validate, load.
+"""The `jixiao` command line: extract, schema, diff, sample-diff, validate, review, load.
 
 Exit status: 0 when all is well, 1 when something was found wrong (an input
-failed, outputs differ, checks found errors), 2 for a usage error.
+failed, outputs differ, checks found errors), 2 for a usage error. Every
+error a user can cause is one line on stderr, never a traceback.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
+from jixiao import __version__, batch, warehouse, writers
 from jixiao import diff as differ
-from jixiao import batch, warehouse, writers
 from jixiao.extract import ReadLimits
 from jixiao.pipeline import walk
+from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form, Severity
+
 
 class PdfEngine(str, Enum):
     auto = "auto"
@@ -32,60 +38,180 @@ class PdfEngine(str, Enum):
     camelot = "camelot"
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+class BadArgument(JixiaoError):
+    """An argument the command cannot use: a usage error (exit 2)."""
+
+
+class FolderFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+class _Commands(TyperGroup):
+    """The command group, reporting every error a user can cause on one line.
+
+    Usage errors of the parser (a bad option value, a missing argument) and
+    a `JixiaoError` a command lets through (a path that is no jixiao output,
+    an output name of no known kind, a scheduler out of reach) exit 2.
+    Anything else is a bug: still one line (exit 1), so that no traceback
+    reaches a user.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as exc:  # noqa: BLE001 - the last guard before a user would see a traceback
+            code = _report(exc)
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _report(exc: Exception) -> int:
+    """Say what went wrong on one line of stderr; return the exit status.
+
+    The parser's errors are told apart by their shape, not their class:
+    typer ships its own copy of click's exception classes.
+    """
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return 2  # the help is already printed
+    if isinstance(exc, JixiaoError):
+        return _fail(str(exc), 2)
+    if isinstance(exc, typer.Abort):
+        return _fail("aborted", 1)
+    if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        return _fail(exc.format_message() + hint, exc.exit_code)
+    return _fail(f"unexpected {type(exc).__name__}: {exc} (a bug in jixiao: please report it)", 1)
+
+
+def _fail(message: str, code: int) -> int:
+    typer.echo("error: " + " ".join(message.split()), err=True)
+    return code
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
 err = Console(stderr=True)
 
 
-def _usage(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(2)
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"jixiao {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+) -> None:
+    """Budget performance target tables (项目支出预算绩效目标表) to validated records.
+
+    Exit status: 0 when all is well, 1 when something was found wrong (an
+    input failed, outputs differ, checks found errors), 2 for a usage error.
+    """
 
 
 def _read(path: Path) -> list[Form]:
     if not path.exists():
-        raise _usage(f"{path}: no such file or folder")
+        raise BadArgument(f"{path}: no such file or folder")
     return writers.read(path)
 
 
-def _state_folder(out: list[str]) -> tuple[Path | None, Path | None]:
-    """Where parts and the manifest live: the first folder output, else beside the first file."""
-    for target in out:
-        if writers.output_kind(target) == "parquet":
-            return Path(target) / batch.STATE_DIR, Path(target) / batch.MANIFEST
-    for target in out:
-        if target != "-":
-            return Path(target).parent / batch.STATE_DIR, Path(target).parent / batch.MANIFEST
-    return None, None
+def _run_inputs(out: Path) -> tuple[int | None, list[dict]]:
+    """How many inputs the run that wrote `out` had (None without a manifest) and its failed entries."""
+    entries = batch.read_manifest(out)
+    if entries is None:
+        return None, []
+    return len(entries), [e for e in entries if e["status"] != "ok"]
+
+
+def _say_failures(console: Console, out: Path, inputs: int | None, failed: list[dict]) -> None:
+    if inputs is None:
+        console.print(f"{escape(str(out))} has no manifest: how many inputs failed is unknown", soft_wrap=True)
+        return
+    console.print(f"{inputs} inputs, {len(failed)} failed")
+    for entry in failed:
+        console.print(f"[red]failed[/red] {escape(entry['error'] or entry['path'])}", soft_wrap=True)
+
+
+def _cannot_write(path: Path | str, exc: OSError) -> BadArgument:
+    """An output that cannot be written is a bad argument: say which file or folder refused."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None and str(exc.filename) != str(path):
+        reason += f": {exc.filename}"
+    return BadArgument(f"{path}: cannot write ({reason})")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    try:
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+
+
+def _output_argument(metavar: str, what: str) -> Any:
+    """A positional argument naming a jixiao output, with help saying which kinds are read."""
+    return typer.Argument(
+        metavar=metavar, show_default=False,
+        help=f"{what}: FILE.jsonl, FILE.json, a Parquet FOLDER/ or a folder of JSON lines",
+    )
+
+
+_Output = Annotated[Path, _output_argument("OUT", "a run's output")]
+_Actual = Annotated[Path, _output_argument("ACTUAL", "the output to check")]
+_Expected = Annotated[Path, _output_argument("EXPECTED", "the output it should equal")]
 
 
 @app.command()
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(help="files or folders (folders are walked)")],
-    out: Annotated[list[str], typer.Option("-o", "--out", help="*.jsonl, *.json, -, or a folder/*.parquet for Parquet; repeatable")],
-    workers: Annotated[int, typer.Option(min=1, help="processes working in parallel")] = 1,
-    force: Annotated[bool, typer.Option(help="redo every file, even those done in an earlier run")] = False,
-    timeout: Annotated[float, typer.Option(help="seconds allowed per file (0: no limit)")] = 300.0,
-    max_memory_mb: Annotated[int, typer.Option(help="memory per worker process in MB (0: no limit; needs --workers 2+)")] = 4096,
-    scheduler: Annotated[str | None, typer.Option(help="a dask.distributed scheduler, e.g. tcp://host:8786")] = None,
-    engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto tries pdfplumber, then camelot")] = PdfEngine.auto,
-    fail_fast: Annotated[bool, typer.Option(help="stop at the first file that fails")] = False,
-    max_bytes: Annotated[int, typer.Option(min=1, help="bytes per file; larger files fail unread")] = ReadLimits.max_bytes,
-    max_pages: Annotated[int, typer.Option(min=1, help="pages per PDF or multi-page image")] = ReadLimits.max_pages,
-    max_pixels: Annotated[int, typer.Option(min=1, help="pixels per scanned page, read from the image header")] = ReadLimits.max_pixels,
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="files or folders to read (folders are walked)", show_default=False)],
+    out: Annotated[list[str], typer.Option(
+        "-o", "--out", metavar="OUT", show_default=False,
+        help="where to write, repeatable: FILE.jsonl, FILE.json, - (JSON lines on stdout), FILE.xlsx (a sheet per "
+             "table), FILE.csv (the indicators table), or FOLDER/ (Parquet tables, or CSV files with --format csv)",
+    )],
+    folder_format: Annotated[FolderFormat, typer.Option(
+        "--format", help="what a FOLDER/ output holds: parquet (one dataset per table) or csv (one file per table)",
+    )] = FolderFormat.parquet,
+    workers: Annotated[int, typer.Option(min=1, metavar="N", help="number of processes working in parallel, 1 or more")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="redo every file, even those done in an earlier run")] = False,
+    timeout: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="seconds allowed per file, 0 for no limit")] = 300.0,
+    max_memory_mb: Annotated[int, typer.Option(min=0, metavar="MB", help="MB of memory per worker process, 0 for no limit (needs --workers 2+)")] = 4096,
+    scheduler: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", show_default=False,
+        help="run on a dask.distributed cluster: its scheduler's address, tcp://HOST:PORT (see the README)",
+    )] = None,
+    connect_timeout: Annotated[float, typer.Option(
+        min=0.1, metavar="SECONDS", help="seconds to wait for the --scheduler to answer",
+    )] = 10.0,
+    engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto (pdfplumber, then camelot), pdfplumber or camelot")] = PdfEngine.auto,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="stop at the first file that fails")] = False,
+    max_bytes: Annotated[int, typer.Option(min=1, metavar="BYTES", help="bytes per file, 1 or more; larger files fail unread")] = ReadLimits.max_bytes,
+    max_pages: Annotated[int, typer.Option(min=1, metavar="PAGES", help="pages per PDF or multi-page image, 1 or more")] = ReadLimits.max_pages,
+    max_pixels: Annotated[int, typer.Option(min=1, metavar="PIXELS", help="pixels per scanned page (read from the image header), 1 or more")] = ReadLimits.max_pixels,
 ) -> None:
-    """Extract every form from INPUTS and write them to OUT (incremental and resumable)."""
+    """Extract every form from INPUTS and write them to OUT."""
     missing = [p for p in inputs if not p.exists()]
     if missing:
-        raise _usage(", ".join(f"{p}: no such file or folder" for p in missing))
+        raise BadArgument(", ".join(f"{p}: no such file or folder" for p in missing))
+    # Absolute before anything is sent anywhere: a cluster's workers run in other folders,
+    # and records must find their sources again from wherever they are read.
+    inputs = [Path(os.path.abspath(p)) for p in inputs]
+    folders = [writers.is_folder(target, writers.output_kind(target, folder_format.value)) for target in out]
+    if folder_format is not FolderFormat.parquet and not any(folders):
+        raise BadArgument(f"--format {folder_format.value} is for FOLDER/ outputs, and no -o names a folder")
     files = walk(inputs)
-    state, manifest = _state_folder(out)
-    scratch = None
-    if state is None:
-        scratch = tempfile.TemporaryDirectory(prefix="jixiao-")
-        state = Path(scratch.name)
+    # Each output gets the run's manifest in its own state folder; the parts live in the first one.
+    states = [batch.state_folder(target, folder) for target, folder in zip(out, folders) if target != "-"]
+    scratch = None if states else tempfile.TemporaryDirectory(prefix="jixiao-")
+    parts = states[0] / "parts" if states else Path(scratch.name)
     limits = batch.Limits(
         timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
-        read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels),
+        read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels), roots=tuple(inputs),
     )
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
@@ -103,13 +229,17 @@ def extract(
             rate = tally["done"] / max(time.perf_counter() - started, 1e-9)
             bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
 
-        outcome = batch.run(
-            files, state, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
-            fail_fast=fail_fast,
-        )
-    batch.assemble(outcome, state, out, manifest)
-    if scratch is not None:
-        scratch.cleanup()
+        try:
+            outcome = batch.run(
+                files, parts, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
+                fail_fast=fail_fast, connect_timeout=connect_timeout,
+            )
+            batch.assemble(outcome, parts, out, [state / batch.MANIFEST for state in states], folder_format.value)
+        except OSError as exc:
+            raise _cannot_write(exc.filename or parts, exc) from exc
+        finally:
+            if scratch is not None:
+                scratch.cleanup()
     err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
               f"{len(outcome.failed)} failed")
     for entry in outcome.failed:
@@ -153,31 +283,32 @@ def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_ou
     worst = sorted(((r / t, k) for k, (r, t) in report.per_field.items() if r < t))[:15]
     for acc, key in worst:
         console.print(f"  {escape(key)}: {acc:.2%}")
-    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms")
+    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms"
+                  + (" (each of their fields counted wrong)" if report.missing or report.extra else ""), soft_wrap=True)
     if json_out:
-        json_out.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        _write_json(json_out, report.to_json())
     raise typer.Exit(0 if report.ok else 1)
 
 
 @app.command("diff")
 def diff_command(
-    actual: Path, expected: Path,
-    sample_n: Annotated[int | None, typer.Option("--sample", help="compare a random sample of N expected forms")] = None,
-    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
-    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source, indicator positions and OCR confidence (other renderings of a form)")] = False,
+    actual: _Actual, expected: _Expected,
+    sample_n: Annotated[int | None, typer.Option("--sample", min=1, metavar="N", help="compare a random sample of N expected forms, N 1 or more", show_default=False)] = None,
+    seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)] = None,
+    ignore_source: Annotated[bool, typer.Option("--ignore-source", help="skip form_id, source, indicator positions and OCR confidence (other renderings of a form)")] = False,
 ) -> None:
-    """Compare two outputs (JSON lines, JSON or Parquet) field by field."""
+    """Compare two outputs field by field (exit 1 when they differ)."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
 
 
 @app.command("sample-diff")
 def sample_diff_command(
-    actual: Path, expected: Path,
-    sample_n: Annotated[int, typer.Option("--sample", help="how many expected forms to draw")] = 10,
-    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the report as JSON")] = None,
-    ignore_source: Annotated[bool, typer.Option(help="skip form_id, source, indicator positions and OCR confidence")] = False,
+    actual: _Actual, expected: _Expected,
+    sample_n: Annotated[int, typer.Option("--sample", min=1, metavar="N", help="how many expected forms to draw, 1 or more")] = 10,
+    seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)] = None,
+    ignore_source: Annotated[bool, typer.Option("--ignore-source", help="skip form_id, source, indicator positions and OCR confidence")] = False,
 ) -> None:
     """`diff` on a reproducible random sample of the expected forms."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
@@ -185,10 +316,10 @@ def sample_diff_command(
 
 @app.command()
 def validate(
-    out: Path,
-    json_out: Annotated[Path | None, typer.Option("--json", help="write the summary as JSON")] = None,
+    out: _Output,
+    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the summary to", show_default=False)] = None,
 ) -> None:
-    """Summarise the checks of a run: counts per code, forms with errors, parsed share per category."""
+    """Summarise a run: its checks per code and its failed inputs."""
     forms = _read(out)
     codes = Counter((c.code.value, c.severity.value) for f in forms for c in f.checks)
     with_errors = [differ.label(f) for f in forms if any(c.severity is Severity.error for c in f.checks)]
@@ -199,6 +330,7 @@ def validate(
             stats[0] += ind.value.kind.value not in ("text", "empty")
             stats[1] += 1
     console = Console()
+    inputs, failed = _run_inputs(out)
     table = Table(title=f"checks in {len(forms)} forms")
     for column in ("code", "severity", "count"):
         table.add_column(column)
@@ -213,39 +345,60 @@ def validate(
     console.print(share)
     for name in with_errors:
         console.print(f"[red]error[/red] {escape(name)}", soft_wrap=True)
+    _say_failures(console, out, inputs, failed)
     if json_out:
         summary = {
             "forms": len(forms),
+            "inputs": inputs,
+            "failed_inputs": [{"path": e["path"], "error": e["error"]} for e in failed],
             "checks": [{"code": c, "severity": s, "count": n} for (c, s), n in sorted(codes.items())],
             "forms_with_errors": with_errors,
             "parsed_share": {k: {"parsed": n, "total": t} for k, (n, t) in sorted(parsed.items())},
         }
-        json_out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    raise typer.Exit(1 if with_errors else 0)
+        _write_json(json_out, summary)
+    raise typer.Exit(1 if with_errors or failed else 0)
 
 
 @app.command()
 def review(
-    out: Path,
-    output: Annotated[Path, typer.Option("-o", "--output", help="the HTML page to write")] = Path("review.html"),
-    sample_n: Annotated[int, typer.Option("--sample", help="how many forms to show")] = 10,
-    seed: Annotated[int, typer.Option(help="seed of the sample")] = 0,
+    out: _Output,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="FILE.html to write")] = Path("review.html"),
+    sample_n: Annotated[int, typer.Option("--sample", min=1, metavar="N", help="how many forms to show, 1 or more")] = 10,
+    seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
+    sources: Annotated[Path | None, typer.Option(
+        metavar="FOLDER", show_default=False,
+        help="the folder an archive moved to: sources are looked up there by their relative path (source.relpath)",
+    )] = None,
 ) -> None:
-    """Write one self-contained HTML page: each sampled form's source beside its fields."""
+    """Write an HTML page: sampled forms' sources beside fields."""
     from jixiao.review import write_review
 
-    shown = write_review(_read(out), output, sample_n, seed)
+    forms = _read(out)
+    if sources is not None and not sources.is_dir():
+        raise BadArgument(f"{sources}: no such folder")
+    try:
+        shown, unreadable = write_review(forms, output, sample_n, seed, sources)
+    except OSError as exc:
+        raise _cannot_write(output, exc) from exc
     Console().print(f"{shown} forms written to {output}")
+    for path, reason in unreadable.items():
+        err.print(f"[red]cannot read the source[/red] {escape(path)}: {escape(reason)}", soft_wrap=True)
+    raise typer.Exit(1 if unreadable else 0)
 
 
 @app.command()
 def load(
-    out: Path,
-    db: Annotated[Path, typer.Option("--db", help="DuckDB file, created when absent")],
+    out: _Output,
+    db: Annotated[Path, typer.Option("--db", metavar="FILE", help="FILE.duckdb to create or update", show_default=False)],
 ) -> None:
-    """Create or update tables forms, indicators, goals, checks (upsert by form_id)."""
-    counts = warehouse.load(_read(out), db)
-    Console().print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    """Load or update a run in a DuckDB warehouse (an upsert)."""
+    forms = _read(out)
+    inputs, failed = _run_inputs(out)
+    counts = warehouse.load(forms, db)
+    console = Console()
+    console.print(", ".join(f"{name}: {n}" for name, n in counts.items()))
+    _say_failures(console, out, inputs, failed)
+    raise typer.Exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Forms are matched by source file name and position, falling back to the
 project name (rapidfuzz) when the sources differ (a PDF against its text
 twin); indicators are matched by level 2 and name, then by order. Checks
-compare as (code, severity, indicator): messages are prose.
+compare as (code, severity, indicator): messages are prose. Source paths
+are never compared: they say where a file was when it was read (absolute,
+so they differ from machine to machine), not what its forms say.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from jixiao.schemas.form import CheckCode, Form
 
 #: fields that describe where a record came from, not what it says
 SOURCE_FIELDS = ("form_id", "source")
+#: where the file was when it was read: never compared (forms are matched by file name)
+_PATH_FIELDS = ("path", "relpath")
 #: per indicator: where it stood and how sure the OCR was (only a scan knows)
 _RENDERING_FIELDS = ("line", "page", "bbox", "confidence")
 
@@ -99,6 +103,8 @@ def _generic(path: str) -> str:
 
 def _comparable(form: Form, ignore_source: bool) -> dict[str, Any]:
     data = form.model_dump(mode="json")
+    for name in _PATH_FIELDS:
+        data["source"].pop(name)
     if ignore_source:
         for name in SOURCE_FIELDS:
             data.pop(name, None)
@@ -152,11 +158,24 @@ def match_forms(actual: list[Form], expected: list[Form]) -> tuple[list[tuple[Fo
 
 
 def compare(actual: list[Form], expected: list[Form], ignore_source: bool = False) -> Report:
-    """Compare every field of every matched form; unmatched forms are listed."""
+    """Compare every field of every matched form; unmatched forms are listed.
+
+    Every field of a missing form (expected, not found) and of an extra one
+    (found, not expected) counts as wrong in the per-field, per-file and
+    total figures: a file that lost a form is not 100% right.
+    """
     report = Report()
     pairs, missing, extra = match_forms(actual, expected)
     report.missing = [label(f) for f in missing]
     report.extra = [label(f) for f in extra]
+    for form in (*missing, *extra):
+        fields: dict[str, Any] = {}
+        _flat(_comparable(form, ignore_source), "", fields)
+        file_name = PurePosixPath(form.source.path).name
+        for key in fields:
+            report.compared += 1
+            report.per_field[_generic(key)][1] += 1
+            report.per_file[file_name][1] += 1
     for act, exp in pairs:
         a, e = _comparable(act, ignore_source), _comparable(exp, ignore_source)
         a["indicators"], e["indicators"] = _pair_indicators(a["indicators"], e["indicators"])

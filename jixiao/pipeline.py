@@ -36,6 +36,22 @@ def _ignored(folder: Path) -> list[str]:
     return [line.strip().rstrip("/") for line in lines if line.strip() and not line.startswith("#")]
 
 
+def relative_path(path: Path, roots: tuple[Path, ...]) -> str:
+    """`path` relative to the input argument that named it: from a folder argument down, or a file argument's name.
+
+    The most specific argument wins when several hold the file.
+    """
+    best: Path | None = None
+    for root in roots:
+        if path == root:
+            return path.name
+        if path.is_relative_to(root):
+            relative = path.relative_to(root)
+            if best is None or len(relative.parts) < len(best.parts):
+                best = relative
+    return (best or Path(path.name)).as_posix()
+
+
 def walk(inputs: list[Path]) -> list[Path]:
     """Files named directly, plus every file under named folders, in a stable order.
 
@@ -63,11 +79,17 @@ def _walk_dir(root: Path, folder: Path) -> list[Path]:
     return out
 
 
-def process_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadLimits()) -> FileResult:
-    """Extract and normalize one file; every failure becomes a message naming it."""
+def process_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadLimits(),
+                 relpath: str | None = None) -> FileResult:
+    """Extract and normalize one file; every failure becomes a message naming it.
+
+    `relpath` (see `relative_path`) goes into each record's source.
+    """
     started = time.perf_counter()
     try:
         forms = normalize_document(extract_file(path, engine, limits))
+        if relpath is not None:
+            forms = [f.model_copy(update={"source": f.source.model_copy(update={"relpath": relpath})}) for f in forms]
         return FileResult(path.as_posix(), "ok", forms, seconds=time.perf_counter() - started)
     except JixiaoError as exc:
         error = str(exc)

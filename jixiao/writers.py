@@ -3,12 +3,23 @@
 Every file is written under a temporary name and renamed into place, so a
 killed run never leaves a half-written output behind. Parquet tables have
 an explicit pyarrow schema: column types do not depend on what one batch
-happened to contain.
+happened to contain. Types are the same in every table and reader:
+
+- integers are int64, and stay integers where they may be missing (pandas
+  reads them as `Int64`, flags as `boolean`: the files carry pandas'
+  metadata saying so; DuckDB reads BIGINT and BOOLEAN);
+- money in yuan (`*_yuan`, funds and indicator values alike) is float64,
+  DuckDB DOUBLE: exact to the cent for any amount a form can hold, and an
+  indicator's amount may have cents (5242.17 元/人/月);
+- dates are `YYYY-MM` text (`period_start`, `value_end`, ...): the forms
+  print months, never days, so no DATE column would be honest.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -17,7 +28,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import ValidationError
 
+from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
 
 TABLES = ("forms", "indicators", "goals", "checks")
@@ -26,7 +39,7 @@ _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
 FORMS_SCHEMA = pa.schema([
     ("form_id", _S), ("schema_version", _S),
-    ("source_path", _S), ("source_sha256", _S), ("source_format", _S), ("source_extractor", _S),
+    ("source_path", _S), ("source_relpath", _S), ("source_sha256", _S), ("source_format", _S), ("source_extractor", _S),
     ("source_form_index", _I), ("source_line_start", _I), ("source_line_end", _I),
     ("source_page_start", _I), ("source_page_end", _I),
     ("title", _S), ("attachment", _S), ("fiscal_year", _I), ("project_name", _S),
@@ -34,7 +47,7 @@ FORMS_SCHEMA = pa.schema([
     ("implementing_unit_name", _S), ("implementing_unit_code", _S), ("implementing_unit_raw", _S),
     ("attribute_raw", _S), ("attribute_code", _S), ("attribute_kind", _S),
     ("period_raw", _S), ("period_start", _S), ("period_end", _S), ("period_long_term", _B), ("period_years", _F),
-    ("funds_total_yuan", _I), ("funds_fiscal_yuan", _I), ("funds_other_yuan", _I),
+    ("funds_total_yuan", _F), ("funds_fiscal_yuan", _F), ("funds_other_yuan", _F),
     ("funds_unit_declared", _S), ("funds_unit_applied", _S),
     ("funds_total_raw", _S), ("funds_fiscal_raw", _S), ("funds_other_raw", _S),
     ("n_goals", _I), ("n_indicators", _I), ("n_checks", _I),
@@ -57,6 +70,18 @@ CHECKS_SCHEMA = pa.schema([
 ])
 
 SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOALS_SCHEMA, "checks": CHECKS_SCHEMA}
+
+
+@functools.cache
+def parquet_schema(name: str) -> pa.Schema:
+    """Table `name`'s schema as stored in Parquet: with pandas metadata, so that pandas reads
+    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object)."""
+    import pandas as pd  # only where Parquet is written, not in every worker
+
+    schema = SCHEMAS[name]
+    dtypes = {pa.int64(): "Int64", pa.bool_(): "boolean", pa.float64(): "float64"}
+    empty = pd.DataFrame({f.name: pd.Series(dtype=dtypes.get(f.type, object)) for f in schema})
+    return schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
 
 
 def _flatten(prefix: str, obj: dict, out: dict) -> None:
@@ -95,15 +120,19 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
 
 
 def atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename over `path`."""
+    """Write through a temporary file in the same folder, then rename over `path`.
+
+    The temporary file is created with mode 0666 less the umask, as `open`
+    would (`mkstemp` would make it 0600 whatever the umask).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
-        write(Path(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -169,7 +198,7 @@ class _Dataset:
             if (name, part) not in self.writers:
                 target = self.staging / name / part / "part-0.parquet"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                self.writers[name, part] = pq.ParquetWriter(target, SCHEMAS[name])
+                self.writers[name, part] = pq.ParquetWriter(target, parquet_schema(name))
             self.writers[name, part].write_table(pa.concat_tables(tables))
         self.pending.clear()
         self.pending_bytes = 0
@@ -184,7 +213,11 @@ def write_parquet(records: Iterable[dict], folder: Path, chunk: int = 500) -> No
 
     `records` are forms in their JSON form (as `rows` takes them).
     `folder/forms/year=2024/part-0.parquet` and likewise for indicators,
-    goals and checks. Forms are turned into Arrow tables `chunk` at a time
+    goals and checks. `year` is the partition key, not a field: the fiscal
+    year, or `unknown` when the form has none; readers that honour hive
+    partitions add it as a column (pandas: categorical; DuckDB with
+    `hive_partitioning=true`: text when any partition is `unknown`), and
+    `fiscal_year` is the field to use. Forms are turned into Arrow tables `chunk` at a time
     and written in row groups of up to BUFFER_BYTES, so memory stays flat
     however large the archive; the whole dataset is built in a temporary
     folder and swapped in at the end.
@@ -230,33 +263,105 @@ def _swap(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def output_kind(out: str) -> str:
-    """jsonl, json or parquet, from the name of OUT (CONTRACT.md)."""
-    if out == "-" or out.endswith(".jsonl"):
+#: the outputs jixiao writes, as an error message names them
+KNOWN_OUTPUTS = (
+    "FILE.jsonl, FILE.json, - (JSON lines on stdout), FILE.xlsx, FILE.csv (the indicators table), "
+    "FILE.parquet or FOLDER/ (Parquet tables, or CSV files with --format csv)"
+)
+#: what a folder output holds
+FOLDER_FORMATS = ("parquet", "csv")
+
+
+class UnknownOutput(JixiaoError):
+    """An output name whose kind jixiao cannot tell: a usage error, never a guess."""
+
+
+def output_kind(out: str, folder_format: str = "parquet") -> str:
+    """jsonl, json, xlsx, csv or parquet, from the name of OUT.
+
+    A folder is a name ending in `/`, an existing folder, or a name with no
+    suffix; it holds Parquet tables, or CSV files when `folder_format` is csv.
+    Any other name raises `UnknownOutput` naming the kinds jixiao knows.
+    """
+    if out == "-":
         return "jsonl"
-    if out.endswith(".json"):
-        return "json"
-    return "parquet"
+    suffix = Path(out).suffix.lower()
+    if suffix in (".jsonl", ".json", ".xlsx", ".csv", ".parquet"):
+        return suffix[1:]
+    if out.endswith(("/", os.sep)) or not suffix or Path(out).is_dir():
+        return folder_format
+    raise UnknownOutput(f"{out}: not an output jixiao writes; it writes {KNOWN_OUTPUTS}")
 
 
-def write(forms: Iterable[Form], out: str) -> None:
-    """Write to `out`, whose name picks the format."""
-    if output_kind(out) == "parquet":
-        write_parquet((form.model_dump(mode="json") for form in forms), Path(out))
+def is_folder(out: str, kind: str) -> bool:
+    """Whether output `out` of `kind` is a folder of tables rather than one file."""
+    return kind == "parquet" or (kind == "csv" and Path(out).suffix.lower() != ".csv")
+
+
+def write_tables(records: Iterable[dict], out: str, kind: str) -> None:
+    """The tables (`rows`) of records in their JSON form, as Parquet, a workbook or CSV."""
+    if kind == "parquet":
+        write_parquet(records, Path(out))
+        return
+    from jixiao import spreadsheet  # openpyxl only for runs that write spreadsheets
+
+    if kind == "xlsx":
+        spreadsheet.write_xlsx(records, Path(out))
     else:
+        spreadsheet.write_csv(records, Path(out))
+
+
+def write(forms: Iterable[Form], out: str, folder_format: str = "parquet") -> None:
+    """Write to `out`, whose name picks the format."""
+    kind = output_kind(out, folder_format)
+    if kind in ("jsonl", "json"):
         write_lines((json_line(form) for form in forms), out)
+    else:
+        write_tables((form.model_dump(mode="json") for form in forms), out, kind)
+
+
+class NotAnOutput(JixiaoError):
+    """A path given as a jixiao output holds no records jixiao can read back."""
 
 
 def read(path: Path) -> list[Form]:
-    """Read records back: JSON lines, a JSON array, a Parquet folder, or a folder of JSON files."""
-    if path.is_dir() and not (path / "forms").is_dir():
-        return [f for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json") for f in read(child)]
-    if path.is_dir() or path.suffix == ".parquet":
-        return read_parquet(path)
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json" or text.lstrip().startswith("["):
-        return [Form.model_validate(x) for x in json.loads(text)]
-    return [Form.model_validate_json(line) for line in text.splitlines() if line.strip()]
+    """Read records back: JSON lines, a JSON array, a Parquet folder, or a folder of JSON files.
+
+    Anything else (a source document, a spreadsheet, a broken file) raises
+    `NotAnOutput` naming the path and the first thing that was wrong.
+    """
+    try:
+        if path.is_dir() and not (path / "forms").is_dir():
+            children = [child for child in sorted(path.iterdir()) if child.suffix in (".jsonl", ".json")]
+            if not children:
+                raise NotAnOutput(
+                    f"{path}: not a jixiao output (no forms/ Parquet table, no .jsonl or .json file; "
+                    "spreadsheets and CSV files are not read back)"
+                )
+            return [f for child in children for f in read(child)]
+        if path.is_dir() or path.suffix == ".parquet":
+            return read_parquet(path)
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json" or text.lstrip().startswith("["):
+            return [Form.model_validate(x) for x in json.loads(text)]
+        forms = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    forms.append(Form.model_validate_json(line))
+                except ValidationError as exc:
+                    raise NotAnOutput(f"{path}: not a jixiao output (line {number}: {_first_error(exc)})") from exc
+        return forms
+    except ValidationError as exc:
+        raise NotAnOutput(f"{path}: not a jixiao output ({_first_error(exc)})") from exc
+    except (OSError, ValueError, pa.ArrowException) as exc:  # unreadable, not UTF-8, not JSON, not Parquet
+        raise NotAnOutput(f"{path}: not a jixiao output ({type(exc).__name__}: {exc})") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def _read_table(folder: Path) -> list[dict]:

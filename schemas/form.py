@@ -80,7 +80,12 @@ class _Model(BaseModel):
 
 
 class Source(_Model):
-    path: str = Field(description="path of the input file as given on the command line, '/' separated")
+    path: str = Field(description="path of the input file, '/' separated; absolute when written by `jixiao extract`")
+    relpath: str | None = Field(
+        default=None,
+        description="the path relative to the input argument that named the file (under a folder argument), "
+        "or the file's name (a file argument): finds the source again after an archive moved",
+    )
     sha256: str
     format: SourceFormat
     extractor: str = Field(description="which reader served: text, pdfplumber, camelot, ocr, docx, xlsx, html")

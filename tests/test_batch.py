@@ -49,7 +49,8 @@ def _same_output(a: Path, b: Path) -> None:
 
 
 def test_bad_files_are_manifest_rows_and_the_rest_comes_out(reference):
-    entries = [json.loads(line) for line in (reference / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    entries = batch.read_manifest(reference)
+    assert entries == batch.read_manifest(reference / "forms.jsonl")
     assert len(entries) == 400
     failed = [e for e in entries if e["status"] == "failed"]
     assert len(failed) == 400 // BROKEN_EVERY
@@ -64,7 +65,7 @@ def test_kill_nine_then_resume_equals_uninterrupted(archive, reference, tmp_path
     out = tmp_path / "out"
     cmd = [*JIXIAO, "extract", str(archive), "-o", str(out / "forms.jsonl"), "-o", str(out), "--workers", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    state = out / batch.STATE_DIR
+    state = batch.state_folder(str(out / "forms.jsonl"), folder=False) / "parts"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(state.glob("*.meta.json"))) < 60:
         time.sleep(0.01)

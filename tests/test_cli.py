@@ -84,14 +84,35 @@ def test_validate_and_load(tmp_path, in_root):
     assert loaded.exit_code == 0 and "forms: 50" in loaded.output
 
 
-@pytest.mark.parametrize("command", ["extract", "schema", "diff", "sample-diff", "validate", "load"])
-def test_every_command_has_help(command):
-    result = runner.invoke(app, [command, "--help"])
-    assert result.exit_code == 0 and "Usage" in result.output
-
-
 def test_schema_matches_checked_in_copy():
     """Regenerate with `jixiao schema > schemas/form.schema.json` and review the change."""
     result = runner.invoke(app, ["schema"])
     assert json.loads(result.stdout) == Form.model_json_schema()
     assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == Form.model_json_schema()
+
+
+def test_diff_counts_the_fields_of_missing_and_extra_forms_as_wrong(tmp_path):
+    expected = SAMPLES / "expected" / "000_b8c562a2c440e30e.jsonl"
+    lines = expected.read_text(encoding="utf-8").splitlines()
+    dropped = tmp_path / "dropped.jsonl"
+    dropped.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    alone = tmp_path / "alone.jsonl"
+    alone.write_text(lines[-1] + "\n", encoding="utf-8")
+    whole, last = tmp_path / "whole.json", tmp_path / "last.json"
+    assert runner.invoke(app, ["diff", str(expected), str(expected), "--json", str(whole)]).exit_code == 0
+    assert runner.invoke(app, ["diff", str(alone), str(alone), "--json", str(last)]).exit_code == 0
+    total = json.loads(whole.read_text(encoding="utf-8"))["fields_compared"]
+    lost = json.loads(last.read_text(encoding="utf-8"))["fields_compared"]
+    report = tmp_path / "r.json"
+    result = runner.invoke(app, ["diff", str(dropped), str(expected), "--json", str(report)])
+    assert result.exit_code == 1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["per_file"] == {"000_b8c562a2c440e30e.txt": {"right": total - lost, "total": total}}
+    assert data["fields_compared"] == total and data["field_accuracy"] == round((total - lost) / total, 6)
+    assert f"{total - lost}/{total}" in result.stdout
+    assert "1 missing, 0 extra forms (each of their fields counted wrong)" in result.stdout
+    # The other way round the form is extra, and counts the same.
+    backwards = runner.invoke(app, ["diff", str(expected), str(dropped), "--json", str(report)])
+    assert backwards.exit_code == 1
+    assert json.loads(report.read_text(encoding="utf-8"))["per_file"]["000_b8c562a2c440e30e.txt"] == {
+        "right": total - lost, "total": total}

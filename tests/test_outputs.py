@@ -5,10 +5,11 @@ import json
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from jixiao import warehouse
 from jixiao.diff import compare
-from jixiao.writers import read, write
+from jixiao.writers import SCHEMAS, read, write
 
 
 def _all(sample_forms):
@@ -54,4 +55,52 @@ def test_duckdb_load_is_an_upsert(sample_forms, tmp_path):
     assert ("新增线路接入完成及时性",) in missing
     failing = con.execute("SELECT count(DISTINCT source_path) FROM forms_failing_checks").fetchone()[0]
     assert failing == 5
+    con.close()
+
+
+def test_loading_into_a_warehouse_an_older_jixiao_made_adds_the_new_columns(sample_forms, tmp_path):
+    forms = _all(sample_forms)
+    db = tmp_path / "w.duckdb"
+    warehouse.load(forms[:5], db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW funds_by_issuer_year; DROP VIEW indicators_missing_value; DROP VIEW forms_failing_checks")
+    con.execute("ALTER TABLE forms DROP COLUMN source_relpath")  # as version 1.0 made it
+    con.execute("ALTER TABLE forms ALTER funds_total_yuan TYPE BIGINT")
+    con.close()
+    assert warehouse.load(forms, db)["forms"] == 50
+    con = duckdb.connect(str(db), read_only=True)
+    types = dict(row[:2] for row in con.execute("DESCRIBE forms").fetchall())
+    assert "source_relpath" in types and types["funds_total_yuan"] == "DOUBLE"
+    con.close()
+
+
+def test_types_are_the_same_in_every_reader(sample_forms, tmp_path):
+    """Nullable integers stay integers, money is one type, dates are YYYY-MM text, no HUGEINT anywhere."""
+    forms = _all(sample_forms)
+    out, db = tmp_path / "pq", tmp_path / "w.duckdb"
+    write(forms, str(out))
+    warehouse.load(forms, db)
+    frames = {t: pd.read_parquet(out / t) for t in SCHEMAS}
+    con = duckdb.connect(str(db), read_only=True)
+    for table, schema in SCHEMAS.items():
+        stored = dict(row[:2] for row in con.execute(f"DESCRIBE {table}").fetchall())
+        for field in schema:
+            dtype = str(frames[table][field.name].dtype)
+            if field.name.endswith("_yuan"):
+                assert (dtype, stored[field.name]) == ("float64", "DOUBLE"), (table, field.name)
+            elif field.type == pa.int64():
+                assert (dtype, stored[field.name]) == ("Int64", "BIGINT"), (table, field.name)
+            elif field.type == pa.bool_():
+                assert (dtype, stored[field.name]) == ("boolean", "BOOLEAN"), (table, field.name)
+    assert frames["forms"]["funds_other_yuan"].isna().any() and frames["forms"]["source_line_start"].notna().all()
+    # The partition key is no field: pandas adds it, and it says the fiscal year.
+    forms_frame = frames["forms"]
+    assert list(forms_frame.columns) == [*SCHEMAS["forms"].names, "year"]
+    assert (forms_frame["year"].astype(str) == forms_frame["fiscal_year"].astype(str)).all()
+    months = pd.concat([forms_frame["period_start"], frames["indicators"]["value_end"]]).dropna()
+    assert len(months) > 10 and months.str.fullmatch(r"\d{4}-\d{2}").all()
+    for view in warehouse.VIEWS:
+        kinds = [row[1] for row in con.execute(f"DESCRIBE {view}").fetchall()]
+        assert not any("HUGEINT" in k or "INT128" in k for k in kinds), (view, kinds)
+    assert con.execute("SELECT typeof(total_yuan) FROM funds_by_issuer_year LIMIT 1").fetchone() == ("DOUBLE",)
     con.close()

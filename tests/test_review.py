@@ -26,7 +26,9 @@ from jixiao.cli import app
 from jixiao.diff import sample
 from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.pipeline import process_file
-from jixiao.review import MARGIN, SCALE, summarize, write_review
+from jixiao.review import write_review
+from jixiao.review_fields import summarize
+from jixiao.review_source import MARGIN, SCALE
 from jixiao.schemas.form import Check, CheckCode, Form, Severity, Source, SourceFormat, Value, ValueKind
 from jixiao.writers import write
 
@@ -45,7 +47,7 @@ def review(forms: list[Form], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One page of SAMPLE_N forms, written from the root so `samples/...` source paths resolve."""
     path = tmp_path_factory.mktemp("review") / "review.html"
     with chdir(ROOT):
-        assert write_review(forms, path, SAMPLE_N, SEED) == SAMPLE_N
+        assert write_review(forms, path, SAMPLE_N, SEED) == (SAMPLE_N, {})
     return path
 
 
@@ -139,6 +141,36 @@ def test_cli_review(forms: list[Form], tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 forms" in result.output
     assert page.read_text(encoding="utf-8").count('<section class="form"') == 3
+
+
+def test_review_finds_sources_from_any_folder_and_after_the_archive_moved(tmp_path: Path) -> None:
+    archive, out, page = tmp_path / "archive", tmp_path / "forms.jsonl", tmp_path / "review.html"
+    archive.mkdir()
+    for name in ("000_b8c562a2c440e30e.txt", "001_5de54c583fead5ac.txt"):
+        shutil.copy(ROOT / "samples" / name, archive / name)
+    runner = CliRunner()
+    with chdir(ROOT):
+        assert runner.invoke(app, ["extract", str(archive), "-o", str(out)]).exit_code == 0
+    review = ["review", str(out), "--sample", "9", "-o", str(page)]
+    with chdir(tmp_path.parent):  # elsewhere: the recorded absolute paths still lead to the sources
+        result = runner.invoke(app, review)
+    assert result.exit_code == 0, result.output
+    assert "无法读取原文" not in page.read_text(encoding="utf-8")
+    moved = tmp_path / "moved"
+    archive.rename(moved)
+    with chdir(tmp_path):
+        result = runner.invoke(app, review)
+    assert result.exit_code == 1
+    gone = f"{archive}/000_b8c562a2c440e30e.txt"
+    assert f"cannot read the source {gone}: no such file (looked for {gone} and 000_b8c562a2c440e30e.txt)\n" in result.stderr
+    assert result.stderr.count("cannot read the source") == 2
+    assert f"无法读取原文 {gone}" in page.read_text(encoding="utf-8")
+    with chdir(tmp_path):  # the archive's new place, by --sources
+        result = runner.invoke(app, [*review, "--sources", str(moved)])
+    assert result.exit_code == 0, result.output
+    assert "无法读取原文" not in page.read_text(encoding="utf-8")
+    with chdir(moved):  # or the relative paths from the current folder
+        assert runner.invoke(app, review).exit_code == 0
 
 
 def test_same_seed_same_bytes(forms: list[Form], tmp_path: Path) -> None:
