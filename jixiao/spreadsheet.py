@@ -51,7 +51,12 @@ HEADERS: dict[str, dict[str, str]] = {
         "funds_total_yuan": "年度资金总额(元)", "funds_fiscal_yuan": "其中财政拨款(元)", "funds_other_yuan": "其他资金(元)",
         "funds_unit_declared": "资金单位(表上标注)", "funds_unit_applied": "资金单位(实际换算)",
         "funds_total_raw": "年度资金总额(原文)", "funds_fiscal_raw": "财政拨款(原文)", "funds_other_raw": "其他资金(原文)",
-        "n_goals": "目标条数", "n_indicators": "指标条数", "n_checks": "检查条数",
+        "kind": "表类型(project项目/department部门整体)", "source_mends": "跨页修补",
+        "budget_staff": "财政供养人员数", "budget_units": "下属单位数", "budget_basic_yuan": "基本支出(元)",
+        "budget_project_yuan": "项目支出(元)", "budget_development_yuan": "事业发展性支出(元)",
+        "budget_fiscal_yuan": "收入来源:财政拨款(元)", "budget_other_yuan": "收入来源:其他资金(元)",
+        "budget_unit_declared": "预算金额单位(表上标注)", "empty_categories": "已列未填的指标类别",
+        "n_goals": "目标条数", "n_indicators": "指标条数", "n_checks": "检查条数", "n_tasks": "重点任务条数",
     },
     "indicators": {
         "form_id": "表ID", "position": "表内第几条(从0起)", "level1": "一级指标", "level2": "二级指标",
@@ -64,6 +69,10 @@ HEADERS: dict[str, dict[str, str]] = {
         "line": "行号", "page": "页码", "bbox": "页面位置(点)", "confidence": "识别置信度",
     },
     "goals": {"form_id": "表ID", "position": "第几条(从0起)", "text": "年度总体目标"},
+    "tasks": {
+        "form_id": "表ID", "position": "第几条(从0起)", "name": "年度重点工作任务", "content": "主要实施内容",
+        "yuan": "拟投入的资金(元)", "amount_raw": "拟投入的资金(原文)", "goal": "期望达到的目标",
+    },
     "checks": {
         "form_id": "表ID", "position": "第几条(从0起)", "code": "检查代码", "severity": "严重程度", "message": "说明",
         "indicator": "所指指标(从0起)",
@@ -89,10 +98,15 @@ def columns(table: str) -> list[str]:
     return SCHEMAS[table].names
 
 
+def joined(values: list) -> str:
+    """A list as one cell: numbers (a bbox) as short decimals, texts (mends, categories) as they are."""
+    return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+
 def _cell_value(value: Any) -> Any:
-    """A value as a spreadsheet holds it: lists (a bbox) joined, text cleaned of what XML cannot carry."""
+    """A value as a spreadsheet holds it: lists (a bbox, mends) joined, text cleaned of what XML cannot carry."""
     if isinstance(value, list):
-        return ", ".join(f"{v:g}" for v in value)
+        value = joined(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
@@ -213,7 +227,7 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, list):
-        return ", ".join(f"{v:g}" for v in value)
+        return joined(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -33,15 +33,15 @@ from pydantic import ValidationError
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
 
-TABLES = ("forms", "indicators", "goals", "checks")
+TABLES = ("forms", "indicators", "goals", "checks", "tasks")
 
 _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
 
 FORMS_SCHEMA = pa.schema([
-    ("form_id", _S), ("schema_version", _S),
+    ("form_id", _S), ("schema_version", _S), ("kind", _S),
     ("source_path", _S), ("source_relpath", _S), ("source_sha256", _S), ("source_format", _S), ("source_extractor", _S),
     ("source_form_index", _I), ("source_line_start", _I), ("source_line_end", _I),
-    ("source_page_start", _I), ("source_page_end", _I),
+    ("source_page_start", _I), ("source_page_end", _I), ("source_mends", pa.list_(_S)),
     ("title", _S), ("attachment", _S), ("fiscal_year", _I), ("project_name", _S),
     ("department_name", _S), ("department_code", _S), ("department_raw", _S),
     ("implementing_unit_name", _S), ("implementing_unit_code", _S), ("implementing_unit_raw", _S),
@@ -50,7 +50,10 @@ FORMS_SCHEMA = pa.schema([
     ("funds_total_yuan", _F), ("funds_fiscal_yuan", _F), ("funds_other_yuan", _F),
     ("funds_unit_declared", _S), ("funds_unit_applied", _S),
     ("funds_total_raw", _S), ("funds_fiscal_raw", _S), ("funds_other_raw", _S),
-    ("n_goals", _I), ("n_indicators", _I), ("n_checks", _I),
+    ("budget_staff", _I), ("budget_units", _I), ("budget_basic_yuan", _F), ("budget_project_yuan", _F),
+    ("budget_development_yuan", _F), ("budget_fiscal_yuan", _F), ("budget_other_yuan", _F),
+    ("budget_unit_declared", _S), ("empty_categories", pa.list_(_S)),
+    ("n_goals", _I), ("n_indicators", _I), ("n_checks", _I), ("n_tasks", _I),
 ])
 
 INDICATORS_SCHEMA = pa.schema([
@@ -69,7 +72,17 @@ CHECKS_SCHEMA = pa.schema([
     ("form_id", _S), ("position", _I), ("code", _S), ("severity", _S), ("message", _S), ("indicator", _I),
 ])
 
-SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOALS_SCHEMA, "checks": CHECKS_SCHEMA}
+#: department-wide forms' 年度重点工作任务, one row per task
+TASKS_SCHEMA = pa.schema([
+    ("form_id", _S), ("position", _I), ("name", _S), ("content", _S), ("yuan", _F), ("amount_raw", _S), ("goal", _S),
+])
+
+#: the department budget's fields, flattened into the forms table as budget_<field> (null on project forms)
+BUDGET_FIELDS = ("staff", "units", "basic_yuan", "project_yuan", "development_yuan", "fiscal_yuan", "other_yuan",
+                 "unit_declared")
+
+SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOALS_SCHEMA, "checks": CHECKS_SCHEMA,
+           "tasks": TASKS_SCHEMA}
 
 
 @functools.cache
@@ -94,14 +107,16 @@ def _flatten(prefix: str, obj: dict, out: dict) -> None:
 
 
 def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
-    """The four tables' rows from records in their JSON form (`Form.model_dump(mode="json")`),
+    """The tables' rows from records in their JSON form (`Form.model_dump(mode="json")`),
     nested objects flattened with `_`."""
     tables: dict[str, list[dict]] = {name: [] for name in TABLES}
     for data in records:
         form_id, goals, indicators, checks = data["form_id"], data["goals"], data["indicators"], data["checks"]
+        tasks, budget = data.get("tasks", []), data.get("budget") or {}
         flat: dict = {}
-        _flatten("", {k: v for k, v in data.items() if k not in ("goals", "indicators", "checks")}, flat)
-        flat.update(n_goals=len(goals), n_indicators=len(indicators), n_checks=len(checks))
+        _flatten("", {k: v for k, v in data.items() if k not in ("goals", "indicators", "checks", "tasks", "budget")}, flat)
+        flat.update({f"budget_{name}": budget.get(name) for name in BUDGET_FIELDS})
+        flat.update(n_goals=len(goals), n_indicators=len(indicators), n_checks=len(checks), n_tasks=len(tasks))
         tables["forms"].append(flat)
         for i, goal in enumerate(goals):
             tables["goals"].append({"form_id": form_id, "position": i, "text": goal})
@@ -116,6 +131,8 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
             tables["indicators"].append(row)
         for i, check in enumerate(checks):
             tables["checks"].append({"form_id": form_id, "position": i, **check})
+        for i, task in enumerate(tasks):
+            tables["tasks"].append({"form_id": form_id, "position": i, **task})
     return tables
 
 
@@ -247,6 +264,10 @@ def write_parquet(records: Iterable[dict], folder: Path, chunk: int = 500) -> No
         dataset.close()
         for name in TABLES:
             (staging / name).mkdir(exist_ok=True)
+            if not any((staging / name).iterdir()):
+                # A table no form filled (tasks of an archive without department forms) is still
+                # a table: an empty file carries its columns to pandas and DuckDB.
+                pq.write_table(parquet_schema(name).empty_table(), staging / name / "part-0.parquet")
             _swap(staging / name, folder / name)
     finally:
         dataset.close()
@@ -390,15 +411,21 @@ def read_parquet(folder: Path) -> list[Form]:
     """Rebuild records from the Parquet datasets, so every output can be diffed."""
     tables = {name: _read_table(folder / name) for name in TABLES}
     by_form: dict[str, dict[str, list]] = {}
-    for name in ("indicators", "goals", "checks"):
+    for name in ("indicators", "goals", "checks", "tasks"):
         for row in tables[name]:
             by_form.setdefault(row["form_id"], {}).setdefault(name, []).append(row)
     forms = []
     for flat in tables["forms"]:
-        for key in ("n_goals", "n_indicators", "n_checks"):
+        for key in ("n_goals", "n_indicators", "n_checks", "n_tasks"):
             flat.pop(key)
+        budget = {name: flat.pop(f"budget_{name}") for name in BUDGET_FIELDS}
         record = _nest(flat, ("source", "department", "implementing_unit", "attribute", "period", "funds"))
         parts = by_form.get(flat["form_id"], {})
+        record["budget"] = budget if any(v is not None for v in budget.values()) else None
+        record["tasks"] = [
+            {k: v for k, v in t.items() if k not in ("form_id", "position")}
+            for t in sorted(parts.get("tasks", []), key=lambda t: t["position"])
+        ]
         record["goals"] = [g["text"] for g in sorted(parts.get("goals", []), key=lambda g: g["position"])]
         record["checks"] = [
             {k: v for k, v in c.items() if k not in ("form_id", "position")}

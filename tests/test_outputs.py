@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from conftest import SAMPLES
 from jixiao import warehouse
 from jixiao.diff import compare
 from jixiao.writers import SCHEMAS, read, write
@@ -103,4 +104,21 @@ def test_types_are_the_same_in_every_reader(sample_forms, tmp_path):
         kinds = [row[1] for row in con.execute(f"DESCRIBE {view}").fetchall()]
         assert not any("HUGEINT" in k or "INT128" in k for k in kinds), (view, kinds)
     assert con.execute("SELECT typeof(total_yuan) FROM funds_by_issuer_year LIMIT 1").fetchone() == ("DOUBLE",)
+    con.close()
+
+
+def test_department_forms_round_trip_with_their_budget_and_tasks(tmp_path):
+    """The budget columns and the tasks table come back from Parquet, and DuckDB holds the tasks."""
+    from jixiao.pipeline import process_file
+    from jixiao.writers import read_parquet
+
+    result = process_file(SAMPLES / "realworld" / "zhanjiang-hrss-2024-dept-overall.xlsx")
+    out, db = tmp_path / "pq", tmp_path / "w.duckdb"
+    write(result.forms, str(out))
+    (back,) = read_parquet(out)
+    assert back.model_dump() == result.forms[0].model_dump()
+    warehouse.load(result.forms, db)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), sum(yuan) FROM tasks").fetchone() == (3, 188_620_000 + 5_878_100 + 11_400_000)
+    assert con.execute("SELECT kind, budget_staff FROM forms").fetchone() == ("department", 737)
     con.close()

@@ -39,7 +39,7 @@ def _expected(run: Path) -> dict[str, list[dict]]:
 def _as_cell(value):
     """What a spreadsheet cell should hold for a table value (a cell holds no empty text: it is empty)."""
     if isinstance(value, list):
-        return ", ".join(f"{v:g}" for v in value)
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) or None
     return None if value == "" else value
 
 
@@ -118,7 +118,7 @@ def _csv_text(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, list):
-        return _as_cell(value)
+        return _as_cell(value) or ""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return str(value)
