@@ -96,7 +96,7 @@ def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
         for n, index in enumerate(order[start:end]):
             strip = strips[index]
             batch[n, :, :, : strip.shape[1]] = strip.astype(np.float32) / 127.5 - 1.0
-        for index, decoded in zip(order[start:end], _decode(rec.session(batch))):
+        for index, decoded in zip(order[start:end], _decode(rec.session(batch)), strict=True):
             out[index] = decoded
         start = end
     return out
@@ -129,7 +129,7 @@ def _decode(probabilities: np.ndarray) -> list[tuple[str, float]]:
     best = (probabilities * weights).argmax(axis=2)
     chosen = np.take_along_axis(probabilities, best[..., None], axis=2)[..., 0]
     out = []
-    for idx, prob in zip(best, chosen):
+    for idx, prob in zip(best, chosen, strict=True):
         keep = idx != 0
         keep[1:] &= idx[1:] != idx[:-1]
         text = "".join(alphabet[i] for i in idx[keep])

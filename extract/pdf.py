@@ -18,6 +18,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -32,7 +33,6 @@ from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS
 from jixiao.schemas.raw import BBox, RawDocument
-
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -297,7 +297,7 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
     """Every filled cell of a row several lines tall runs down to its bottom: the
     row was cut by the page, for a whole row leaves its shorter cells short."""
     row, _ = before.owners[cell]
-    boxes = [b for b, x in zip(row.bboxes, row.cells) if b is not None and x]
+    boxes = [b for b, x in zip(row.bboxes, row.cells, strict=False) if b is not None and x]
     extents = [before.text.extent(b) for b in boxes]
     if not extents or any(e is None for e in extents):
         return False
@@ -337,7 +337,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     lines tall and every one of its cells runs to the bottom (a long goal and
     its label cut together). A first row left empty is dropped.
     """
-    breaks = [(b, a) for b, a in zip(pages, pages[1:]) if b.grids and a.grids and b.rows and a.rows]
+    breaks = [(b, a) for b, a in pairwise(pages) if b.grids and a.grids and b.rows and a.rows]
     floors = [b.grids[-1].bbox[3] for b, _ in breaks]
     # Rows only break at the page's bottom margin, and that margin is the same on
     # every page: a table ending there on several pages is the sign. A table that

@@ -65,8 +65,8 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     values = _VALUE_START.split(value)
     if len(marks) < 2 or marks[0].start() != 0 or len(values) != len(marks):
         return [(name, value)]
-    parts = [name[m.start(): n.start() if n else len(name)].strip() for m, n in zip(marks, marks[1:] + [None])]
-    return list(zip(parts, values))
+    parts = [name[m.start(): n.start() if n else len(name)].strip() for m, n in zip(marks, marks[1:] + [None], strict=True)]
+    return list(zip(parts, values, strict=True))
 
 
 def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], list[RawCell]]:

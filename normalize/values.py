@@ -7,9 +7,10 @@ does not parse keeps its raw text as kind text: a value is never dropped.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import re
 from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
 
 from jixiao.schemas.form import Value, ValueKind
 
@@ -182,7 +183,7 @@ def _items(raw: str) -> list[Value] | None:
     found = list(_ITEM.finditer(raw))
     if len(found) < 2:
         return None
-    between = [(a, raw[a.end(): b.start()]) for a, b in zip(found, found[1:])]
+    between = [(a, raw[a.end(): b.start()]) for a, b in pairwise(found)]
     # Quantities are apart when punctuation separates them or a measure word ends one (件700064卷).
     if not all(re.search(r"[、,;，\s]", gap) or (not gap and _CJK_END.search(a.group("unit"))) for a, gap in between):
         return None
@@ -225,15 +226,20 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
             return Value(kind=ValueKind.rate, op="=", per=m.group(1))
         return Value(kind=ValueKind.text, text=text)
     compact = rest.replace(" ", "")
-    if (m := _RANGE.match(compact)) and not re.search(r"[年月]", compact) and op == "=":
+    if (
+        (m := _RANGE.match(compact))
+        and not re.search(r"[年月]", compact)
+        and op == "="
         # Compared as the floats stored: 1125899906842624-1125899906842624.1 is no range once rounded.
-        if _float(m.group("low")) < _float(m.group("high")) and (not m.group("u1") or m.group("u1") == m.group("unit")):
-            unit = money_unit(m.group("unit")) or (m.group("unit") or None)
-            return Value(
-                kind=ValueKind.range, low=_float(m.group("low")), high=_float(m.group("high")), unit=unit,
-                per=_per(m.group("per")), low_yuan=_yuan(m.group("low"), unit), high_yuan=_yuan(m.group("high"), unit),
-                text=words,
-            )
+        and _float(m.group("low")) < _float(m.group("high"))
+        and (not m.group("u1") or m.group("u1") == m.group("unit"))
+    ):
+        unit = money_unit(m.group("unit")) or (m.group("unit") or None)
+        return Value(
+            kind=ValueKind.range, low=_float(m.group("low")), high=_float(m.group("high")), unit=unit,
+            per=_per(m.group("per")), low_yuan=_yuan(m.group("low"), unit), high_yuan=_yuan(m.group("high"), unit),
+            text=words,
+        )
     if m := _PERCENT.match(compact):
         return Value(kind=ValueKind.percent, op=op, number=_float(m.group("num")), unit="%", text=words)
     date = _date(compact, fiscal_year)

@@ -1,10 +1,9 @@
 """The text extractor: encodings by content, markup, width folding, form splitting."""
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import SAMPLES
+
 from jixiao.extract import extract_file
 from jixiao.extract.clean import tidy
 from jixiao.schemas.errors import NoTargetTable, UnreadableFile

@@ -15,10 +15,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import SAMPLES
 from fixtures.make_bad_files import FILES, SAMPLE, SAMPLE_FORMS, BadFile, big_text, make_corpus
+from typer.testing import CliRunner
+
 from jixiao.cli import app
 from jixiao.extract import extract_file
 from jixiao.extract.clean import CACHED_CELL_CHARS, _tidy_cached, tidy
@@ -85,7 +85,7 @@ def test_other_encodings_give_the_same_records_as_utf8(corpus: dict[str, BadFile
 def test_utf8_cut_inside_its_last_character_is_still_utf8() -> None:
     """Regression: a UTF-8 file cut mid-character failed as "encoding could not be determined"."""
     text = "项目名称\t党委事务经费\n"
-    data = text.encode("utf-8") + "指".encode("utf-8")[:2]
+    data = text.encode("utf-8") + "指".encode()[:2]
     assert decode(data, "cut.txt") == text
     assert decode(b"\xef\xbb\xbf" + data, "cut.txt") == text
 

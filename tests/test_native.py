@@ -13,12 +13,12 @@ import zipfile
 
 import pypdfium2
 import pytest
+from conftest import ROOT, SAMPLE_FILES, SAMPLES
 from docx import Document
 
-from conftest import ROOT, SAMPLE_FILES, SAMPLES
 from jixiao.diff import compare
-from jixiao.extract.clean import tidy
 from jixiao.extract import extract_file
+from jixiao.extract.clean import tidy
 from jixiao.extract.html import html_rows
 from jixiao.extract.office import docx_rows, number_text
 from jixiao.extract.sniff import sniff

@@ -4,14 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import EXPECTED, ROOT
+
 from jixiao.diff import compare
 from jixiao.extract import extract_file
 from jixiao.extract.clean import join_wrapped
 from jixiao.normalize import normalize_document
-from jixiao.schemas.form import Form
 from jixiao.normalize.header import join_cut_labels
+from jixiao.schemas.form import Form
 from jixiao.writers import read
 
 NATIVE = ROOT / "tests" / "fixtures" / "native"
@@ -39,7 +39,7 @@ def test_pdfplumber_engine_matches_expectations(pdf):
     expected = _expected(pdf)
     assert len(forms) == len(expected)
     assert all(f.source.format.value == "pdf" and f.source.extractor == "pdfplumber" for f in forms)
-    for form, want in zip(forms, expected):
+    for form, want in zip(forms, expected, strict=True):
         report = compare([form], [want], ignore_source=True)
         assert report.ok, [(d.field, d.actual, d.expected) for d in report.differences[:10]]
 

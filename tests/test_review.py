@@ -19,9 +19,9 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from jixiao.cli import app
 from jixiao.diff import sample
 from jixiao.extract.grid import DPI as OCR_DPI
@@ -217,7 +217,7 @@ def _pdf_form(form: Form, pdf: Path, boxes: list[tuple[float, float, float, floa
         extractor="pdfplumber", form_index=0, page_start=1, page_end=1,
     )
     indicators = [
-        ind.model_copy(update={"line": None, "page": 1, "bbox": box}) for ind, box in zip(form.indicators, boxes)
+        ind.model_copy(update={"line": None, "page": 1, "bbox": box}) for ind, box in zip(form.indicators, boxes, strict=False)
     ]
     return form.model_copy(update={"source": source, "indicators": indicators, "checks": []})
 
