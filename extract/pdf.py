@@ -95,7 +95,8 @@ def _text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     merged = []
     for line in lines:
         line.sort(key=lambda r: r[0][0])
-        box = (min(b[0] for b, _ in line), min(b[1] for b, _ in line), max(b[2] for b, _ in line), max(b[3] for b, _ in line))
+        boxes = [b for b, _ in line]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         merged.append((box, " ".join(t for _, t in line)))
     return merged
 
@@ -368,7 +369,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
                 joins.append((col, above))
             else:
                 rest.append((col, _continued_cell(before, after, box, last.bbox[3])))
-        above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in rest if o is not None), default=0)
+        above_filled = max(
+            (sum(1 for x in before.owners[o][0].cells if x) for _, o in rest if o is not None), default=0
+        )
         # A fragment is thinner than the row it ends: only the cells that overflowed
         # go on. A row that fills as many cells as the one above is a row of its own.
         if rest and all(o is not None for _, o in rest) and (

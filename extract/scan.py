@@ -105,7 +105,9 @@ def _read(regions: list[_Region], tables: list[grid.Table]) -> _Reading:
 
 def _upside_down(regions: list[_Region]) -> bool:
     """Whether a few of the page's longer lines (their first 8 line heights) read better turned by a half turn."""
-    images = [line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]]
+    images = [
+        line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]
+    ]
     probes = [img[:, : 8 * img.shape[0]] for img in sorted(images, key=lambda img: -img.shape[1])[:_PROBE_LINES]]
     as_is = ocr.recognise(probes)
     turned = ocr.recognise([cv2.rotate(img, cv2.ROTATE_180) for img in probes])

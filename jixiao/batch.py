@@ -154,13 +154,15 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
+    lines = "".join(json_line(f) + "\n" for f in forms)
+    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text(lines, encoding="utf-8"))
     entry = Entry(
         path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
-    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8"))
+    meta = json.dumps(asdict(entry), ensure_ascii=False)
+    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(meta, encoding="utf-8"))
     return asdict(entry)
 
 
@@ -252,7 +254,9 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
             yield run_one(path, str(state), limits)
     else:
         context = get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)
+        ) as pool:
             futures = [pool.submit(run_one, path, str(state), limits) for path in todo]
             try:
                 for future in as_completed(futures):

@@ -214,8 +214,9 @@ def extract(
         read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels), roots=tuple(inputs),
     )
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
-        TextColumn("{task.fields[forms]} forms"), TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} files/s"), TextColumn("{task.fields[forms]} forms"),
+        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
     )
     started = time.perf_counter()
     with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
@@ -253,7 +254,9 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool) -> None:
+def _diff(
+    actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool
+) -> None:
     got, want = _read(actual), _read(expected)
     if sample_n is not None:
         want = differ.sample(want, sample_n, seed)

@@ -137,7 +137,8 @@ def atomic_write(path: Path, write) -> None:
 
 
 def json_line(form: Form) -> str:
-    """The one JSON spelling of a record, shared by every JSON output: strict JSON, no NaN (the schema refuses it too)."""
+    """The one JSON spelling of a record, shared by every JSON output:
+    strict JSON, no NaN (the schema refuses it too)."""
     return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, allow_nan=False)
 
 

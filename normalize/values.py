@@ -28,7 +28,10 @@ _DURATION_UNITS = ("工作日", "个月", "小时", "分钟", "年", "天", "日
 
 _FORMULA_RIGHT = re.compile(rf"^\s*(?P<right>{NUM})\s*(?P<unit>万元|元|万)?\s*$")
 _DIGIT = re.compile(r"\d")
-_RANGE = re.compile(rf"^(?P<low>{NUM})\s*(?P<u1>[^\d\s/\-~至—]*)\s*(?:-|~|至|—|--)\s*(?P<high>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
+_RANGE = re.compile(
+    rf"^(?P<low>{NUM})\s*(?P<u1>[^\d\s/\-~至—]*)\s*(?:-|~|至|—|--)\s*"
+    rf"(?P<high>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$"
+)
 _PERCENT = re.compile(rf"^(?P<num>{NUM})\s*%$")
 _NUMBER_UNIT = re.compile(rf"^(?P<num>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
 _YEAR_END = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:年底|底|末)\s*(?:前|之前)?(?:完成)?$")
@@ -190,7 +193,8 @@ def _items(raw: str) -> list[Value] | None:
     items = []
     for i, m in enumerate(found):
         words = raw[found[i - 1].end() if i else 0: m.start()].strip(" 、,;，") or None
-        items.append(Value(kind=ValueKind.number, op="=", number=_float(m.group("num")), unit=m.group("unit"), text=words))
+        number = _float(m.group("num"))
+        items.append(Value(kind=ValueKind.number, op="=", number=number, unit=m.group("unit"), text=words))
     return items
 
 
@@ -265,7 +269,8 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
         return Value(kind=ValueKind.duration, op=op, number=number, unit=unit, text=words)
     munit = money_unit(unit)
     if munit:
-        return Value(kind=ValueKind.money, op=op, number=number, unit=munit, yuan=_yuan(m.group("num"), munit), text=words)
+        yuan = _yuan(m.group("num"), munit)
+        return Value(kind=ValueKind.money, op=op, number=number, unit=munit, yuan=yuan, text=words)
     return Value(kind=ValueKind.number, op=op, number=number, unit=unit, text=words)
 
 

@@ -47,7 +47,8 @@ BAR = 0.97
 
 def _scan(path: Path) -> list[Form]:
     data = path.read_bytes()
-    return normalize_document(extract_scan(path, data, hashlib.sha256(data).hexdigest(), source_format(path), ReadLimits()))
+    doc = extract_scan(path, data, hashlib.sha256(data).hexdigest(), source_format(path), ReadLimits())
+    return normalize_document(doc)
 
 
 @pytest.fixture(scope="module")
