@@ -94,9 +94,13 @@ def document_rows(path: Path) -> list[Row]:
     data = path.read_bytes()
     kind = sniff(data)
     if kind is SourceFormat.html:
-        return _load("jixiao.extract.html:html_rows")(data, str(path))
+        from jixiao.extract.html import html_rows
+
+        return html_rows(data, str(path))
     if kind in (SourceFormat.docx, SourceFormat.xlsx, SourceFormat.xls):
-        return _load("jixiao.extract.office:document_rows")(path, data, kind)
+        from jixiao.extract.office import document_rows as office_rows
+
+        return office_rows(path, data, kind)
     raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files have no rows to show")
 
 

@@ -135,7 +135,7 @@ def _image_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[
         ok, pages = cv2.imdecodemulti(buffer, cv2.IMREAD_GRAYSCALE)
     else:
         page = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
-        ok, pages = page is not None, [page]
+        ok, pages = page is not None, [page] if page is not None else []
     if not ok or not pages:
         raise UnreadableFile(f"{path}: image could not be decoded")
     for page in pages:

@@ -79,7 +79,7 @@ def pipeline_digest() -> str:
 
     digest = hashlib.sha256()
     for package in (jixiao, jixiao.extract, jixiao.normalize, jixiao.schemas):
-        folder = Path(package.__file__).parent
+        folder = Path(package.__path__[0])
         for module in sorted(folder.glob("*.py")):
             digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()[:16]
@@ -137,8 +137,8 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
     part = Path(state) / part_key(path)
     started = time.perf_counter()
     sha = ""
-    timeout = limits.timeout
-    use_alarm = timeout and hasattr(signal, "SIGALRM") and _main_thread()
+    timeout = limits.timeout or 0.0
+    use_alarm = bool(timeout) and hasattr(signal, "SIGALRM") and _main_thread()
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)

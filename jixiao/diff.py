@@ -181,7 +181,8 @@ def compare(actual: list[Form], expected: list[Form], ignore_source: bool = Fals
     for act, exp in pairs:
         a, e = _comparable(act, ignore_source), _comparable(exp, ignore_source)
         a["indicators"], e["indicators"] = _pair_indicators(a["indicators"], e["indicators"])
-        fa, fe = {}, {}
+        fa: dict[str, Any] = {}
+        fe: dict[str, Any] = {}
         _flat(a, "", fa)
         _flat(e, "", fe)
         name = label(exp)

@@ -71,6 +71,6 @@ def load(forms: list[Form], db: Path) -> dict[str, int]:
         for view, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
         con.execute("COMMIT")
-        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in tables}
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in tables}
     finally:
         con.close()

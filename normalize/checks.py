@@ -127,7 +127,7 @@ def cost_total_check(indicators: list[Indicator], funds: Funds) -> list[Check]:
     ]
     if not amounts or funds.total_yuan is None:
         return []
-    total = sum(Decimal(str(a)) for a in amounts)
+    total = sum((Decimal(str(a)) for a in amounts), Decimal(0))
     if abs(total - funds.total_yuan) <= 1:
         return []
     return [Check(

@@ -217,14 +217,14 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
     if _HUGE_NUMBER.search(text.replace(" ", "")):  # "1 1 1 …" is one number once spaces go
         return Value(kind=ValueKind.text, text=text)
     if formula := _formula(text.replace(" ", "")):
-        left, m = formula
-        unit = money_unit(m.group("unit")) or m.group("unit")
+        left, right = formula
+        unit = money_unit(right.group("unit")) or right.group("unit")
         return Value(
-            kind=ValueKind.formula, op="=", number=_float(m.group("right")), unit=unit,
-            yuan=_yuan(m.group("right"), unit), computed=_eval_left(left),
+            kind=ValueKind.formula, op="=", number=_float(right.group("right")), unit=unit,
+            yuan=_yuan(right.group("right"), unit), computed=_eval_left(left),
         )
-    op, words, rest = split_op(text)
-    words = words or None
+    op, before, rest = split_op(text)
+    words = before or None
     if not rest:
         if m := _EVERY.match(text):
             return Value(kind=ValueKind.rate, op="=", per=m.group(1))

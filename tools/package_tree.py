@@ -8,7 +8,7 @@ its own (under `.venv/`, so nothing in the repository moves), from the mapping
 itself, so a package added to pyproject is checked without touching this file.
 A report naming `.venv/tree/jixiao/extract/pdf.py` is about `extract/pdf.py`.
 
-    python tools/package_tree.py .venv/tree
+    python tools/package_tree.py TREE [ROOT]     # ROOT: the folder of pyproject.toml, this repository by default
 """
 from __future__ import annotations
 
@@ -45,10 +45,11 @@ def build(tree: Path, packages: dict[str, Path]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
+    if len(argv) not in (1, 2):
         print(__doc__, file=sys.stderr)
         return 2
-    build(Path(argv[0]), package_dirs(ROOT / "pyproject.toml"))
+    root = Path(argv[1]) if len(argv) == 2 else ROOT
+    build(Path(argv[0]), package_dirs(root / "pyproject.toml"))
     return 0
 
 
