@@ -415,7 +415,8 @@ def _may_hold_form(text: PageText) -> bool:
 
 
 def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: Engine, worth_more: bool) -> list[Grid]:
-    """The page's tables by the chosen engine; `auto` moves on while the result is unusable and the page is `worth_more`."""
+    """The page's tables by the chosen engine;
+    `auto` moves on while the result is unusable and the page is `worth_more`."""
     if engine == "camelot":
         return _camelot_grids(path, index + 1, page.get_height())
     grids = _fast_grids(page)

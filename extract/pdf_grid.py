@@ -99,7 +99,9 @@ def _open(cells: list[BBox], edges: list[dict]) -> bool:
     x0, top, x1, bottom = _box(cells)
     runs_on = any(
         e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
-        and (top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom)
+        and (
+            top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom
+        )
         for e in edges
     )
     return runs_on or _holes(cells)

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from jixiao import batch
 from jixiao.pipeline import walk
 from jixiao.writers import read

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from conftest import form
-
 from jixiao.extract.forms import Row, split_forms
 from jixiao.normalize import normalize_document
 from jixiao.schemas.form import SourceFormat

@@ -5,9 +5,9 @@ import json
 import os
 
 import pytest
-from conftest import ROOT, SAMPLES
 from typer.testing import CliRunner
 
+from conftest import ROOT, SAMPLES
 from jixiao.cli import app
 from jixiao.schemas.form import Form
 

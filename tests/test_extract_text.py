@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from jixiao.extract import extract_file
 from jixiao.extract.clean import tidy
 from jixiao.schemas.errors import NoTargetTable, UnreadableFile

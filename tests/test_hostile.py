@@ -15,10 +15,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
-from fixtures.make_bad_files import FILES, SAMPLE, SAMPLE_FORMS, BadFile, big_text, make_corpus
 from typer.testing import CliRunner
 
+from conftest import SAMPLES
+from fixtures.make_bad_files import FILES, SAMPLE, SAMPLE_FORMS, BadFile, big_text, make_corpus
 from jixiao.cli import app
 from jixiao.extract import extract_file
 from jixiao.extract.clean import CACHED_CELL_CHARS, _tidy_cached, tidy

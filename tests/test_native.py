@@ -13,9 +13,9 @@ import zipfile
 
 import pypdfium2
 import pytest
-from conftest import ROOT, SAMPLE_FILES, SAMPLES
 from docx import Document
 
+from conftest import ROOT, SAMPLE_FILES, SAMPLES
 from jixiao.diff import compare
 from jixiao.extract import extract_file
 from jixiao.extract.clean import tidy

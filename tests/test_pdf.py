@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, ROOT
 
+from conftest import EXPECTED, ROOT
 from jixiao.diff import compare
 from jixiao.extract import extract_file
 from jixiao.extract.clean import join_wrapped

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_FILES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT, SAMPLE_FILES
 from jixiao.extract.clean import tidy
 from jixiao.extract.text import extract_text
 from jixiao.normalize import normalize_document

@@ -19,9 +19,9 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from conftest import ROOT
 from typer.testing import CliRunner
 
+from conftest import ROOT
 from jixiao.cli import app
 from jixiao.diff import sample
 from jixiao.extract.grid import DPI as OCR_DPI

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXPECTED, SAMPLE_FILES
 
+from conftest import EXPECTED, SAMPLE_FILES
 from jixiao.diff import compare
 
 

@@ -21,8 +21,8 @@ from shutil import which
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from conftest import EXPECTED, ROOT
 
+from conftest import EXPECTED, ROOT
 from jixiao.diff import Report, compare
 from jixiao.extract import ReadLimits, extract_file, ocr
 from jixiao.extract.continued import join_broken_rows
