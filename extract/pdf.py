@@ -391,7 +391,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
             held.cells[index] = tidy(held.cells[index] + row.cells[col])
             row.cells[col] = ""
         if joins:
-            before.rows[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回")
+            before.rows[-1].mends.append(
+                f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回"
+            )
         if not any(row.cells):
             after.rows.pop(0)
     return [row for page in pages for row in page.rows]

@@ -24,7 +24,8 @@ class SourceFormat(str, Enum):
 
 
 class FormKind(str, Enum):
-    """Which target table a record is: a project's (项目支出绩效目标表) or a whole department's (部门整体支出绩效目标表)."""
+    """Which target table a record is:
+    a project's (项目支出绩效目标表) or a whole department's (部门整体支出绩效目标表)."""
 
     project = "project"
     department = "department"
