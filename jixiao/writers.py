@@ -119,7 +119,7 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
     return tables
 
 
-def atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over `path`.
 
     The temporary file is created with mode 0666 less the umask, as `open`

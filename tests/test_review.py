@@ -162,7 +162,8 @@ def test_review_finds_sources_from_any_folder_and_after_the_archive_moved(tmp_pa
         result = runner.invoke(app, review)
     assert result.exit_code == 1
     gone = f"{archive}/000_b8c562a2c440e30e.txt"
-    assert f"cannot read the source {gone}: no such file (looked for {gone} and 000_b8c562a2c440e30e.txt)\n" in result.stderr
+    looked = f"looked for {gone} and 000_b8c562a2c440e30e.txt"
+    assert f"cannot read the source {gone}: no such file ({looked})\n" in result.stderr
     assert result.stderr.count("cannot read the source") == 2
     assert f"无法读取原文 {gone}" in page.read_text(encoding="utf-8")
     with chdir(tmp_path):  # the archive's new place, by --sources
