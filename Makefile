@@ -1,4 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both install first.
+# `make check` (lint, types, import contract, line cap) runs in CI after the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: install system run test bench fuzz clean
+.PHONY: install system run test check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,check]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +32,16 @@ run: install
 
 test: install system
 	$(BIN)/python -m pytest -q
+
+# mypy and import-linter look for jixiao/extract/, not the folders pyproject
+# maps to the packages: they read a tree of links laid out as Python imports it.
+TREE := $(VENV)/tree
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/python tools/package_tree.py $(TREE)
+	MYPYPATH=$(TREE) $(BIN)/mypy -p jixiao
+	cd $(TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
+	$(BIN)/python tools/line_cap.py
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -31,7 +31,7 @@ def _broken(rng: random.Random, number: int) -> bytes:
         return b""
     if kind == 1:
         return bytes(rng.randrange(256) for _ in range(2048))
-    return "会议纪要\n本文件不含绩效目标表。\n".encode("utf-8")
+    return "会议纪要\n本文件不含绩效目标表。\n".encode()
 
 
 def make_archive(folder: Path, n: int, seed: int = 0) -> list[Path]:

@@ -80,7 +80,7 @@ def seeds() -> list[bytes]:
     for path in SAMPLES:
         lines = path.read_text(encoding="utf-8").split("\n")
         starts = [i for i, line in enumerate(lines) if line.rstrip().endswith(("目标表", "申报表"))] or [0]
-        for begin, end in zip(starts, starts[1:] + [len(lines)]):
+        for begin, end in zip(starts, starts[1:] + [len(lines)], strict=True):
             text = "\n".join(lines[begin:end])
             for codec in ("utf-8", "gbk", "utf-16"):
                 data = text.encode(codec, errors="replace")

@@ -86,8 +86,8 @@ def main() -> None:
         archives[n] = folder
     files = [p for p in sorted(archives[1000].rglob("*.txt"))]
     rate, forms = text_forms_per_second(files)
-    print(f"text: {forms} forms from {len(files)} generated documents, {rate:,.0f} forms/s on one core, median of 3 passes "
-          f"(target 2,000: {rate / 2000:.2f}x)")
+    print(f"text: {forms} forms from {len(files)} generated documents, {rate:,.0f} forms/s on one core, "
+          f"median of 3 passes (target 2,000: {rate / 2000:.2f}x)")
     rate, forms = text_forms_per_second(SAMPLES * 20)
     print(f"text: the 5 samples x20, {forms} forms, {rate:,.0f} forms/s on one core")
     for n, folder in archives.items():

@@ -70,7 +70,8 @@ def measure() -> dict:
     ocr.recognise([np.full((32, 200), 255, np.uint8)])
     load = time.perf_counter() - started
     first = SCANS / manifest()[0]["file"]
-    extract_scan(first, first.read_bytes(), "", source_format(first), ReadLimits())  # onnxruntime's first runs of each input width
+    # onnxruntime's first runs of each input width
+    extract_scan(first, first.read_bytes(), "", source_format(first), ReadLimits())
     fixtures = []
     for entry in manifest():
         path = SCANS / entry["file"]
@@ -83,9 +84,9 @@ def measure() -> dict:
         report = compare(forms, [expected[i] for i in entry["forms"]], ignore_source=True)
         right = sum(r for r, _ in report.per_field.values())
         total = sum(t for _, t in report.per_field.values())
+        differences = [f"{d.form} {d.field}: {d.actual!r} for {d.expected!r}" for d in report.differences]
         fixtures.append({**entry, "seconds": wall, "cpu": cpu, "right": right, "total": total,
-                         "missing": report.missing, "flagged": flagged(forms),
-                         "differences": [f"{d.form} {d.field}: {d.actual!r} for {d.expected!r}" for d in report.differences]})
+                         "missing": report.missing, "flagged": flagged(forms), "differences": differences})
     return {"load": load, "fixtures": fixtures}
 
 
@@ -103,7 +104,8 @@ def write_pages() -> dict[Path, list[tuple[int, int]]]:
     out = {}
     for entry in manifest():
         path = SCANS / entry["file"]
-        for number, (gray, dpi) in enumerate(page_images(path, path.read_bytes(), source_format(path), ReadLimits()), start=1):
+        images = page_images(path, path.read_bytes(), source_format(path), ReadLimits())
+        for number, (gray, dpi) in enumerate(images, start=1):
             target = PAGES / f"{path.stem}-{number}.png"
             cv2.imwrite(str(target), gray)
             out[target] = grid_shapes(gray, dpi)
@@ -160,8 +162,9 @@ def report(ours: dict, peer: list[dict], grids: dict[Path, list[tuple[int, int]]
     cpu = sum(f["cpu"] for f in fixtures)
     right = sum(f["right"] for f in fixtures)
     total = sum(f["total"] for f in fixtures)
-    print(f"scan: jixiao, {pages} fixture pages on one core: {wall / pages:.2f} s/page wall, {cpu / pages:.2f} s/page CPU "
-          f"(model load {ours['load']:.1f} s once), field accuracy {right / total:.4f} ({total - right} of {total} wrong)")
+    print(f"scan: jixiao, {pages} fixture pages on one core: {wall / pages:.2f} s/page wall, "
+          f"{cpu / pages:.2f} s/page CPU (model load {ours['load']:.1f} s once), "
+          f"field accuracy {right / total:.4f} ({total - right} of {total} wrong)")
     kinds: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0])
     for f in fixtures:
         k = kinds[f["kind"]]

@@ -56,7 +56,8 @@ def _read_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits:
 
 
 def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadLimits()) -> RawDocument:
-    """Read one input file (a PDF without a text layer and an image go through OCR); raise a `JixiaoError` naming the file when it cannot be.
+    """Read one input file (a PDF without a text layer and an image go through OCR);
+    raise a `JixiaoError` naming the file when it cannot be.
 
     `engine` picks the PDF table finder (pdfplumber, camelot, or auto: the
     first, then the second where the first finds no usable table); `limits`
@@ -78,7 +79,9 @@ def extract_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
             raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files are not read yet")
         doc = _load(reader)(path, data, sha256)
     if not doc.forms:
-        raise NoTargetTable(f"{path}: no target table found (no table holds 项目名称 or 部门名称 and an indicator block)")
+        raise NoTargetTable(
+            f"{path}: no target table found (no table holds 项目名称 or 部门名称 and an indicator block)"
+        )
     return doc
 
 
@@ -91,9 +94,13 @@ def document_rows(path: Path) -> list[Row]:
     data = path.read_bytes()
     kind = sniff(data)
     if kind is SourceFormat.html:
-        return _load("jixiao.extract.html:html_rows")(data, str(path))
+        from jixiao.extract.html import html_rows
+
+        return html_rows(data, str(path))
     if kind in (SourceFormat.docx, SourceFormat.xlsx, SourceFormat.xls):
-        return _load("jixiao.extract.office:document_rows")(path, data, kind)
+        from jixiao.extract.office import document_rows as office_rows
+
+        return office_rows(path, data, kind)
     raise UnsupportedFormat(f"{path}: {kind.value if kind else 'unknown'} files have no rows to show")
 
 

@@ -10,9 +10,8 @@ back to the label when it closes the bracket the label left open.
 """
 from __future__ import annotations
 
-from jixiao.extract.clean import tidy
+from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import Row
-from jixiao.extract.clean import join_wrapped
 
 
 def _aligned(previous: Row, row: Row) -> list[str] | None:
@@ -26,7 +25,7 @@ def _aligned(previous: Row, row: Row) -> list[str] | None:
     if not (row.bboxes and previous.bboxes):
         return None
     out = [""] * len(previous.cells)
-    for text, box in zip(row.cells, row.bboxes):
+    for text, box in zip(row.cells, row.bboxes, strict=False):
         if not text:
             continue
         if box is None:
@@ -64,12 +63,12 @@ def continuation(previous: Row, row: Row) -> list[str] | None:
 
 
 def _merged(previous: Row, rest: list[str], row: Row) -> Row:
-    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest)]
+    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest, strict=True)]
     scores = [c for c in row.confidences if c is not None]
     low = min(scores) if scores else None
     confidences = [
         (min(c, low) if c is not None and low is not None else c) if b else c
-        for c, b in zip(previous.confidences or [None] * len(cells), rest)
+        for c, b in zip(previous.confidences or [None] * len(cells), rest, strict=False)
     ]
     return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences,
                mends=list(previous.mends))
@@ -81,7 +80,7 @@ def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> t
         return None
     centre = (box[0] + box[2]) / 2
     for row in reversed(rows):
-        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [])):
+        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [], strict=False)):
             if text and other is not None and other[0] <= centre <= other[2]:
                 return row, i
     return None

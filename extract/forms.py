@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.schemas.markers import (
-    CATEGORY_WORDS, INDICATOR_HEADERS, PAGE_NUMBER, SELF_EVALUATION_HEADERS, SUBJECT_LABELS, TITLE, compact,
+    CATEGORY_WORDS,
+    INDICATOR_HEADERS,
+    PAGE_NUMBER,
+    SELF_EVALUATION_HEADERS,
+    SUBJECT_LABELS,
+    TITLE,
+    compact,
 )
 from jixiao.schemas.raw import RawCell, RawForm
 
@@ -98,7 +104,7 @@ def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
         scores = row.confidences[:width] + [None] * (width - len(row.confidences))
         out.append([
             RawCell(text, r, c, 1, 1, line, page, bbox, score)
-            for c, (text, bbox, score) in enumerate(zip(row.cells, bboxes, scores))
+            for c, (text, bbox, score) in enumerate(zip(row.cells, bboxes, scores, strict=True))
         ])
     return out
 

@@ -241,7 +241,7 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     def h_edge(i: int, j: int) -> bool:
         """A line at row line i across grid column j, meeting the column lines at both ends
         (strokes of blurred text fused into a run stop short of them, inside the cell's margins)."""
-        cols = (h_part[max(0, ys[i] - band):ys[i] + band + 1, xs[j]:xs[j + 1] + 1] > 0).any(axis=0)
+        cols: np.ndarray = np.any(h_part[max(0, ys[i] - band):ys[i] + band + 1, xs[j]:xs[j + 1] + 1] > 0, axis=0)
         return cols.size > 2 * reach and cols.mean() >= 0.6 and bool(cols[:reach].any() and cols[-reach:].any())
 
     # Lines that bound no cell anywhere are strokes or specks, not rulings.

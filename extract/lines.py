@@ -10,6 +10,7 @@ neighbour, and a band too tall for one line is several lines touching
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -54,7 +55,7 @@ def _split_tall(profile: np.ndarray, start: int, end: int, line_height: float) -
         lo, hi = max(cuts[-1] + 1, guess - round(line_height / 3)), min(end - 1, guess + round(line_height / 3))
         cuts.append(lo + int(np.argmin(profile[lo:hi + 1])) if hi >= lo else guess)
     cuts.append(end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def _join_fragments(bands: list[tuple[int, int]], line_height: float) -> list[tuple[int, int]]:

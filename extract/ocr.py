@@ -69,7 +69,8 @@ def _to_input(image: np.ndarray) -> np.ndarray:
     """Scale a line so its height is TEXT_HEIGHT, centred in a white MODEL_HEIGHT strip."""
     h, w = image.shape[:2]
     width = max(8, round(w * TEXT_HEIGHT / h))
-    scaled = cv2.resize(image, (width, TEXT_HEIGHT), interpolation=cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC)
+    interpolation = cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC
+    scaled = cv2.resize(image, (width, TEXT_HEIGHT), interpolation=interpolation)
     strip = np.full((MODEL_HEIGHT, width), 255, np.uint8)
     top = (MODEL_HEIGHT - TEXT_HEIGHT) // 2
     strip[top:top + TEXT_HEIGHT] = scaled
@@ -88,7 +89,8 @@ def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
     while start < len(order):
         first = strips[order[start]].shape[1]
         end = start + 1
-        while end < len(order) and end - start < _BATCH and strips[order[end]].shape[1] <= max(first * 1.25, first + 32):
+        widest = max(first * 1.25, first + 32)
+        while end < len(order) and end - start < _BATCH and strips[order[end]].shape[1] <= widest:
             end += 1
         width = math.ceil(strips[order[end - 1]].shape[1] / _STEP) * _STEP
         # Normalised as rapidocr does ((x/255 - 0.5) / 0.5); padding is 0 there too.
@@ -96,7 +98,7 @@ def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
         for n, index in enumerate(order[start:end]):
             strip = strips[index]
             batch[n, :, :, : strip.shape[1]] = strip.astype(np.float32) / 127.5 - 1.0
-        for index, decoded in zip(order[start:end], _decode(rec.session(batch))):
+        for index, decoded in zip(order[start:end], _decode(rec.session(batch)), strict=True):
             out[index] = decoded
         start = end
     return out
@@ -129,7 +131,7 @@ def _decode(probabilities: np.ndarray) -> list[tuple[str, float]]:
     best = (probabilities * weights).argmax(axis=2)
     chosen = np.take_along_axis(probabilities, best[..., None], axis=2)[..., 0]
     out = []
-    for idx, prob in zip(best, chosen):
+    for idx, prob in zip(best, chosen, strict=True):
         keep = idx != 0
         keep[1:] &= idx[1:] != idx[:-1]
         text = "".join(alphabet[i] for i in idx[keep])

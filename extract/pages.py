@@ -70,7 +70,8 @@ def _tiff(data: bytes) -> list[tuple[int, int]]:
             if entry + 12 > len(data):
                 return sizes
             tag, kind = struct.unpack(order + "HH", data[entry:entry + 4])
-            value = struct.unpack(order + ("H" if kind == 3 else "I"), data[entry + 8:entry + (10 if kind == 3 else 12)])[0]
+            short = kind == 3
+            value = struct.unpack(order + ("H" if short else "I"), data[entry + 8:entry + (10 if short else 12)])[0]
             if tag == 256:
                 width = value
             elif tag == 257:
@@ -126,13 +127,15 @@ def _image_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[
     check_pages(path, len(sizes), limits)
     for width, height in sizes:
         if width * height > limits.max_pixels:
-            raise TooLarge(f"{path}: image of {width}×{height} pixels, over the limit of {limits.max_pixels:,} (--max-pixels)")
+            raise TooLarge(
+                f"{path}: image of {width}×{height} pixels, over the limit of {limits.max_pixels:,} (--max-pixels)"
+            )
     buffer = np.frombuffer(data, np.uint8)
     if len(sizes) > 1:
         ok, pages = cv2.imdecodemulti(buffer, cv2.IMREAD_GRAYSCALE)
     else:
         page = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
-        ok, pages = page is not None, [page]
+        ok, pages = page is not None, [page] if page is not None else []
     if not ok or not pages:
         raise UnreadableFile(f"{path}: image could not be decoded")
     for page in pages:

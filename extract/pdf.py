@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -32,7 +33,6 @@ from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS
 from jixiao.schemas.raw import BBox, RawDocument
-
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -95,7 +95,8 @@ def _text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     merged = []
     for line in lines:
         line.sort(key=lambda r: r[0][0])
-        box = (min(b[0] for b, _ in line), min(b[1] for b, _ in line), max(b[2] for b, _ in line), max(b[3] for b, _ in line))
+        boxes = [b for b, _ in line]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
         merged.append((box, " ".join(t for _, t in line)))
     return merged
 
@@ -130,9 +131,14 @@ def _plumber_grids(page: pdfplumber.page.Page) -> list[Grid]:
     """pdfplumber's own full parse: slower, for pages whose lines pypdfium2 did not yield."""
     grids = []
     for table in page.find_tables():
-        rows = [[tuple(c) if c is not None else None for c in row.cells] for row in table.rows]
-        grids.append(Grid(tuple(table.bbox), rows, "pdfplumber"))
+        rows = [[_bbox(c) if c is not None else None for c in row.cells] for row in table.rows]
+        grids.append(Grid(_bbox(table.bbox), rows, "pdfplumber"))
     return grids
+
+
+def _bbox(box: Sequence[float]) -> BBox:
+    """pdfplumber's (x0, top, x1, bottom) as a tuple of four: cells are dictionary keys."""
+    return (box[0], box[1], box[2], box[3])
 
 
 def _camelot_grids(path: Path, page_number: int, height: float) -> list[Grid]:
@@ -258,7 +264,7 @@ def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
     return abs(a - b) <= tolerance
 
 
-_PAIRS = ("()", "《》", "“”", "【】", "[]")
+_PAIRS = (("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"), ("[", "]"))
 
 
 def _unclosed(text: str) -> bool:
@@ -273,6 +279,12 @@ def _closes(text: str) -> bool:
 def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
     """The previous page's cell in the same column that ends at the table's bottom."""
     return next((b for b in before.owners if _same(b[0], box[0]) and _same(b[2], box[2]) and _same(b[3], floor)), None)
+
+
+def _owner(page: PageRows, cells: list[BBox | None]) -> Row | None:
+    """The row that holds the first cell of a grid row; None when the grid row has no cell."""
+    first = next((c for c in cells if c), None)
+    return page.owners[first][0] if first is not None and first in page.owners else None
 
 
 def _text_of(page: PageRows, box: BBox) -> str:
@@ -297,9 +309,9 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
     """Every filled cell of a row several lines tall runs down to its bottom: the
     row was cut by the page, for a whole row leaves its shorter cells short."""
     row, _ = before.owners[cell]
-    boxes = [b for b, x in zip(row.bboxes, row.cells) if b is not None and x]
-    extents = [before.text.extent(b) for b in boxes]
-    if not extents or any(e is None for e in extents):
+    boxes = [b for b, x in zip(row.bboxes, row.cells, strict=False) if b is not None and x]
+    extents = [e for e in (before.text.extent(b) for b in boxes) if e is not None]
+    if not extents or len(extents) < len(boxes):
         return False
     line = max(e[2] for e in extents)
     tall = floor - min(b[1] for b in boxes) > 2.5 * line
@@ -337,7 +349,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     lines tall and every one of its cells runs to the bottom (a long goal and
     its label cut together). A first row left empty is dropped.
     """
-    breaks = [(b, a) for b, a in zip(pages, pages[1:]) if b.grids and a.grids and b.rows and a.rows]
+    breaks = [(b, a) for b, a in pairwise(pages) if b.grids and a.grids and b.rows and a.rows]
     floors = [b.grids[-1].bbox[3] for b, _ in breaks]
     # Rows only break at the page's bottom margin, and that margin is the same on
     # every page: a table ending there on several pages is the sign. A table that
@@ -353,9 +365,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
             continue
         if not (_same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2])):
             continue
-        if before.rows[-1] is not before.owners.get(next((c for c in last.rows[-1] if c), None), (None, 0))[0]:
-            continue
-        if after.rows[0] is not after.owners.get(next((c for c in first.rows[0] if c), None), (None, 0))[0]:
+        if before.rows[-1] is not _owner(before, last.rows[-1]) or after.rows[0] is not _owner(after, first.rows[0]):
             continue
         row = after.rows[0]
         width = sum(1 for cell in row.cells if cell)
@@ -368,19 +378,22 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
                 joins.append((col, above))
             else:
                 rest.append((col, _continued_cell(before, after, box, last.bbox[3])))
-        above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in rest if o is not None), default=0)
+        continued = [(col, o) for col, o in rest if o is not None]
+        above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in continued), default=0)
         # A fragment is thinner than the row it ends: only the cells that overflowed
         # go on. A row that fills as many cells as the one above is a row of its own.
-        if rest and all(o is not None for _, o in rest) and (
-            width < above_filled or _filled_to_bottom(before, rest[0][1], last.bbox[3])
+        if rest and len(continued) == len(rest) and (
+            width < above_filled or _filled_to_bottom(before, continued[0][1], last.bbox[3])
         ):
-            joins += rest
+            joins += continued
         for col, owner in joins:
-            above, index = before.owners[owner]
-            above.cells[index] = tidy(above.cells[index] + row.cells[col])
+            held, index = before.owners[owner]
+            held.cells[index] = tidy(held.cells[index] + row.cells[col])
             row.cells[col] = ""
         if joins:
-            before.rows[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回")
+            before.rows[-1].mends.append(
+                f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回"
+            )
         if not any(row.cells):
             after.rows.pop(0)
     return [row for page in pages for row in page.rows]
@@ -404,7 +417,8 @@ def _may_hold_form(text: PageText) -> bool:
 
 
 def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: Engine, worth_more: bool) -> list[Grid]:
-    """The page's tables by the chosen engine; `auto` moves on while the result is unusable and the page is `worth_more`."""
+    """The page's tables by the chosen engine;
+    `auto` moves on while the result is unusable and the page is `worth_more`."""
     if engine == "camelot":
         return _camelot_grids(path, index + 1, page.get_height())
     grids = _fast_grids(page)

@@ -43,7 +43,7 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
     as pdfplumber does for rectangles (cell borders drawn as boxes).
     """
     height = page.get_height()
-    edges = []
+    edges: list[dict] = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
         left, bottom, right, top = obj.get_bounds()
         x0, y0, x1, y1 = left, height - top, right, height - bottom
@@ -99,7 +99,9 @@ def _open(cells: list[BBox], edges: list[dict]) -> bool:
     x0, top, x1, bottom = _box(cells)
     runs_on = any(
         e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
-        and (top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom)
+        and (
+            top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom
+        )
         for e in edges
     )
     return runs_on or _holes(cells)
@@ -114,7 +116,9 @@ def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | Non
             region = _box(table_cells)
             found = [t for t in plumber_table.cells_to_tables(_cells(closed)) if _overlaps(_box(t), region)]
             table_cells = max(found, key=len)
-        rows = [list(row.cells) for row in plumber_table.Table(None, table_cells).rows]
+        # rows come from the cells alone; there is no pdfplumber page (the point of this module)
+        table = plumber_table.Table(None, table_cells)  # type: ignore[arg-type]
+        rows = [list(row.cells) for row in table.rows]
         tables.append((_box(table_cells), rows))
     return tables
 

@@ -25,14 +25,13 @@ import cv2
 import numpy as np
 
 from jixiao.extract import grid, ocr
-from jixiao.extract.clean import tidy
+from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.continued import join_broken_rows
 from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, text_bands
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
-from jixiao.extract.clean import join_wrapped
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 
@@ -88,7 +87,7 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
     heights = [bottom - top for region_bands in bands for top, bottom in region_bands]
     line_height = float(np.median(heights)) if heights else float(grid.inch(0.14))
-    for region, region_bands in zip(regions, bands):
+    for region, region_bands in zip(regions, bands, strict=True):
         if region.table is None:
             region.lines = crop_lines(flat, outside, region.box, region_bands, None)
         else:
@@ -100,13 +99,15 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
 def _read(regions: list[_Region], tables: list[grid.Table]) -> _Reading:
     results = ocr.recognise([line.image for region in regions for line in region.lines])
     weights = [max(1, len(text)) for text, _ in results]
-    mean = sum(score * w for (_, score), w in zip(results, weights)) / sum(weights) if results else 1.0
+    mean = sum(score * w for (_, score), w in zip(results, weights, strict=True)) / sum(weights) if results else 1.0
     return _Reading(regions, tables, results, mean)
 
 
 def _upside_down(regions: list[_Region]) -> bool:
     """Whether a few of the page's longer lines (their first 8 line heights) read better turned by a half turn."""
-    images = [line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]]
+    images = [
+        line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]
+    ]
     probes = [img[:, : 8 * img.shape[0]] for img in sorted(images, key=lambda img: -img.shape[1])[:_PROBE_LINES]]
     as_is = ocr.recognise(probes)
     turned = ocr.recognise([cv2.rotate(img, cv2.ROTATE_180) for img in probes])
@@ -133,11 +134,13 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     """The page's rows in reading order: one per grid row, one per line outside the tables."""
     items: list[tuple[int, Row]] = []
     cells: dict[tuple[int, int, int], tuple[str, float | None]] = {}
-    for region, (text, score) in zip(reading.regions, _texts(reading)):
+    for region, (text, score) in zip(reading.regions, _texts(reading), strict=True):
         if region.table is not None:
             cells[region.table, region.row, region.col] = (text, score)
         elif text:
-            box = (min(l.box[0] for l in region.lines), region.box[1], max(l.box[2] for l in region.lines), region.box[3])
+            left = min(line.box[0] for line in region.lines)
+            right = max(line.box[2] for line in region.lines)
+            box = (left, region.box[1], right, region.box[3])
             items.append((region.box[1], Row(cells=[text], page=page, bboxes=[_points(box)], confidences=[score])))
     for t, table in enumerate(reading.tables):
         for r, boxes in enumerate(table.rows):

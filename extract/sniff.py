@@ -44,6 +44,8 @@ def sniff(data: bytes) -> SourceFormat | None:
     if head.startswith(_IMAGE_MAGIC):
         return SourceFormat.scan
     lowered = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or (b"<table" in data[:65536].lower() and b"<tr" in data[:65536].lower()):
+    if lowered.startswith((b"<!doctype html", b"<html")) or (
+        b"<table" in data[:65536].lower() and b"<tr" in data[:65536].lower()
+    ):
         return SourceFormat.html
     return SourceFormat.text

@@ -28,8 +28,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jixiao.extract import Engine, ReadLimits
-from jixiao.schemas.errors import JixiaoError
 from jixiao.pipeline import process_file, relative_path
+from jixiao.schemas.errors import JixiaoError
 from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
 
 MANIFEST = "manifest.jsonl"
@@ -79,7 +79,7 @@ def pipeline_digest() -> str:
 
     digest = hashlib.sha256()
     for package in (jixiao, jixiao.extract, jixiao.normalize, jixiao.schemas):
-        folder = Path(package.__file__).parent
+        folder = Path(package.__path__[0])
         for module in sorted(folder.glob("*.py")):
             digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()[:16]
@@ -137,8 +137,8 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
     part = Path(state) / part_key(path)
     started = time.perf_counter()
     sha = ""
-    timeout = limits.timeout
-    use_alarm = timeout and hasattr(signal, "SIGALRM") and _main_thread()
+    timeout = limits.timeout or 0.0
+    use_alarm = bool(timeout) and hasattr(signal, "SIGALRM") and _main_thread()
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -154,13 +154,16 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text("".join(json_line(f) + "\n" for f in forms), encoding="utf-8"))
+    lines = "".join(json_line(f) + "\n" for f in forms)
+    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text(lines, encoding="utf-8"))
     entry = Entry(
-        path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status, forms=len(forms), error=error,
+        path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status,
+        forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
-    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(json.dumps(asdict(entry), ensure_ascii=False), encoding="utf-8"))
+    meta = json.dumps(asdict(entry), ensure_ascii=False)
+    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(meta, encoding="utf-8"))
     return asdict(entry)
 
 
@@ -252,7 +255,9 @@ def _execute(todo: list[str], state: Path, workers: int, limits: Limits, schedul
             yield run_one(path, str(state), limits)
     else:
         context = get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)
+        ) as pool:
             futures = [pool.submit(run_one, path, str(state), limits) for path in todo]
             try:
                 for future in as_completed(futures):
@@ -281,13 +286,16 @@ def check_scheduler_address(address: str) -> None:
         raise SchedulerUnreachable(f"{address}: not a scheduler address ({exc}); expected tcp://HOST:PORT") from exc
 
 
-def _execute_dask(todo: list[str], state: Path, scheduler: str, limits: Limits, connect_timeout: float) -> Iterator[dict]:
+def _execute_dask(
+    todo: list[str], state: Path, scheduler: str, limits: Limits, connect_timeout: float
+) -> Iterator[dict]:
     """The same parts, written by the cluster's workers to shared storage.
 
     Paths sent are absolute (the CLI makes inputs absolute): a worker's
     working folder is not the client's.
     """
-    from distributed import Client, as_completed as dask_completed
+    from distributed import Client
+    from distributed import as_completed as dask_completed
 
     try:
         client = Client(scheduler, timeout=connect_timeout)
@@ -310,7 +318,9 @@ def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
                     yield line.rstrip("\n")
 
 
-def assemble(outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet") -> None:
+def assemble(
+    outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet"
+) -> None:
     """Write every requested output from the parts, and the manifest to each of `manifests`."""
     for out in outputs:
         kind = output_kind(out, folder_format)

@@ -58,9 +58,10 @@ class _Commands(TyperGroup):
     """
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                windows_expand_args=windows_expand_args, **extra)
         except Exception as exc:  # noqa: BLE001 - the last guard before a user would see a traceback
             code = _report(exc)
         code = code if isinstance(code, int) else 0
@@ -81,10 +82,11 @@ def _report(exc: Exception) -> int:
         return _fail(str(exc), 2)
     if isinstance(exc, typer.Abort):
         return _fail("aborted", 1)
-    if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+    exit_code = getattr(exc, "exit_code", None)
+    if hasattr(exc, "format_message") and isinstance(exit_code, int):
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        return _fail(exc.format_message() + hint, exc.exit_code)
+        return _fail(exc.format_message() + hint, exit_code)
     return _fail(f"unexpected {type(exc).__name__}: {exc} (a bug in jixiao: please report it)", 1)
 
 
@@ -168,7 +170,10 @@ _Expected = Annotated[Path, _output_argument("EXPECTED", "the output it should e
 
 @app.command()
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="files or folders to read (folders are walked)", show_default=False)],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT", help="files or folders to read (folders are walked)", show_default=False),
+    ],
     out: Annotated[list[str], typer.Option(
         "-o", "--out", metavar="OUT", show_default=False,
         help="where to write, repeatable: FILE.jsonl, FILE.json, - (JSON lines on stdout), FILE.xlsx (a sheet per "
@@ -177,10 +182,17 @@ def extract(
     folder_format: Annotated[FolderFormat, typer.Option(
         "--format", help="what a FOLDER/ output holds: parquet (one dataset per table) or csv (one file per table)",
     )] = FolderFormat.parquet,
-    workers: Annotated[int, typer.Option(min=1, metavar="N", help="number of processes working in parallel, 1 or more")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="number of processes working in parallel, 1 or more")
+    ] = 1,
     force: Annotated[bool, typer.Option("--force", help="redo every file, even those done in an earlier run")] = False,
-    timeout: Annotated[float, typer.Option(min=0, metavar="SECONDS", help="seconds allowed per file, 0 for no limit")] = 300.0,
-    max_memory_mb: Annotated[int, typer.Option(min=0, metavar="MB", help="MB of memory per worker process, 0 for no limit (needs --workers 2+)")] = 4096,
+    timeout: Annotated[
+        float, typer.Option(min=0, metavar="SECONDS", help="seconds allowed per file, 0 for no limit")
+    ] = 300.0,
+    max_memory_mb: Annotated[
+        int,
+        typer.Option(min=0, metavar="MB", help="MB of memory per worker process, 0 for no limit (needs --workers 2+)"),
+    ] = 4096,
     scheduler: Annotated[str | None, typer.Option(
         metavar="ADDRESS", show_default=False,
         help="run on a dask.distributed cluster: its scheduler's address, tcp://HOST:PORT (see the README)",
@@ -188,11 +200,20 @@ def extract(
     connect_timeout: Annotated[float, typer.Option(
         min=0.1, metavar="SECONDS", help="seconds to wait for the --scheduler to answer",
     )] = 10.0,
-    engine: Annotated[PdfEngine, typer.Option(help="PDF table finder: auto (pdfplumber, then camelot), pdfplumber or camelot")] = PdfEngine.auto,
+    engine: Annotated[
+        PdfEngine, typer.Option(help="PDF table finder: auto (pdfplumber, then camelot), pdfplumber or camelot")
+    ] = PdfEngine.auto,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="stop at the first file that fails")] = False,
-    max_bytes: Annotated[int, typer.Option(min=1, metavar="BYTES", help="bytes per file, 1 or more; larger files fail unread")] = ReadLimits.max_bytes,
-    max_pages: Annotated[int, typer.Option(min=1, metavar="PAGES", help="pages per PDF or multi-page image, 1 or more")] = ReadLimits.max_pages,
-    max_pixels: Annotated[int, typer.Option(min=1, metavar="PIXELS", help="pixels per scanned page (read from the image header), 1 or more")] = ReadLimits.max_pixels,
+    max_bytes: Annotated[
+        int, typer.Option(min=1, metavar="BYTES", help="bytes per file, 1 or more; larger files fail unread")
+    ] = ReadLimits.max_bytes,
+    max_pages: Annotated[
+        int, typer.Option(min=1, metavar="PAGES", help="pages per PDF or multi-page image, 1 or more")
+    ] = ReadLimits.max_pages,
+    max_pixels: Annotated[
+        int,
+        typer.Option(min=1, metavar="PIXELS", help="pixels per scanned page (read from the image header), 1 or more"),
+    ] = ReadLimits.max_pixels,
 ) -> None:
     """Extract every form from INPUTS and write them to OUT."""
     missing = [p for p in inputs if not p.exists()]
@@ -206,16 +227,17 @@ def extract(
         raise BadArgument(f"--format {folder_format.value} is for FOLDER/ outputs, and no -o names a folder")
     files = walk(inputs)
     # Each output gets the run's manifest in its own state folder; the parts live in the first one.
-    states = [batch.state_folder(target, folder) for target, folder in zip(out, folders) if target != "-"]
+    states = [batch.state_folder(target, folder) for target, folder in zip(out, folders, strict=True) if target != "-"]
     scratch = None if states else tempfile.TemporaryDirectory(prefix="jixiao-")
-    parts = states[0] / "parts" if states else Path(scratch.name)
+    parts = Path(scratch.name) if scratch is not None else states[0] / "parts"
     limits = batch.Limits(
         timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
         read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels), roots=tuple(inputs),
     )
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} files/s"),
-        TextColumn("{task.fields[forms]} forms"), TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} files/s"), TextColumn("{task.fields[forms]} forms"),
+        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
     )
     started = time.perf_counter()
     with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
@@ -253,7 +275,9 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Form.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
-def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool) -> None:
+def _diff(
+    actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool
+) -> None:
     got, want = _read(actual), _read(expected)
     if sample_n is not None:
         want = differ.sample(want, sample_n, seed)
@@ -283,7 +307,8 @@ def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_ou
     worst = sorted(((r / t, k) for k, (r, t) in report.per_field.items() if r < t))[:15]
     for acc, key in worst:
         console.print(f"  {escape(key)}: {acc:.2%}")
-    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, {len(report.extra)} extra forms"
+    console.print(f"field accuracy {report.accuracy:.4%}; {len(report.missing)} missing, "
+                  f"{len(report.extra)} extra forms"
                   + (" (each of their fields counted wrong)" if report.missing or report.extra else ""), soft_wrap=True)
     if json_out:
         _write_json(json_out, report.to_json())
@@ -293,10 +318,24 @@ def _diff(actual: Path, expected: Path, sample_n: int | None, seed: int, json_ou
 @app.command("diff")
 def diff_command(
     actual: _Actual, expected: _Expected,
-    sample_n: Annotated[int | None, typer.Option("--sample", min=1, metavar="N", help="compare a random sample of N expected forms, N 1 or more", show_default=False)] = None,
+    sample_n: Annotated[
+        int | None,
+        typer.Option(
+            "--sample", min=1, metavar="N", help="compare a random sample of N expected forms, N 1 or more",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)] = None,
-    ignore_source: Annotated[bool, typer.Option("--ignore-source", help="skip form_id, source, indicator positions and OCR confidence (other renderings of a form)")] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)
+    ] = None,
+    ignore_source: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-source",
+            help="skip form_id, source, indicator positions and OCR confidence (other renderings of a form)",
+        ),
+    ] = False,
 ) -> None:
     """Compare two outputs field by field (exit 1 when they differ)."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
@@ -305,10 +344,16 @@ def diff_command(
 @app.command("sample-diff")
 def sample_diff_command(
     actual: _Actual, expected: _Expected,
-    sample_n: Annotated[int, typer.Option("--sample", min=1, metavar="N", help="how many expected forms to draw, 1 or more")] = 10,
+    sample_n: Annotated[
+        int, typer.Option("--sample", min=1, metavar="N", help="how many expected forms to draw, 1 or more")
+    ] = 10,
     seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)] = None,
-    ignore_source: Annotated[bool, typer.Option("--ignore-source", help="skip form_id, source, indicator positions and OCR confidence")] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the report to", show_default=False)
+    ] = None,
+    ignore_source: Annotated[
+        bool, typer.Option("--ignore-source", help="skip form_id, source, indicator positions and OCR confidence")
+    ] = False,
 ) -> None:
     """`diff` on a reproducible random sample of the expected forms."""
     _diff(actual, expected, sample_n, seed, json_out, ignore_source)
@@ -317,7 +362,10 @@ def sample_diff_command(
 @app.command()
 def validate(
     out: _Output,
-    json_out: Annotated[Path | None, typer.Option("--json", metavar="FILE", help="FILE.json to write the summary to", show_default=False)] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="FILE.json to write the summary to", show_default=False),
+    ] = None,
 ) -> None:
     """Summarise a run: its checks per code and its failed inputs."""
     forms = _read(out)
@@ -362,8 +410,12 @@ def validate(
 @app.command()
 def review(
     out: _Output,
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="FILE.html to write")] = Path("review.html"),
-    sample_n: Annotated[int, typer.Option("--sample", min=1, metavar="N", help="how many forms to show, 1 or more")] = 10,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", metavar="FILE", help="FILE.html to write")
+    ] = Path("review.html"),
+    sample_n: Annotated[
+        int, typer.Option("--sample", min=1, metavar="N", help="how many forms to show, 1 or more")
+    ] = 10,
     seed: Annotated[int, typer.Option(metavar="SEED", help="seed of the sample, an integer")] = 0,
     sources: Annotated[Path | None, typer.Option(
         metavar="FOLDER", show_default=False,
@@ -389,7 +441,9 @@ def review(
 @app.command()
 def load(
     out: _Output,
-    db: Annotated[Path, typer.Option("--db", metavar="FILE", help="FILE.duckdb to create or update", show_default=False)],
+    db: Annotated[
+        Path, typer.Option("--db", metavar="FILE", help="FILE.duckdb to create or update", show_default=False)
+    ],
 ) -> None:
     """Load or update a run in a DuckDB warehouse (an upsert)."""
     forms = _read(out)

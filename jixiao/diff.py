@@ -113,7 +113,8 @@ def _comparable(form: Form, ignore_source: bool) -> dict[str, Any]:
                 ind.pop(name)
         data["checks"] = [c for c in data["checks"] if c["code"] != CheckCode.low_ocr_confidence.value]
     data["checks"] = sorted(
-        ([c["code"], c["severity"], c["indicator"]] for c in data["checks"]), key=lambda c: (c[0], c[2] if c[2] is not None else -1)
+        ([c["code"], c["severity"], c["indicator"]] for c in data["checks"]),
+        key=lambda c: (c[0], c[2] if c[2] is not None else -1),
     )
     return data
 
@@ -123,7 +124,8 @@ def _pair_indicators(actual: list[dict], expected: list[dict]) -> tuple[list[dic
     remaining = list(range(len(actual)))
     ordered: list[dict | None] = []
     for exp in expected:
-        hit = next((i for i in remaining if actual[i]["level2"] == exp["level2"] and actual[i]["name"] == exp["name"]), None)
+        key = (exp["level2"], exp["name"])
+        hit = next((i for i in remaining if (actual[i]["level2"], actual[i]["name"]) == key), None)
         if hit is not None:
             remaining.remove(hit)
         ordered.append(actual[hit] if hit is not None else None)
@@ -179,7 +181,8 @@ def compare(actual: list[Form], expected: list[Form], ignore_source: bool = Fals
     for act, exp in pairs:
         a, e = _comparable(act, ignore_source), _comparable(exp, ignore_source)
         a["indicators"], e["indicators"] = _pair_indicators(a["indicators"], e["indicators"])
-        fa, fe = {}, {}
+        fa: dict[str, Any] = {}
+        fe: dict[str, Any] = {}
         _flat(a, "", fa)
         _flat(e, "", fe)
         name = label(exp)

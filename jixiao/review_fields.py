@@ -37,7 +37,8 @@ def summarize(value: Value) -> str:
         money = _yuan_range(value)
         return _join("range", f"{num_text(value.low)}–{num_text(value.high)}", _unit(value), money, value.text)
     if kind is ValueKind.formula:
-        return _join("formula", num_text(value.number), value.unit, f"(算得 {num_text(value.computed)})", _in_yuan(value))
+        computed = f"(算得 {num_text(value.computed)})"
+        return _join("formula", num_text(value.number), value.unit, computed, _in_yuan(value))
     if kind is ValueKind.number and value.items:
         return _join("number", " · ".join(_join(i.text, num_text(i.number), i.unit) for i in value.items))
     return _join(kind.value, _op(value.op), num_text(value.number), _unit(value), _in_yuan(value), value.text)
@@ -136,7 +137,8 @@ def _funds(form: Form) -> str:
         f'<p class="caption">单位:表上标注 <strong>{or_none(funds.unit_declared)}</strong>,'
         f"按 <strong>{or_none(funds.unit_applied)}</strong> 换算 {differs}</p>"
     )
-    return f'<table class="funds"><tr><th></th><th class="num">原文</th><th class="num">元</th></tr>{rows}</table>{units}'
+    head = '<tr><th></th><th class="num">原文</th><th class="num">元</th></tr>'
+    return f'<table class="funds">{head}{rows}</table>{units}'
 
 
 def _indicator_table(n: int, form: Form, by_row: dict[int, list[Check]], worst: dict[int, Severity]) -> str:

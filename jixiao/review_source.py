@@ -168,7 +168,9 @@ def source_column(n: int, form: Form, sources: Sources, worst: dict[int, Severit
 
 def _sheet_lines(form: Form, rows: list[Row]) -> list[str]:
     """The rows of the form's sheet (Excel) or body (Word, HTML) as tab-separated lines, by row number."""
-    by_line = {row.line: "\t".join(row.cells) for row in rows if row.line is not None and row.page == form.source.page_start}
+    by_line = {
+        row.line: "\t".join(row.cells) for row in rows if row.line is not None and row.page == form.source.page_start
+    }
     return [by_line.get(number, "") for number in range(1, max(by_line, default=0) + 1)]
 
 

@@ -40,7 +40,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "form_id": "表ID", "schema_version": "格式版本",
         "source_path": "来源文件", "source_relpath": "来源文件(相对路径)", "source_sha256": "来源SHA256",
         "source_format": "来源格式", "source_extractor": "读取方式", "source_form_index": "文件内第几张(从0起)",
-        "source_line_start": "起始行", "source_line_end": "结束行", "source_page_start": "起始页", "source_page_end": "结束页",
+        "source_line_start": "起始行", "source_line_end": "结束行",
+        "source_page_start": "起始页", "source_page_end": "结束页",
         "title": "标题", "attachment": "附件", "fiscal_year": "年度", "project_name": "项目名称",
         "department_name": "主管部门", "department_code": "主管部门代码", "department_raw": "主管部门(原文)",
         "implementing_unit_name": "实施单位", "implementing_unit_code": "实施单位代码",
@@ -48,9 +49,11 @@ HEADERS: dict[str, dict[str, str]] = {
         "attribute_raw": "项目属性(原文)", "attribute_code": "项目属性代码", "attribute_kind": "项目属性类型",
         "period_raw": "项目期(原文)", "period_start": "项目期起(年-月)", "period_end": "项目期止(年-月)",
         "period_long_term": "长期项目", "period_years": "项目期(年)",
-        "funds_total_yuan": "年度资金总额(元)", "funds_fiscal_yuan": "其中财政拨款(元)", "funds_other_yuan": "其他资金(元)",
+        "funds_total_yuan": "年度资金总额(元)", "funds_fiscal_yuan": "其中财政拨款(元)",
+        "funds_other_yuan": "其他资金(元)",
         "funds_unit_declared": "资金单位(表上标注)", "funds_unit_applied": "资金单位(实际换算)",
-        "funds_total_raw": "年度资金总额(原文)", "funds_fiscal_raw": "财政拨款(原文)", "funds_other_raw": "其他资金(原文)",
+        "funds_total_raw": "年度资金总额(原文)", "funds_fiscal_raw": "财政拨款(原文)",
+        "funds_other_raw": "其他资金(原文)",
         "kind": "表类型(project项目/department部门整体)", "source_mends": "跨页修补",
         "budget_staff": "财政供养人员数", "budget_units": "下属单位数", "budget_basic_yuan": "基本支出(元)",
         "budget_project_yuan": "项目支出(元)", "budget_development_yuan": "事业发展性支出(元)",
@@ -62,7 +65,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "form_id": "表ID", "position": "表内第几条(从0起)", "level1": "一级指标", "level2": "二级指标",
         "requirement_required": "必填", "requirement_hard": "硬性", "requirement_quantified": "须量化",
         "requirement_raw": "填报要求(原文)", "seq": "指标编号", "name": "三级指标", "value_raw": "指标值(原文)",
-        "value_kind": "指标值类型", "value_op": "比较符", "value_number": "数值", "value_low": "下限", "value_high": "上限",
+        "value_kind": "指标值类型", "value_op": "比较符", "value_number": "数值",
+        "value_low": "下限", "value_high": "上限",
         "value_unit": "单位", "value_per": "每", "value_yuan": "金额(元)", "value_low_yuan": "下限金额(元)",
         "value_high_yuan": "上限金额(元)", "value_start": "起(年-月)", "value_end": "止(年-月)",
         "value_computed": "算式左边结果", "value_text": "文字", "value_items": "多项数值(JSON)",
@@ -205,7 +209,7 @@ def write_xlsx(records: Iterable[dict], path: Path, max_rows: int = MAX_ROWS) ->
         sheet.close()
     fields = book.create_sheet("fields")
     fields.freeze_panes = "A2"
-    for letter, width in zip("ABC", (14, 24, 26)):
+    for letter, width in zip("ABC", (14, 24, 26), strict=True):
         fields.column_dimensions[letter].width = width
     fields.append(["表 (sheet)", "列名 (header)", "字段 (field)"])
     for table in TABLES:

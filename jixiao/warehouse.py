@@ -55,7 +55,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def load(forms: list[Form], db: Path) -> dict[str, int]:
     """Upsert `forms` into the database file `db`; returns row counts per table."""
-    tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in rows(f.model_dump(mode="json") for f in forms).items()}
+    by_table = rows(f.model_dump(mode="json") for f in forms)
+    tables = {name: pa.Table.from_pylist(table_rows, schema=SCHEMAS[name]) for name, table_rows in by_table.items()}
     try:
         con = duckdb.connect(str(db))
     except duckdb.Error as exc:
@@ -71,6 +72,6 @@ def load(forms: list[Form], db: Path) -> dict[str, int]:
         for view, sql in VIEWS.items():
             con.execute(f"CREATE OR REPLACE VIEW {view} AS {sql}")
         con.execute("COMMIT")
-        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in tables}
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in tables}
     finally:
         con.close()

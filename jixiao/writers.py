@@ -23,7 +23,7 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyarrow as pa
@@ -106,6 +106,10 @@ def _flatten(prefix: str, obj: dict, out: dict) -> None:
             out[name] = value
 
 
+#: record fields that are tables of their own (or columns of their own in forms), not flattened
+_OWN_TABLES = ("goals", "indicators", "checks", "tasks", "budget")
+
+
 def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
     """The tables' rows from records in their JSON form (`Form.model_dump(mode="json")`),
     nested objects flattened with `_`."""
@@ -114,7 +118,7 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
         form_id, goals, indicators, checks = data["form_id"], data["goals"], data["indicators"], data["checks"]
         tasks, budget = data.get("tasks", []), data.get("budget") or {}
         flat: dict = {}
-        _flatten("", {k: v for k, v in data.items() if k not in ("goals", "indicators", "checks", "tasks", "budget")}, flat)
+        _flatten("", {k: v for k, v in data.items() if k not in _OWN_TABLES}, flat)
         flat.update({f"budget_{name}": budget.get(name) for name in BUDGET_FIELDS})
         flat.update(n_goals=len(goals), n_indicators=len(indicators), n_checks=len(checks), n_tasks=len(tasks))
         tables["forms"].append(flat)
@@ -136,7 +140,7 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
     return tables
 
 
-def atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over `path`.
 
     The temporary file is created with mode 0666 less the umask, as `open`
@@ -154,7 +158,8 @@ def atomic_write(path: Path, write) -> None:
 
 
 def json_line(form: Form) -> str:
-    """The one JSON spelling of a record, shared by every JSON output: strict JSON, no NaN (the schema refuses it too)."""
+    """The one JSON spelling of a record, shared by every JSON output:
+    strict JSON, no NaN (the schema refuses it too)."""
     return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, allow_nan=False)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 
 from jixiao.normalize import checks as chk
-from jixiao.normalize.goals import split_goals
-from jixiao.normalize.header import attribute, coded, funds, pairs, period
 from jixiao.normalize.columns import Columns, column_roles
 from jixiao.normalize.department import is_department, read_budget, read_tasks
+from jixiao.normalize.goals import split_goals
+from jixiao.normalize.header import attribute, coded, funds, pairs, period
 from jixiao.normalize.indicators import read_block
 from jixiao.normalize.vocab import match_header
 from jixiao.schemas.form import Form, FormKind, Source

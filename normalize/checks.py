@@ -70,13 +70,14 @@ def funds_checks(funds: Funds) -> list[Check]:
         if parts != funds.total_yuan:
             checks.append(Check(
                 code=CheckCode.funds_sum_mismatch, severity=Severity.error,
-                message=f"fiscal {_fmt(funds.fiscal_yuan)} + other {_fmt(funds.other_yuan or 0)} != total {_fmt(funds.total_yuan)}",
+                message=f"fiscal {_fmt(funds.fiscal_yuan)} + other {_fmt(funds.other_yuan or 0)} "
+                f"!= total {_fmt(funds.total_yuan)}",
             ))
     if funds.unit_declared and funds.unit_applied != funds.unit_declared:
         checks.append(Check(
             code=CheckCode.funds_unit_mislabelled, severity=Severity.warning,
-            message=f"the label says {funds.unit_declared} but the total {funds.total_raw} can only be {funds.unit_applied}; "
-            f"applied {funds.unit_applied}",
+            message=f"the label says {funds.unit_declared} but the total {funds.total_raw} "
+            f"can only be {funds.unit_applied}; applied {funds.unit_applied}",
         ))
     return checks
 
@@ -85,7 +86,10 @@ def indicator_checks(indicators: list[Indicator], fiscal_year: int | None) -> li
     checks = []
     for index, ind in enumerate(indicators):
         v = ind.value
-        if v.kind is ValueKind.formula and v.computed is not None and v.number is not None and abs(v.computed - v.number) > 0.5:
+        if (
+            v.kind is ValueKind.formula and v.computed is not None and v.number is not None
+            and abs(v.computed - v.number) > 0.5
+        ):
             checks.append(Check(
                 code=CheckCode.formula_mismatch, severity=Severity.error, indicator=index,
                 message=f"'{ind.value_raw}': the left side gives {v.computed:g}, the cell says {v.number:g}",
@@ -123,7 +127,7 @@ def cost_total_check(indicators: list[Indicator], funds: Funds) -> list[Check]:
     ]
     if not amounts or funds.total_yuan is None:
         return []
-    total = sum(Decimal(str(a)) for a in amounts)
+    total = sum((Decimal(str(a)) for a in amounts), Decimal(0))
     if abs(total - funds.total_yuan) <= 1:
         return []
     return [Check(

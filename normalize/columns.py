@@ -32,7 +32,8 @@ class Role(str, Enum):
 
 #: header words -> role, tried in order (指标值 before 指标, 计量单位 before 单位)
 _ROLE_WORDS: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (re.compile(r"^(?:(?:项目)?(?:年度)?绩效指标|绩效指?|指标|名称|指标类型)$"), Role.block),  # 绩效指: cut by a page break
+    # 绩效指: cut by a page break
+    (re.compile(r"^(?:(?:项目)?(?:年度)?绩效指标|绩效指?|指标|名称|指标类型)$"), Role.block),
     (re.compile(r"^一级(?:指标)?$"), Role.level1),
     (re.compile(r"^二级(?:指标)?$"), Role.level2),
     (re.compile(r"^(?:三级指标|三级|指标内容|指标名称|具体指标|指标明细)$"), Role.name),

@@ -22,7 +22,9 @@ _AMOUNTS = {
     "财政拨款": "fiscal_yuan", "其他资金": "other_yuan",
 }
 #: task table header words -> Task field
-_TASK_COLUMNS = (("名称", "name"), ("主要实施内容", "content"), ("拟投入的资金", "amount_raw"), ("期望达到的目标", "goal"))
+_TASK_COLUMNS = (
+    ("名称", "name"), ("主要实施内容", "content"), ("拟投入的资金", "amount_raw"), ("期望达到的目标", "goal")
+)
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _COUNT = re.compile(r"\d+")
 #: the label that closes the task table: optional tasks, then the indicator block
@@ -55,7 +57,7 @@ def _next_filled(cells: list[str], i: int) -> str:
 
 def read_budget(rows: list[list[str]]) -> DepartmentBudget:
     """The staff, unit count and budget amounts printed above the block, in yuan."""
-    values: dict[str, int | str | None] = {}
+    values: dict[str, int | None] = {}
     unit = next((u for row in rows for c in row if "预算金额" in c and (u := _unit(c))), None)
     for cells in rows:
         for i, cell in enumerate(cells):
@@ -79,7 +81,9 @@ def read_tasks(rows: list[list[str]]) -> list[Task]:
     for cells in rows:
         filled = [c for c in cells if c]
         if columns is None:
-            found = {i: field for i, c in enumerate(cells) for word, field in _TASK_COLUMNS if compact(c).startswith(word)}
+            found = {
+                i: field for i, c in enumerate(cells) for word, field in _TASK_COLUMNS if compact(c).startswith(word)
+            }
             if {"name", "amount_raw"} <= set(found.values()):
                 columns = found
                 unit = next((_unit(c) for c in cells if compact(c).startswith("拟投入的资金")), None)

@@ -23,7 +23,7 @@ def split_goals(text: str) -> list[str]:
     head = text[: marks[0].start()].strip(_TRAIL)
     if head:
         goals.append(head)
-    for m, nxt in zip(marks, marks[1:] + [None]):
+    for m, nxt in zip(marks, marks[1:] + [None], strict=True):
         body = text[m.end(): nxt.start() if nxt else len(text)].strip().rstrip(_TRAIL).strip()
         if body:
             goals.append(body)

@@ -17,7 +17,10 @@ _BRACKET_CODE = re.compile(r"^【\s*(\d+)\s*】\s*(.*)$")
 _DIGIT_CODE = re.compile(r"^(\d{3,})\s*(.*)$")
 _ATTR_CODE = re.compile(r"^(\d+)\s*[-—.、]+\s*(.*)$")
 _YEARS = re.compile(r"^(\d+(?:\.\d+)?)\s*年期?$")
-_SPAN = re.compile(r"^((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?\s*[-—~至]+\s*((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?$")
+_SPAN = re.compile(
+    r"^((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?\s*[-—~至]+\s*"
+    r"((?:19|20)\d{2})(?:[.\-/年]\s*(\d{1,2})\s*月?)?$"
+)
 _YEAR_MONTHS = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-—~至]+\s*(\d{1,2})\s*月$")
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 #: Amounts in yuan are int64 columns (Parquet, DuckDB); a figure beyond that is no amount.
@@ -49,7 +52,9 @@ def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
                 and match_header(above[k] + cells[k]) is not None
             ):
                 width = max(len(above), len(cells))
-                out[-1] = [(above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)]
+                out[-1] = [
+                    (above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)
+                ]
                 continue
         out.append(cells)
     return out

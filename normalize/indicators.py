@@ -65,8 +65,9 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     values = _VALUE_START.split(value)
     if len(marks) < 2 or marks[0].start() != 0 or len(values) != len(marks):
         return [(name, value)]
-    parts = [name[m.start(): n.start() if n else len(name)].strip() for m, n in zip(marks, marks[1:] + [None])]
-    return list(zip(parts, values))
+    ends = [n.start() for n in marks[1:]] + [len(name)]
+    parts = [name[m.start(): end].strip() for m, end in zip(marks, ends, strict=True)]
+    return list(zip(parts, values, strict=True))
 
 
 def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], list[RawCell]]:
@@ -115,7 +116,8 @@ _LABEL_ROLES = (Role.block, Role.level1, Role.level2)
 
 
 def _label_fragment(cell: RawCell, columns: Columns) -> bool:
-    """A lone cell holding a piece of a label or of its note: what a page break or a vertical label leaves, not an indicator.
+    """A lone cell holding a piece of a label or of its note:
+    what a page break or a vertical label leaves, not an indicator.
 
     In a label column, pieces of two stacked labels read together (效效,
     指益: 绩效指标 beside 效益指标, both cut by the break) count too.

@@ -7,9 +7,10 @@ does not parse keeps its raw text as kind text: a value is never dropped.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 import re
 from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
 
 from jixiao.schemas.form import Value, ValueKind
 
@@ -27,7 +28,10 @@ _DURATION_UNITS = ("工作日", "个月", "小时", "分钟", "年", "天", "日
 
 _FORMULA_RIGHT = re.compile(rf"^\s*(?P<right>{NUM})\s*(?P<unit>万元|元|万)?\s*$")
 _DIGIT = re.compile(r"\d")
-_RANGE = re.compile(rf"^(?P<low>{NUM})\s*(?P<u1>[^\d\s/\-~至—]*)\s*(?:-|~|至|—|--)\s*(?P<high>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
+_RANGE = re.compile(
+    rf"^(?P<low>{NUM})\s*(?P<u1>[^\d\s/\-~至—]*)\s*(?:-|~|至|—|--)\s*"
+    rf"(?P<high>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$"
+)
 _PERCENT = re.compile(rf"^(?P<num>{NUM})\s*%$")
 _NUMBER_UNIT = re.compile(rf"^(?P<num>{NUM})\s*(?P<unit>[^\d/]*?)\s*(?:/(?P<per>.+))?$")
 _YEAR_END = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:年底|底|末)\s*(?:前|之前)?(?:完成)?$")
@@ -182,14 +186,15 @@ def _items(raw: str) -> list[Value] | None:
     found = list(_ITEM.finditer(raw))
     if len(found) < 2:
         return None
-    between = [(a, raw[a.end(): b.start()]) for a, b in zip(found, found[1:])]
+    between = [(a, raw[a.end(): b.start()]) for a, b in pairwise(found)]
     # Quantities are apart when punctuation separates them or a measure word ends one (件700064卷).
     if not all(re.search(r"[、,;，\s]", gap) or (not gap and _CJK_END.search(a.group("unit"))) for a, gap in between):
         return None
     items = []
     for i, m in enumerate(found):
         words = raw[found[i - 1].end() if i else 0: m.start()].strip(" 、,;，") or None
-        items.append(Value(kind=ValueKind.number, op="=", number=_float(m.group("num")), unit=m.group("unit"), text=words))
+        number = _float(m.group("num"))
+        items.append(Value(kind=ValueKind.number, op="=", number=number, unit=m.group("unit"), text=words))
     return items
 
 
@@ -212,28 +217,33 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
     if _HUGE_NUMBER.search(text.replace(" ", "")):  # "1 1 1 …" is one number once spaces go
         return Value(kind=ValueKind.text, text=text)
     if formula := _formula(text.replace(" ", "")):
-        left, m = formula
-        unit = money_unit(m.group("unit")) or m.group("unit")
+        left, right = formula
+        unit = money_unit(right.group("unit")) or right.group("unit")
         return Value(
-            kind=ValueKind.formula, op="=", number=_float(m.group("right")), unit=unit,
-            yuan=_yuan(m.group("right"), unit), computed=_eval_left(left),
+            kind=ValueKind.formula, op="=", number=_float(right.group("right")), unit=unit,
+            yuan=_yuan(right.group("right"), unit), computed=_eval_left(left),
         )
-    op, words, rest = split_op(text)
-    words = words or None
+    op, before, rest = split_op(text)
+    words = before or None
     if not rest:
         if m := _EVERY.match(text):
             return Value(kind=ValueKind.rate, op="=", per=m.group(1))
         return Value(kind=ValueKind.text, text=text)
     compact = rest.replace(" ", "")
-    if (m := _RANGE.match(compact)) and not re.search(r"[年月]", compact) and op == "=":
+    if (
+        (m := _RANGE.match(compact))
+        and not re.search(r"[年月]", compact)
+        and op == "="
         # Compared as the floats stored: 1125899906842624-1125899906842624.1 is no range once rounded.
-        if _float(m.group("low")) < _float(m.group("high")) and (not m.group("u1") or m.group("u1") == m.group("unit")):
-            unit = money_unit(m.group("unit")) or (m.group("unit") or None)
-            return Value(
-                kind=ValueKind.range, low=_float(m.group("low")), high=_float(m.group("high")), unit=unit,
-                per=_per(m.group("per")), low_yuan=_yuan(m.group("low"), unit), high_yuan=_yuan(m.group("high"), unit),
-                text=words,
-            )
+        and _float(m.group("low")) < _float(m.group("high"))
+        and (not m.group("u1") or m.group("u1") == m.group("unit"))
+    ):
+        unit = money_unit(m.group("unit")) or (m.group("unit") or None)
+        return Value(
+            kind=ValueKind.range, low=_float(m.group("low")), high=_float(m.group("high")), unit=unit,
+            per=_per(m.group("per")), low_yuan=_yuan(m.group("low"), unit), high_yuan=_yuan(m.group("high"), unit),
+            text=words,
+        )
     if m := _PERCENT.match(compact):
         return Value(kind=ValueKind.percent, op=op, number=_float(m.group("num")), unit="%", text=words)
     date = _date(compact, fiscal_year)
@@ -259,7 +269,8 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
         return Value(kind=ValueKind.duration, op=op, number=number, unit=unit, text=words)
     munit = money_unit(unit)
     if munit:
-        return Value(kind=ValueKind.money, op=op, number=number, unit=munit, yuan=_yuan(m.group("num"), munit), text=words)
+        yuan = _yuan(m.group("num"), munit)
+        return Value(kind=ValueKind.money, op=op, number=number, unit=munit, yuan=yuan, text=words)
     return Value(kind=ValueKind.number, op=op, number=number, unit=unit, text=words)
 
 

@@ -24,7 +24,7 @@ class SourceFormat(str, Enum):
 
 
 class FormKind(str, Enum):
-    """Which target table a record is: a project's (项目支出绩效目标表) or a whole department's (部门整体支出绩效目标表)."""
+    """Which target table a record is: a project's (项目支出绩效目标表) or a whole department's (部门整体支出绩效目标表)."""  # noqa: E501 - the schema's description, one line
 
     project = "project"
     department = "department"

@@ -70,7 +70,9 @@ def test_required_category_missing_002(sample_forms):
 
 def _synthetic(lines: list[str]) -> RawDocument:
     rows = [Row(cells=line.split("\t"), line=n) for n, line in enumerate(lines, 1)]
-    return RawDocument(path="x.txt", sha256="0" * 64, format=SourceFormat.text, extractor="text", forms=split_forms(rows))
+    return RawDocument(
+        path="x.txt", sha256="0" * 64, format=SourceFormat.text, extractor="text", forms=split_forms(rows)
+    )
 
 
 BASE = [

@@ -24,8 +24,10 @@ def _bad(tmp_path):
     return [
         (["extract", str(absent), "-o", "-"], rf"error: {re.escape(str(absent))}: no such file or folder"),
         (["extract", str(TEXT)], r"error: Missing option '-o' / '--out'\. \(see 'jixiao extract --help'\)"),
-        (["extract", str(TEXT), "-o", "-", "--workers", "0"], r"error: Invalid value for '--workers': .*\(see 'jixiao extract --help'\)"),
-        (["extract", str(TEXT), "-o", "-", "--engine", "ocr"], r"error: Invalid value for '--engine': .*'auto', 'pdfplumber', 'camelot'.*"),
+        (["extract", str(TEXT), "-o", "-", "--workers", "0"],
+         r"error: Invalid value for '--workers': .*\(see 'jixiao extract --help'\)"),
+        (["extract", str(TEXT), "-o", "-", "--engine", "ocr"],
+         r"error: Invalid value for '--engine': .*'auto', 'pdfplumber', 'camelot'.*"),
         (["extract", str(TEXT), "-o", "-", "--timeout", "-1"], r"error: Invalid value for '--timeout': .*"),
         (["schema", "extra"], r"error: Got unexpected extra argument.*\(see 'jixiao schema --help'\)"),
         (["diff", str(EXPECTED)], r"error: Missing argument 'EXPECTED'\. \(see 'jixiao diff --help'\)"),
@@ -37,8 +39,8 @@ def _bad(tmp_path):
         (["validate", str(TEXT)],
          rf"error: {re.escape(str(TEXT))}: not a jixiao output \(line 3: Invalid JSON: .*\)"),
         (["validate", str(SAMPLES / "realworld")],
-         rf"error: {re.escape(str(SAMPLES / 'realworld'))}: not a jixiao output \(no forms/ Parquet table, no \.jsonl or \.json file; "
-         r"spreadsheets and CSV files are not read back\)"),
+         rf"error: {re.escape(str(SAMPLES / 'realworld'))}: not a jixiao output "
+         r"\(no forms/ Parquet table, no \.jsonl or \.json file; spreadsheets and CSV files are not read back\)"),
         (["review", str(EXPECTED), "--sample", "0"], r"error: Invalid value for '--sample': .*"),
         (["review", str(TEXT)], rf"error: {re.escape(str(TEXT))}: not a jixiao output .*"),
         (["review", str(EXPECTED), "-o", str(TEXT / "r.html")],

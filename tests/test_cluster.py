@@ -64,7 +64,8 @@ def _tasks_run(address: str) -> int:
     from distributed import Client
 
     def count(dask_scheduler) -> int:
-        return sum(1 for entry in dask_scheduler.transition_log if str(entry[0]).startswith("run_one") and entry[2] == "memory")
+        log = dask_scheduler.transition_log
+        return sum(1 for entry in log if str(entry[0]).startswith("run_one") and entry[2] == "memory")
 
     with Client(address, timeout=30) as client:
         return client.run_on_scheduler(count)
@@ -75,8 +76,8 @@ def test_a_real_cluster_gives_the_bytes_of_a_local_run(scheduler, tmp_path):
     """Relative inputs on the command line, a worker in another folder: the output equals a local run's."""
     local, cluster = tmp_path / "local", tmp_path / "cluster"
     for out, extra in ((local, []), (cluster, ["--scheduler", scheduler])):
-        done = subprocess.run([*JIXIAO, "extract", "samples", "-o", str(out / "forms.jsonl"), "-o", str(out / "pq"), *extra],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        command = [*JIXIAO, "extract", "samples", "-o", str(out / "forms.jsonl"), "-o", str(out / "pq"), *extra]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     assert _tasks_run(scheduler) >= 5, "the files went to the cluster's worker"
     assert (cluster / "forms.jsonl").read_bytes() == (local / "forms.jsonl").read_bytes()
@@ -89,8 +90,8 @@ def test_a_real_cluster_gives_the_bytes_of_a_local_run(scheduler, tmp_path):
 def test_an_unreachable_scheduler_is_one_line_and_exit_2_within_the_timeout(tmp_path):
     address = f"tcp://127.0.0.1:{_free_port()}"  # nobody listens there
     started = time.monotonic()
-    result = CliRunner().invoke(app, ["extract", str(SAMPLES / "000_b8c562a2c440e30e.txt"), "-o", str(tmp_path / "f.jsonl"),
-                                      "--scheduler", address, "--connect-timeout", "2"])
+    args = ["extract", str(SAMPLES / "000_b8c562a2c440e30e.txt"), "-o", str(tmp_path / "f.jsonl")]
+    result = CliRunner().invoke(app, [*args, "--scheduler", address, "--connect-timeout", "2"])
     assert result.exit_code == 2
     assert result.stderr == f"error: {address}: no dask scheduler answered within 2 s\n"
     assert time.monotonic() - started < 2 + 10  # the timeout, and a generous allowance for imports on a busy machine
@@ -103,8 +104,8 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2_within_the_timeout(tmp_
     ("foo://host:8786", "unknown address scheme 'foo'"),
 ])
 def test_a_malformed_scheduler_address_is_one_line_and_exit_2(tmp_path, address, reason):
-    result = CliRunner().invoke(app, ["extract", str(SAMPLES / "000_b8c562a2c440e30e.txt"), "-o", str(tmp_path / "f.jsonl"),
-                                      "--scheduler", address])
+    args = ["extract", str(SAMPLES / "000_b8c562a2c440e30e.txt"), "-o", str(tmp_path / "f.jsonl")]
+    result = CliRunner().invoke(app, [*args, "--scheduler", address])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {address}: not a scheduler address ({reason}")
     assert result.stderr.endswith("; expected tcp://HOST:PORT\n") and result.stderr.count("\n") == 1

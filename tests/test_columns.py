@@ -61,7 +61,8 @@ def test_without_level_one_column_levels_come_from_level_two(tmp_path: Path) -> 
         "服务对象满意度指标\t满意度\t≥90%",
     ])
     assert [(i.level1, i.level2, i.value_raw) for i in form.indicators] == [
-        ("产出指标", "数量指标", "100人"), ("效益指标", "社会效益指标", "≥95%"), ("满意度指标", "服务对象满意度指标", "≥90%"),
+        ("产出指标", "数量指标", "100人"), ("效益指标", "社会效益指标", "≥95%"),
+        ("满意度指标", "服务对象满意度指标", "≥90%"),
     ]
 
 

@@ -22,7 +22,9 @@ from jixiao.pipeline import process_file
 from jixiao.writers import read
 
 REALWORLD = SAMPLES / "realworld"
-DISCLOSURES = ["negative-shanghai-putuo-justice-2026-dept-budget.pdf", "negative-jiangsu-procuratorate-2019-dept-budget.pdf"]
+DISCLOSURES = [
+    "negative-shanghai-putuo-justice-2026-dept-budget.pdf", "negative-jiangsu-procuratorate-2019-dept-budget.pdf"
+]
 FORMS_PDF = ROOT / "tests" / "fixtures" / "native" / "001_5de54c583fead5ac.pdf"
 
 
@@ -30,7 +32,10 @@ FORMS_PDF = ROOT / "tests" / "fixtures" / "native" / "001_5de54c583fead5ac.pdf"
 def test_a_disclosure_without_target_tables_gives_no_record(name: str) -> None:
     result = process_file(REALWORLD / name)
     assert result.status == "failed" and not result.forms
-    assert result.error == f"{(REALWORLD / name).as_posix()}: no target table found (no table holds 项目名称 or 部门名称 and an indicator block)"
+    assert result.error == (
+        f"{(REALWORLD / name).as_posix()}: no target table found "
+        "(no table holds 项目名称 or 部门名称 and an indicator block)"
+    )
 
 
 def test_a_disclosure_with_target_tables_at_its_end_gives_exactly_those(tmp_path: Path) -> None:

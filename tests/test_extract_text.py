@@ -1,7 +1,6 @@
 """The text extractor: encodings by content, markup, width folding, form splitting."""
 from __future__ import annotations
 
-
 import pytest
 
 from conftest import SAMPLES

@@ -46,7 +46,9 @@ def _forms(path: Path):
 
 
 def test_a_sentence_that_mentions_a_target_table_makes_no_form(tmp_path: Path) -> None:
-    lines = ["四、绩效目标设置情况", "本部门项目绩效目标详见单位的项目绩效目标表", "详见单位的项目绩效目标表", *BUDGET_TABLE]
+    lines = [
+        "四、绩效目标设置情况", "本部门项目绩效目标详见单位的项目绩效目标表", "详见单位的项目绩效目标表", *BUDGET_TABLE
+    ]
     with pytest.raises(NoTargetTable, match="doc.txt: no target table found"):
         extract_file(_write(tmp_path, lines))
 
@@ -58,7 +60,10 @@ def test_a_table_with_project_names_but_no_indicators_is_not_a_form(tmp_path: Pa
 
 
 def test_a_form_without_a_title_among_other_tables_is_found_alone(tmp_path: Path) -> None:
-    lines = ["某区民政局2024年部门预算", *BUDGET_TABLE, "详见项目绩效目标表。", *FORM, "政府采购预算表", "项目\t金额", "办公设备\t3"]
+    lines = [
+        "某区民政局2024年部门预算", *BUDGET_TABLE, "详见项目绩效目标表。", *FORM,
+        "政府采购预算表", "项目\t金额", "办公设备\t3",
+    ]
     (form,) = _forms(_write(tmp_path, lines))
     assert form.title == "" and form.project_name == "社区治理项目"
     assert form.funds.total_yuan == 120000
@@ -75,7 +80,10 @@ def test_two_untitled_forms_in_a_row_are_two_forms(tmp_path: Path) -> None:
 
 
 def test_title_wordings_and_a_letter_spaced_year(tmp_path: Path) -> None:
-    for title in ("上海市财政项目支出绩效目标填报表", "项目支出绩效目标申报表", "2024年项目申报表", "财政项目支出绩效目标表(2024年度)"):
+    for title in (
+        "上海市财政项目支出绩效目标填报表", "项目支出绩效目标申报表", "2024年项目申报表",
+        "财政项目支出绩效目标表(2024年度)",
+    ):
         lines = [title, "(2 0 2 4 年度)", *FORM]
         (form,) = _forms(_write(tmp_path, lines))
         assert form.title == title and form.fiscal_year == 2024, title
@@ -89,6 +97,7 @@ def test_page_numbers_are_not_table_content(tmp_path: Path) -> None:
 
 
 def test_a_self_evaluation_is_not_a_target_table(tmp_path: Path) -> None:
-    lines = ["2021年度项目支出绩效自评表", *FORM[:5], "一级指标\t二级指标\t三级指标\t指标值\t全年完成值\t得分", *FORM[6:]]
+    header = "一级指标\t二级指标\t三级指标\t指标值\t全年完成值\t得分"
+    lines = ["2021年度项目支出绩效自评表", *FORM[:5], header, *FORM[6:]]
     with pytest.raises(NoTargetTable):
         extract_file(_write(tmp_path, lines))

@@ -75,7 +75,9 @@ def test_each_bad_file_gives_a_named_error_or_its_records(corpus: dict[str, BadF
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("name", ["gbk.txt", "utf16_bom.txt", "utf16le_no_bom.txt", "utf8_cut_mid_char.txt", "utf16_odd_length.txt"])
+@pytest.mark.parametrize(
+    "name", ["gbk.txt", "utf16_bom.txt", "utf16le_no_bom.txt", "utf8_cut_mid_char.txt", "utf16_odd_length.txt"]
+)
 def test_other_encodings_give_the_same_records_as_utf8(corpus: dict[str, BadFile], name: str) -> None:
     want = [content(f) for f in read(SAMPLE)]
     got = read(corpus[name].path)
@@ -85,7 +87,7 @@ def test_other_encodings_give_the_same_records_as_utf8(corpus: dict[str, BadFile
 def test_utf8_cut_inside_its_last_character_is_still_utf8() -> None:
     """Regression: a UTF-8 file cut mid-character failed as "encoding could not be determined"."""
     text = "项目名称\t党委事务经费\n"
-    data = text.encode("utf-8") + "指".encode("utf-8")[:2]
+    data = text.encode("utf-8") + "指".encode()[:2]
     assert decode(data, "cut.txt") == text
     assert decode(b"\xef\xbb\xbf" + data, "cut.txt") == text
 

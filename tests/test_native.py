@@ -17,8 +17,8 @@ from docx import Document
 
 from conftest import ROOT, SAMPLE_FILES, SAMPLES
 from jixiao.diff import compare
-from jixiao.extract.clean import tidy
 from jixiao.extract import extract_file
+from jixiao.extract.clean import tidy
 from jixiao.extract.html import html_rows
 from jixiao.extract.office import docx_rows, number_text
 from jixiao.extract.sniff import sniff
@@ -158,10 +158,13 @@ def test_wuhan_project_application():
     form = _only_form("wuhan-donghu-hrss-2020-project-application.xlsx")
     assert (form.title, form.project_name) == ("2020年项目申报表", "专项资金")
     first = form.indicators[0]
-    assert (first.level1, first.level2, first.name, first.value_raw) == ("产出指标", "数量指标", "城镇新增就业人数", "25000人")
+    assert (first.level1, first.level2, first.name, first.value_raw) == (
+        "产出指标", "数量指标", "城镇新增就业人数", "25000人"
+    )
     by_name = {i.name: i for i in form.indicators}
     assert (by_name["培训人员合格率"].level2, by_name["培训人员合格率"].value_raw) == ("质量指标", "100%")
-    assert (by_name["仲裁案件法定期限结案率"].level2, by_name["仲裁案件法定期限结案率"].value_raw) == ("时效指标", "95%")
+    on_time = by_name["仲裁案件法定期限结案率"]
+    assert (on_time.level2, on_time.value_raw) == ("时效指标", "95%")
     assert by_name["失业人员及就业困难人员再就业人数"].value_raw == "1600人、200人"
     assert by_name["提高全民参保覆盖面"].level1 == "效益指标"
     # Its own labels: 项目主管部门, 项目执行单位, 项目当年预算, 项目绩效总目标; the year only in the title.

@@ -10,8 +10,8 @@ from jixiao.diff import compare
 from jixiao.extract import extract_file
 from jixiao.extract.clean import join_wrapped
 from jixiao.normalize import normalize_document
-from jixiao.schemas.form import Form
 from jixiao.normalize.header import join_cut_labels
+from jixiao.schemas.form import Form
 from jixiao.writers import read
 
 NATIVE = ROOT / "tests" / "fixtures" / "native"
@@ -39,7 +39,7 @@ def test_pdfplumber_engine_matches_expectations(pdf):
     expected = _expected(pdf)
     assert len(forms) == len(expected)
     assert all(f.source.format.value == "pdf" and f.source.extractor == "pdfplumber" for f in forms)
-    for form, want in zip(forms, expected):
+    for form, want in zip(forms, expected, strict=True):
         report = compare([form], [want], ignore_source=True)
         assert report.ok, [(d.field, d.actual, d.expected) for d in report.differences[:10]]
 
@@ -74,7 +74,9 @@ def test_wrapped_cell_lines_join_without_spaces_inside_cjk_and_numbers():
 def test_a_row_cut_by_the_page_with_its_label_is_joined_by_the_label():
     """年度总体 | 目标1… at a page foot and 目标 | 目标2… at the next head: one goals row (landscape 003)."""
     rows = [["项目期", "1年"], ["年度总体", "目标1:保障妇女工作"], ["目标", "目标2:开展活动"], ["绩效指标", "一级指标"]]
-    assert join_cut_labels(rows) == [["项目期", "1年"], ["年度总体目标", "目标1:保障妇女工作目标2:开展活动"], ["绩效指标", "一级指标"]]
+    assert join_cut_labels(rows) == [
+        ["项目期", "1年"], ["年度总体目标", "目标1:保障妇女工作目标2:开展活动"], ["绩效指标", "一级指标"]
+    ]
     # Two whole labels, or a half that is no label with any neighbour, stay as printed.
     whole = [["项目名称", "甲"], ["实施单位", "乙"], ["备注", "丙"], ["说明", "丁"]]
     assert join_cut_labels(whole) == whole

@@ -40,7 +40,8 @@ SLOW = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 #: Pieces value cells are made of, so that drawn cells look like values often enough to reach every kind.
 VALUE_TOKENS = [
     "1", "20", "0.5", "22.5", "3600", "2026", "12", "9", " ", "万元", "万", "元", "%", "次", "人", "个村", "年", "月",
-    "天", "小时", "/", "每", "-", "~", "至", "—", "*", "×", "=", "+", "≥", "≤", "不少于", "不超过", "约", "大于", "小于",
+    "天", "小时", "/", "每", "-", "~", "至", "—", "*", "×", "=", "+", "≥", "≤",
+    "不少于", "不超过", "约", "大于", "小于",
     "以上", "以内", "左右", "底前", "年底", "份", "、", ",", "(", ")", "有效提升", "计划", ".", "..", "1.2.3",
 ]
 #: Digit runs of every length: Decimal's precision, floats and int() give out at 27, 309 and 4,300 digits.
@@ -61,8 +62,9 @@ value_cells = st.one_of(
 )
 #: Pieces of converter output that cleaning rewrites: markup, full-width forms, CJK and spaces.
 MARKUP_TOKENS = [
-    "<p>", "</p>", "<b>", "<", ">", "＜", "＞", "<input type=\"checkbox\"/>", "$", "＄", "\\geq", "\\%", "\\le", "{", "}",
-    "#", "＃", "## ", "# ", " ", "  ", "\t", "\u3000", "\n", "中", "文", "委员会", "，", "（", "）", "：", "１", "a", "Ａ",
+    "<p>", "</p>", "<b>", "<", ">", "＜", "＞", "<input type=\"checkbox\"/>", "$", "＄",
+    "\\geq", "\\%", "\\le", "{", "}", "#", "＃", "## ", "# ", " ", "  ", "\t", "\u3000", "\n",
+    "中", "文", "委员会", "，", "（", "）", "：", "１", "a", "Ａ",
     "%", "％", "、", "。", "⻔", "(", ")", "-", "2024",
 ]
 markup_text = st.one_of(
@@ -86,7 +88,9 @@ def _check_value(value: Value) -> None:
         assert number is None or math.isfinite(number), value
     for month in (value.start, value.end):
         assert month is None or _YEAR_MONTH.match(month), value
-    if value.kind is ValueKind.money or (value.kind in (ValueKind.rate, ValueKind.formula) and value.unit in _MONEY_FACTOR):
+    if value.kind is ValueKind.money or (
+        value.kind in (ValueKind.rate, ValueKind.formula) and value.unit in _MONEY_FACTOR
+    ):
         assert value.unit in _MONEY_FACTOR and value.number is not None and value.yuan is not None
         assert _close(value.yuan, value.number * _MONEY_FACTOR[value.unit])
     if value.kind is ValueKind.range:
@@ -135,7 +139,11 @@ def test_header_fields_never_raise_and_fit_their_columns(
 
 
 @FAST
-@given(text=st.lists(st.one_of(st.sampled_from(VALUE_TOKENS + ["指标", ":", "目标1:", "、"]), long_numbers), max_size=8).map("".join))
+@given(
+    text=st.lists(
+        st.one_of(st.sampled_from(VALUE_TOKENS + ["指标", ":", "目标1:", "、"]), long_numbers), max_size=8
+    ).map("".join)
+)
 def test_names_and_goals_never_raise(text: str) -> None:
     seq, _ = split_seq(text)
     assert seq is None or 0 <= seq <= _INT64
@@ -157,7 +165,9 @@ def damaged_documents(draw: st.DrawFn) -> str:
             break
         row = draw(st.integers(0, len(lines) - 1))
         cells = lines[row]
-        action = draw(st.sampled_from(["delete_cell", "blank_cell", "swap", "insert", "drop_line", "duplicate_line", "cut"]))
+        action = draw(
+            st.sampled_from(["delete_cell", "blank_cell", "swap", "insert", "drop_line", "duplicate_line", "cut"])
+        )
         if action == "delete_cell" and cells:
             del cells[draw(st.integers(0, len(cells) - 1))]
         elif action == "blank_cell" and cells:
@@ -168,7 +178,9 @@ def damaged_documents(draw: st.DrawFn) -> str:
         elif action == "insert" and cells:
             col = draw(st.integers(0, len(cells) - 1))
             at = draw(st.integers(0, len(cells[col])))
-            noise = draw(st.one_of(st.text(min_size=1, max_size=8), st.sampled_from(VALUE_TOKENS + MARKUP_TOKENS), long_numbers))
+            noise = draw(
+                st.one_of(st.text(min_size=1, max_size=8), st.sampled_from(VALUE_TOKENS + MARKUP_TOKENS), long_numbers)
+            )
             cells[col] = cells[col][:at] + noise + cells[col][at:]
         elif action == "drop_line":
             del lines[row]

@@ -162,7 +162,8 @@ def test_review_finds_sources_from_any_folder_and_after_the_archive_moved(tmp_pa
         result = runner.invoke(app, review)
     assert result.exit_code == 1
     gone = f"{archive}/000_b8c562a2c440e30e.txt"
-    assert f"cannot read the source {gone}: no such file (looked for {gone} and 000_b8c562a2c440e30e.txt)\n" in result.stderr
+    looked = f"looked for {gone} and 000_b8c562a2c440e30e.txt"
+    assert f"cannot read the source {gone}: no such file ({looked})\n" in result.stderr
     assert result.stderr.count("cannot read the source") == 2
     assert f"无法读取原文 {gone}" in page.read_text(encoding="utf-8")
     with chdir(tmp_path):  # the archive's new place, by --sources
@@ -217,7 +218,8 @@ def _pdf_form(form: Form, pdf: Path, boxes: list[tuple[float, float, float, floa
         extractor="pdfplumber", form_index=0, page_start=1, page_end=1,
     )
     indicators = [
-        ind.model_copy(update={"line": None, "page": 1, "bbox": box}) for ind, box in zip(form.indicators, boxes)
+        ind.model_copy(update={"line": None, "page": 1, "bbox": box})
+        for ind, box in zip(form.indicators, boxes, strict=False)
     ]
     return form.model_copy(update={"source": source, "indicators": indicators, "checks": []})
 
@@ -284,7 +286,9 @@ def test_scanned_page_is_shown_upright_with_boxes_on_the_cells(tmp_path: Path) -
             assert cell.size and cell.min() < 100, box
 
 
-@pytest.mark.parametrize("name", ["001_5de54c583fead5ac.docx", "000_b8c562a2c440e30e.xlsx", "002_97939f2dd7b43a77.html"])
+@pytest.mark.parametrize(
+    "name", ["001_5de54c583fead5ac.docx", "000_b8c562a2c440e30e.xlsx", "002_97939f2dd7b43a77.html"]
+)
 def test_office_and_html_sources_are_shown_as_their_rows(name: str, tmp_path: Path) -> None:
     """Word, Excel and HTML have no page image: the rows the reader saw stand beside the fields, linked both ways."""
     result = process_file(ROOT / "tests" / "fixtures" / "native" / name)

@@ -24,11 +24,10 @@ import pytest
 
 from conftest import EXPECTED, ROOT
 from jixiao.diff import Report, compare
-from jixiao.extract import ocr
+from jixiao.extract import ReadLimits, extract_file, ocr
 from jixiao.extract.continued import join_broken_rows
 from jixiao.extract.forms import Row
 from jixiao.extract.misreads import repair
-from jixiao.extract import ReadLimits, extract_file
 from jixiao.extract.pages import image_sizes
 from jixiao.extract.scan import extract_scan
 from jixiao.normalize import normalize_document
@@ -48,7 +47,8 @@ BAR = 0.97
 
 def _scan(path: Path) -> list[Form]:
     data = path.read_bytes()
-    return normalize_document(extract_scan(path, data, hashlib.sha256(data).hexdigest(), source_format(path), ReadLimits()))
+    doc = extract_scan(path, data, hashlib.sha256(data).hexdigest(), source_format(path), ReadLimits())
+    return normalize_document(doc)
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +217,7 @@ def test_correct_readings_are_left_alone(text):
 
 
 def _row(cells: list[str], page: int, xs: list[float]) -> Row:
-    boxes = [(x, 700.0, x2, 740.0) if cell else None for cell, x, x2 in zip(cells, xs, xs[1:] + [560.0])]
+    boxes = [(x, 700.0, x2, 740.0) if cell else None for cell, x, x2 in zip(cells, xs, xs[1:] + [560.0], strict=True)]
     return Row(cells=cells, page=page, bboxes=boxes, confidences=[0.99 if c else None for c in cells])
 
 

@@ -1,4 +1,5 @@
-"""Spreadsheet outputs through the command line, read back with openpyxl and pandas and compared with the JSON records."""
+"""Spreadsheet outputs through the command line,
+read back with openpyxl and pandas and compared with the JSON records."""
 from __future__ import annotations
 
 import json
@@ -84,7 +85,7 @@ def test_pandas_reads_the_workbook_as_the_records(run):
         frame = frames[table].rename(columns={h: n for n, h in HEADERS[table].items()})
         assert list(frame.columns) == SCHEMAS[table].names
         assert len(frame) == len(expected[table])
-        for got, want in zip(frame.to_dict("records"), expected[table]):
+        for got, want in zip(frame.to_dict("records"), expected[table], strict=True):
             for name, value in want.items():
                 cell = got[name]
                 if _as_cell(value) is None:
@@ -104,8 +105,8 @@ def test_csv_has_a_bom_and_equals_the_records(run):
         assert path.read_bytes().startswith(b"\xef\xbb\xbf" + HEADERS[table][SCHEMAS[table].names[0]].encode())
         frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
         assert list(frame.columns) == [HEADERS[table][n] for n in SCHEMAS[table].names]
-        for got, want in zip(frame.itertuples(index=False), expected[table]):
-            for cell, name in zip(got, SCHEMAS[table].names):
+        for got, want in zip(frame.itertuples(index=False), expected[table], strict=True):
+            for cell, name in zip(got, SCHEMAS[table].names, strict=True):
                 assert cell == _csv_text(want[name]), (table, name, cell, want[name])
     assert (run / "indicators.csv").read_bytes() == (run / "csv" / "indicators.csv").read_bytes()
     amounts = pd.read_csv(run / "csv" / "forms.csv", encoding="utf-8-sig")["年度资金总额(元)"]
