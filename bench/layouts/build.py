@@ -68,7 +68,7 @@ def build_one(out: Path, seed: int, number: int, producers: tuple[Producer, ...]
             if plan.scan:
                 from bench.layouts.scan import scan_pdf
 
-                target = scan_pdf(pdf, plan.scan, target)
+                target = scan_pdf(pdf, plan.scan, target, plan.seed)
             else:
                 shutil.move(pdf, target)
         records = [expected_record(d, plan) for d in drawings]

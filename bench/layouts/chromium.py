@@ -15,23 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.layouts.draw import Block, Cell, Grid, PageBreak, Para
+from bench.layouts.draw import FONTS, Block, Cell, Grid, PageBreak, Para, title_font
 from bench.layouts.plan import Plan
 
-FONTS = {"sans": "Noto Sans CJK SC", "serif": "Noto Serif CJK SC", "wqy": "WenQuanYi Zen Hei"}
-#: a font with no bold face: asking it for bold makes Chromium draw each glyph twice
-NO_BOLD_FACE = "WenQuanYi Zen Hei"
 FOOTERS = {"of_total": '"第 " counter(page) " 页，共 " counter(pages) " 页"', "dash": '"- " counter(page) " -"'}
-
-
-def title_font(plan: Plan) -> tuple[str, bool]:
-    """(font, bold) of titles: real bold from a font with a bold face, simulated from one without."""
-    if plan.title_weight == "fake_bold":
-        return NO_BOLD_FACE, True
-    body = FONTS[plan.font]
-    if plan.title_weight == "bold":
-        return (FONTS["sans"] if body == NO_BOLD_FACE else body), True
-    return body, False
 
 
 def _style(plan: Plan) -> str:

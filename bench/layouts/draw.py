@@ -19,6 +19,20 @@ from bench.layouts.plan import Plan, Sample
 
 Role = Literal["label", "value", "title", "year"]
 
+FONTS = {"sans": "Noto Sans CJK SC", "serif": "Noto Serif CJK SC", "wqy": "WenQuanYi Zen Hei"}
+#: a font with no bold face: asked for bold, Chromium draws each glyph twice and LibreOffice emboldens it
+NO_BOLD_FACE = "WenQuanYi Zen Hei"
+
+
+def title_font(plan: Plan) -> tuple[str, bool]:
+    """(font, bold) of titles: real bold from a font with a bold face, simulated from one without."""
+    if plan.title_weight == "fake_bold":
+        return NO_BOLD_FACE, True
+    body = FONTS[plan.font]
+    if plan.title_weight == "bold":
+        return (FONTS["sans"] if body == NO_BOLD_FACE else body), True
+    return body, False
+
 
 @dataclass(frozen=True)
 class Cell:

@@ -87,6 +87,7 @@ class Plan:
     spaced_year: bool = False
     spaced_title: bool = False
     distractor: Literal["none", "before", "after", "both"] = "none"
+    row_split: bool = False  # Word tables only: may a row break across pages
     scan: ScanPlan | None = None
     seed: str = ""
 
@@ -105,6 +106,8 @@ class Plan:
             f"title_text={'spaced' if self.spaced_title else 'plain'}",
             f"distractor={self.distractor}",
         ]
+        if self.producer == "writer":
+            names.append(f"row_split={'yes' if self.row_split else 'no'}")
         if self.scan is not None:
             names += [f"scan_dpi={self.scan.dpi}", f"scan_turn={self.scan.turn}",
                       f"scan_skew={'yes' if self.scan.skew else 'no'}", f"scan_noise={'yes' if self.scan.noise else 'no'}"]
@@ -168,6 +171,7 @@ def draw_plan(seed: int, number: int, samples: list[Sample], producers: tuple[Pr
         plan.lead_column = False  # a repeated header row cannot share a merged cell with the rows below it
     if plan.lead_column or plan.level1_column:
         plan.vertical_labels = rng.choice(("none", "none", "stacked", "rotated"))
+    plan.row_split = rng.random() < 0.5
     if rng.random() < scan_share:
         plan.scan = ScanPlan(
             dpi=rng.choice((150, 200, 300)), turn=rng.choice((0, 0, 0, 90, 180)),
