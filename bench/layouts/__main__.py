@@ -1,4 +1,4 @@
-"""`python -m bench.layouts build|score`: make renderings of the sample forms, or score jixiao on them."""
+"""`python -m bench.layouts build|score|fixtures`: render the sample forms, score jixiao on them, or make the test sample."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     rate.add_argument("folder", type=Path)
     rate.add_argument("--workers", type=int, default=2, help="jixiao extract --workers")
     rate.add_argument("--worst", type=int, default=10, help="how many of the worst renderings to list")
+    sample = commands.add_parser("fixtures", help="render the committed test sample (tests/fixtures/layouts)")
+    sample.add_argument("--out", type=Path, required=True)
+    sample.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     if args.command == "build":
         from bench.layouts.build import build
@@ -31,7 +34,12 @@ def main(argv: list[str] | None = None) -> None:
         unknown = set(producers) - set(PRODUCERS)
         if unknown or not producers:
             parser.error(f"unknown producers: {', '.join(sorted(unknown)) or '(none given)'}")
-        build(args.out, args.count, args.seed, args.jobs, producers, args.force, args.start)  # type: ignore[arg-type]
+        build(args.out, range(args.start, args.start + args.count), args.seed, args.jobs, producers,  # type: ignore[arg-type]
+              args.force)
+    elif args.command == "fixtures":
+        from bench.layouts.fixtures import write_fixtures
+
+        write_fixtures(args.out, args.jobs)
     else:
         from bench.layouts.score import score
 

@@ -1,7 +1,7 @@
 """The generator: plans drawn from a seed, each rendered by its producer, with its expected records.
 
 Writes into OUT:
-- `renderings/NNNN_<producer>[_scan].pdf|png`: what jixiao reads (nothing else is in there);
+- `renderings/NNNN_<producer>[_scan].pdf|png|jpg`: what jixiao reads (nothing else is in there);
 - `expected/NNNN_….jsonl`: the records each rendering must give back (`expect.py`);
 - `sources/`: the HTML, XLSX or DOCX each PDF was printed from, to look at when a score is low;
 - `manifest.jsonl`: per rendering its file, producer, features, forms (`stem#index`), pages and build seconds.
@@ -17,7 +17,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -55,8 +55,7 @@ def build_one(out: Path, seed: int, number: int, producers: tuple[Producer, ...]
     year = plan.forms[0].record["fiscal_year"] or 2024
     before, after = distractors(random.Random(f"{plan.seed}:filler"), plan.distractor, year, len(plan.forms))
     blocks, drawings = draw_document(plan, before, after)
-    suffix = ".png" if plan.scan and plan.scan.png else ".pdf"
-    target = out / "renderings" / f"{plan.stem}{suffix}"
+    target = out / "renderings" / f"{plan.stem}.pdf"
     existing = [p for p in target.parent.glob(f"{plan.stem}.*")]
     if force or not existing or not entry_path.exists():
         for stale in existing:
@@ -82,12 +81,11 @@ def build_one(out: Path, seed: int, number: int, producers: tuple[Producer, ...]
     return entry
 
 
-def build(out: Path, count: int, seed: int, jobs: int = 2, producers: tuple[Producer, ...] = PRODUCERS,
-          force: bool = False, start: int = 0) -> list[dict]:
-    """Renderings `start` … `start + count - 1` of `seed` in `jobs` processes; writes the manifest."""
+def build(out: Path, numbers: Iterable[int], seed: int, jobs: int = 2, producers: tuple[Producer, ...] = PRODUCERS,
+          force: bool = False) -> list[dict]:
+    """Renderings `numbers` of `seed` in `jobs` processes; writes (or extends) the manifest."""
     for sub in ("renderings", "expected", "sources"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    numbers = range(start, start + count)
     started = time.perf_counter()
     if jobs <= 1:
         entries = [build_one(out, seed, n, producers, force) for n in numbers]

@@ -2,9 +2,11 @@
 
 Each page is rendered in gray with pypdfium2 at the plan's resolution
 (150-300 dpi), skewed by a small angle (a crooked feed), given sensor grain
-and specks, and turned by 90° or 180° (a page fed sideways or upside down).
-A one-page document may be stored as a PNG; otherwise the pages go into a
-PDF of JPEG images with no text layer, as scanners write them. The pixels
+(σ 8) and specks (0.1%), and turned by 90° or 180° (a page fed sideways or
+upside down).
+A one-page document may be stored as one image (PNG, or JPEG when noisy:
+grain makes a PNG of 5 MB); otherwise the pages go into a PDF of JPEG
+images with no text layer, as scanners write them. The pixels
 depend only on the plan's seed.
 """
 from __future__ import annotations
@@ -29,10 +31,10 @@ def _skew(img: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def _noise(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    out = img.astype(np.float32) + rng.normal(0, 10, img.shape)
+    out = img.astype(np.float32) + rng.normal(0, 8, img.shape)
     specks = rng.random(img.shape)
-    out[specks < 0.001] = 0
-    out[specks > 0.999] = 255
+    out[specks < 0.0005] = 0
+    out[specks > 0.9995] = 255
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -71,7 +73,7 @@ def image_pdf(pages: list[np.ndarray], dpi: int) -> bytes:
 
 
 def scan_pdf(source: Path, plan: ScanPlan, target: Path, seed: str) -> Path:
-    """Scan every page of `source` into `target` (a PNG only for a single page); return the path written."""
+    """Scan every page of `source` into `target` with the suffix its kind takes; return the path written."""
     rng = np.random.default_rng(random.Random(seed).getrandbits(64))
     document = pdfium.PdfDocument(source)
     pages = []
@@ -79,8 +81,10 @@ def scan_pdf(source: Path, plan: ScanPlan, target: Path, seed: str) -> Path:
         bitmap = page.render(scale=plan.dpi / 72, grayscale=True)
         pages.append(degrade(np.ascontiguousarray(bitmap.to_numpy()), plan, rng))
     document.close()
-    if target.suffix == ".png" and len(pages) == 1:
-        assert cv2.imwrite(str(target), pages[0], [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    if plan.image and len(pages) == 1:
+        target = target.with_suffix(".jpg" if plan.noise else ".png")
+        options = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY] if plan.noise else [cv2.IMWRITE_PNG_COMPRESSION, 9]
+        assert cv2.imwrite(str(target), pages[0], options)
         return target
     target = target.with_suffix(".pdf")
     target.write_bytes(image_pdf(pages, plan.dpi))
