@@ -15,6 +15,7 @@ the renderings and reports field accuracy per producer and per feature.
 
 Modules: `plan` (features drawn per rendering), `draw` (a record to
 paragraphs and grids), `expect` (the expected records), `filler`
-(distractor pages), `chromium`, `calc`, `writer` (the producers), `scan`,
-`build` (the generator), `score`.
+(distractor pages), `chromium`, `calc`, `writer` (the producers; `office`
+runs LibreOffice), `scan`, `build` (the generator), `score`, `fixtures`
+(the committed test sample in tests/fixtures/layouts).
 """

@@ -26,7 +26,8 @@ def _style(plan: Plan) -> str:
     font, bold = title_font(plan)
     footer = ""
     if plan.page_numbers != "none":
-        footer = f"@bottom-center{{content:{FOOTERS[plan.page_numbers]};font-size:9pt;font-family:'{FONTS[plan.font]}'}}"
+        footer = (f"@bottom-center{{content:{FOOTERS[plan.page_numbers]};font-size:9pt;"
+                  f"font-family:'{FONTS[plan.font]}'}}")
     return "".join((
         f"@page{{size:A4 {plan.orientation};margin:16mm 14mm;{footer}}}",
         f"body{{font-family:'{FONTS[plan.font]}',sans-serif;font-size:{8 if small else 10}pt;margin:0}}",
@@ -41,32 +42,34 @@ def _style(plan: Plan) -> str:
     ))
 
 
-def _cell(cell: Cell, plan: Plan) -> str:
+def _cell(cell: Cell) -> str:
     classes = {"label": "label", "value": "", "title": "title", "year": "year"}[cell.role]
     if cell.rotated:
         classes += " rot"
-    spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+    spans = f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+    spans += f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
     text = "<br>".join(html.escape(line) for line in cell.text.split("\n"))
     return f'<td class="{classes.strip()}"{spans}>{text}</td>'
 
 
-def _rows(grid: Grid, plan: Plan, rows: range) -> list[str]:
+def _rows(grid: Grid, rows: range) -> list[str]:
     out = []
     for r in rows:
         style = ' style="break-before:page"' if r in grid.breaks else ""
-        out.append(f"<tr{style}>" + "".join(_cell(c, plan) for c in sorted(grid.cells, key=lambda c: c.col) if c.row == r) + "</tr>")
+        cells = sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col)
+        out.append(f"<tr{style}>" + "".join(_cell(c) for c in cells) + "</tr>")
     return out
 
 
-def _table(grid: Grid, plan: Plan) -> list[str]:
+def _table(grid: Grid) -> list[str]:
     total = sum(grid.widths)
     cols = "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in grid.widths) + "</colgroup>"
     if not (grid.repeat and grid.head is not None):
-        return ["<table>", cols, "<tbody>", *_rows(grid, plan, range(grid.rows)), "</tbody></table>"]
+        return ["<table>", cols, "<tbody>", *_rows(grid, range(grid.rows)), "</tbody></table>"]
     head = grid.head
-    return ['<table class="top">', cols, "<tbody>", *_rows(grid, plan, range(head)), "</tbody></table>",
-            '<table class="block">', cols, "<thead>", *_rows(grid, plan, range(head, head + 1)), "</thead>",
-            "<tbody>", *_rows(grid, plan, range(head + 1, grid.rows)), "</tbody></table>"]
+    return ['<table class="top">', cols, "<tbody>", *_rows(grid, range(head)), "</tbody></table>",
+            '<table class="block">', cols, "<thead>", *_rows(grid, range(head, head + 1)), "</thead>",
+            "<tbody>", *_rows(grid, range(head + 1, grid.rows)), "</tbody></table>"]
 
 
 def page_html(blocks: list[Block], plan: Plan) -> str:
@@ -83,7 +86,7 @@ def page_html(blocks: list[Block], plan: Plan) -> str:
         else:
             if pending_break:
                 body.append('<div style="break-before:page"></div>')
-            body += _table(block, plan)
+            body += _table(block)
         pending_break = False
     return "\n".join(["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
                       f"<style>{_style(plan)}</style></head><body>", *body, "</body></html>", ""])

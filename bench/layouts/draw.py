@@ -200,12 +200,12 @@ def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str]) 
     values = (("指标性质", "op"), ("指标值", "value"), ("计量单位", "unit")) if plan.split_values else (("指标值", "value"),)
     cells += [Cell(text, top, at[role], role="label") for text, role in values]
     row = top + 1
-    for level1, run in groupby(indicators, key=lambda i: i["level1"]):
-        run = list(run)
+    for level1, run_iter in groupby(indicators, key=lambda i: i["level1"]):
+        run = list(run_iter)
         if plan.level1_column:
             cells.append(_label(level1, plan, row, at["level1"], len(run)))
-        for label, group in groupby(run, key=_level2_label):
-            group = list(group)
+        for label, group_iter in groupby(run, key=_level2_label):
+            group = list(group_iter)
             cells.append(Cell(label, row, at["level2"], rowspan=len(group), role="label"))
             for offset, indicator in enumerate(group):
                 r = row + offset

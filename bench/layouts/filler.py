@@ -56,7 +56,8 @@ def prose(rng: random.Random, year: int, forms: int) -> list[Block]:
         f"涉及资金{rng.uniform(20, 900):.2f}万元，详见项目绩效目标表。",
         "三、其他重要事项的说明：机关运行经费、政府采购、国有资产占有使用等情况详见附表。",
     ]
-    return [Para(lines[0], "heading")] + [Para(line, "prose") for line in lines[1:]]
+    blocks: list[Block] = [Para(lines[0], "heading")]
+    return blocks + [Para(line, "prose") for line in lines[1:]]
 
 
 def distractors(rng: random.Random, where: str, year: int, forms: int) -> tuple[list[Block], list[Block]]:

@@ -160,7 +160,7 @@ def _page_break(doc: DocumentObject) -> None:
 def _grid(doc: DocumentObject, grid: Grid, plan: Plan, body_pt: float) -> None:
     """A grid as one table, or as tables cut at the repeated header and at forced breaks."""
     cuts = sorted({0, grid.rows, *grid.breaks, *([grid.head] if grid.repeat and grid.head is not None else [])})
-    for start, stop in zip(cuts, cuts[1:]):
+    for start, stop in zip(cuts, cuts[1:], strict=False):
         if start:
             if start in grid.breaks:
                 _page_break(doc)
@@ -203,7 +203,7 @@ def write_docx(blocks: list[Block], plan: Plan, target: Path) -> None:
                 doc.add_paragraph()
             _grid(doc, block, plan, body_pt)
         previous = block
-    doc.save(target)
+    doc.save(str(target))
 
 
 def render(blocks: list[Block], plan: Plan, source: Path, target: Path) -> None:
