@@ -32,7 +32,7 @@ def _style(plan: Plan) -> str:
         f"@page{{size:A4 {plan.orientation};margin:16mm 14mm;{footer}}}",
         f"body{{font-family:'{FONTS[plan.font]}',sans-serif;font-size:{8 if small else 10}pt;margin:0}}",
         "table{border-collapse:collapse;table-layout:fixed;width:100%}",
-        "td{border:1px solid #000;padding:3px 4px;vertical-align:middle;word-break:break-all}",
+        "td{border:1px solid #000;padding:3px 4px;vertical-align:middle;overflow-wrap:anywhere}",
         "td.label{text-align:center}td.rot{writing-mode:vertical-rl;text-align:center}",
         f".title{{font-family:'{font}';font-weight:{'bold' if bold else 'normal'};"
         f"font-size:{12 if small else 16}pt;text-align:center;margin:4px 0}}",
