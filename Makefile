@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 SYSTEM_STAMP := $(VENV)/.system
 
-.PHONY: install system run test check bench fuzz clean
+.PHONY: install system system-layouts run test check bench layouts fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,21 @@ $(SYSTEM_STAMP): | $(STAMP)
 
 system: $(SYSTEM_STAMP)
 
+# What the layout test bed's generator needs besides: LibreOffice Calc and Writer
+# (headless), Chromium, and the fonts it varies (Noto Sans and Serif CJK, WenQuanYi
+# Zen Hei, which has no bold face). `make test` never needs these: the committed
+# renderings under tests/fixtures/layouts are read as they are.
+LAYOUTS_STAMP := $(VENV)/.system-layouts
+LAYOUTS_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-wqy-zenhei
+$(LAYOUTS_STAMP): | $(STAMP)
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+		|| ! fc-list 2>/dev/null | grep -qi "noto serif cjk sc" || ! fc-list 2>/dev/null | grep -qi "wenquanyi zen hei"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq $(LAYOUTS_PACKAGES) >/dev/null; \
+	fi
+	touch $(LAYOUTS_STAMP)
+
+system-layouts: $(LAYOUTS_STAMP)
+
 run: install
 	$(BIN)/jixiao extract samples -o out/forms.jsonl -o out/
 
@@ -43,8 +58,17 @@ check: install
 	cd $(TREE) && $(CURDIR)/$(BIN)/lint-imports --no-cache $(CURDIR)/pyproject.toml
 	$(BIN)/python tools/line_cap.py
 
-bench: install
+bench: install system-layouts
 	$(BIN)/python bench/run.py
+
+# Field accuracy per producer and per layout feature over generated renderings
+# (bench/layouts): LAYOUTS_COUNT renderings of seed LAYOUTS_SEED, kept between runs.
+LAYOUTS_DIR ?= bench/.data/layouts
+LAYOUTS_COUNT ?= 300
+LAYOUTS_SEED ?= 1
+layouts: install system-layouts
+	$(BIN)/python -m bench.layouts build --count $(LAYOUTS_COUNT) --seed $(LAYOUTS_SEED) --out $(LAYOUTS_DIR)
+	$(BIN)/python -m bench.layouts score $(LAYOUTS_DIR)
 
 # Coverage-guided fuzzing of the text path (atheris is not a project dependency).
 FUZZ_RUNS ?= 300000

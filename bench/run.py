@@ -6,7 +6,9 @@ Prints one line per measurement:
   1,000 and 10,000 documents at 1 and 2 workers, with the peak RSS of the
   largest process (it must stay flat as the archive grows).
 - pdf: pages/s of jixiao end to end against pdfplumber and camelot alone (`bench/pdf.py`);
-- scan: seconds per page and field accuracy against img2table (`bench/scan.py`).
+- scan: seconds per page and field accuracy against img2table (`bench/scan.py`);
+- layouts: field accuracy per producer and per layout feature over 300 renderings
+  of the sample forms (`bench/layouts`; built once into bench/.data/layouts, kept).
 """
 from __future__ import annotations
 
@@ -23,10 +25,13 @@ sys.path.insert(0, str(ROOT))
 from bench import pdf, scan  # noqa: E402
 from bench.archive import make_archive  # noqa: E402
 from jixiao.batch import read_manifest  # noqa: E402
+from bench.layouts.build import build as build_layouts  # noqa: E402
+from bench.layouts.score import score as score_layouts  # noqa: E402
 from jixiao.pipeline import process_file  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+LAYOUT_RENDERINGS = 300
 
 
 def text_forms_per_second(files: list[Path], passes: int = 3) -> tuple[float, int]:
@@ -98,6 +103,8 @@ def main() -> None:
                   f"per process, {tree:.0f} MB all processes")
     pdf.main()
     scan.main()
+    build_layouts(DATA / "layouts", range(LAYOUT_RENDERINGS), seed=1)
+    score_layouts(DATA / "layouts")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,103 @@
+"""The layout test bed's fixed sample: field accuracy per rendering, held by a ratchet.
+
+tests/fixtures/layouts/ holds about thirty renderings of the hand-verified
+forms under varied layouts (three producers and scans; see its README and
+bench/layouts), each with the records it must give back. Every rendering is
+read by the pipeline and scored as `bench.layouts.score` does (missed and
+invented forms count all their fields wrong).
+
+FLOOR is each file's accuracy as measured when the sample was made, rounded
+down: the reading may only get better. When a fix lifts a file to BAR or
+above, `test_the_files_below_the_bar_are_the_known_ones` fails until its
+floor is raised to 1.0 here, so the gain is kept. Run with `pytest -s` to
+see each file's figure and first differences.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from conftest import ROOT
+from jixiao.pipeline import process_file
+from jixiao.writers import read
+
+sys.path.insert(0, str(ROOT))
+from bench.layouts.score import BAR, Score, score_rendering  # noqa: E402 - the bench and the tests score alike
+
+LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+MANIFEST = json.loads((LAYOUTS / "manifest.json").read_text(encoding="utf-8"))
+
+#: field accuracy each rendering must keep (measured, rounded down); raise to 1.0 as fixes land
+FLOOR: dict[str, float] = {
+    "0003_chromium.pdf": 1.0,
+    "0032_writer.pdf": 1.0,
+    "0033_chromium.pdf": 1.0,
+    "0036_chromium.pdf": 1.0,
+    "0053_writer.pdf": 1.0,
+    "0064_calc_scan.pdf": 0.88,
+    "0072_chromium.pdf": 1.0,
+    "0092_writer.pdf": 1.0,
+    "0093_chromium.pdf": 0.997,
+    "0096_chromium.pdf": 1.0,
+    "0118_calc.pdf": 1.0,
+    "0119_writer.pdf": 1.0,
+    "0129_chromium.pdf": 1.0,
+    "0156_chromium.pdf": 1.0,
+    "0170_writer.pdf": 1.0,
+    "0176_writer.pdf": 1.0,
+    "0181_calc.pdf": 1.0,
+    "0203_writer.pdf": 1.0,
+    "0233_writer.pdf": 1.0,
+    "0235_calc.pdf": 1.0,
+    "0253_calc.pdf": 1.0,
+    "0286_calc.pdf": 1.0,
+    "0325_calc.pdf": 1.0,
+    "0353_writer_scan.pdf": 0.94,
+    "0448_calc.pdf": 1.0,
+    "0542_writer_scan.pdf": 0.99,
+    "0639_chromium_scan.pdf": 0.95,
+    "0743_writer.pdf": 1.0,
+    "0870_chromium_scan.pdf": 0.89,
+    "0911_writer_scan.jpg": 0.96,
+}
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, Score]:
+    out = {}
+    for entry in MANIFEST:
+        result = process_file(LAYOUTS / entry["file"])
+        expected = read(LAYOUTS / "expected" / f"{entry['stem']}.jsonl")
+        out[entry["file"]] = score_rendering(result.forms, expected, result.error)
+    return out
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=[e["file"] for e in MANIFEST])
+def test_rendering_keeps_its_accuracy(entry, scores):
+    score = scores[entry["file"]]
+    notes = ([f"failed: {score.error}"] if score.error else []) + [f"missing {m}" for m in score.missing]
+    notes += [f"invented {m}" for m in score.extra] + score.differences[:20]
+    print(f"\n{entry['file']} ({entry['kind']}): {score.accuracy:.4f}", *notes, sep="\n  ")
+    assert score.accuracy >= FLOOR[entry["file"]], "\n".join(notes)
+
+
+def test_every_rendering_has_a_floor():
+    assert set(FLOOR) == {e["file"] for e in MANIFEST}
+
+
+def test_the_files_below_the_bar_are_the_known_ones(scores):
+    """A file now read right must have its floor raised (and one read wrong again is caught above)."""
+    below = {name for name, score in scores.items() if score.accuracy < BAR}
+    assert below == {name for name, floor in FLOOR.items() if floor < BAR}
+
+
+def test_the_sample_covers_every_feature_twice():
+    counts: dict[str, int] = {}
+    for entry in MANIFEST:
+        for feature in entry["features"]:
+            counts[feature] = counts.get(feature, 0) + 1
+    assert min(counts.values()) >= 2, sorted(counts.items(), key=lambda kv: kv[1])[:5]
+    assert {e["kind"].split("/")[0] for e in MANIFEST} == {"chromium", "calc", "writer"}
+    assert sum(e["kind"].endswith("/scan") for e in MANIFEST) >= 4
