@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench import pdf, scan  # noqa: E402
 from bench.archive import make_archive  # noqa: E402
-from jixiao.batch import read_manifest  # noqa: E402
 from bench.layouts.build import build as build_layouts  # noqa: E402
 from bench.layouts.score import score as score_layouts  # noqa: E402
+from jixiao.batch import read_manifest  # noqa: E402
 from jixiao.pipeline import process_file  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"

@@ -1,4 +1,5 @@
-"""`python -m bench.layouts build|score|fixtures`: render the sample forms, score jixiao on them, or make the test sample."""
+"""`python -m bench.layouts build|score|fixtures`: render the sample forms, score jixiao on them,
+or make the test sample."""
 from __future__ import annotations
 
 import argparse

@@ -162,7 +162,8 @@ _NARROW = {"lead": 0.8, "level1": 0.9, "level2": 1.3}
 
 def columns(plan: Plan) -> list[str]:
     """Column roles left to right: [绩效指标] [一级] 二级 三级 (two grid columns) 指标值 or 性质|值|单位."""
-    cols = (["lead"] if plan.lead_column else []) + (["level1"] if plan.level1_column else []) + ["level2", "name", "name2"]
+    cols = (["lead"] if plan.lead_column else []) + (["level1"] if plan.level1_column else [])
+    cols += ["level2", "name", "name2"]
     return cols + (["op", "value", "unit"] if plan.split_values else ["value"])
 
 
@@ -180,7 +181,8 @@ def _header_cells(record: dict, plan: Plan, top: int, n: int) -> list[Cell]:
         Cell("项目期", top + 2, pair, role="label"), Cell(raw["period"], top + 2, pair + 1),
         Cell(f"项目资金（{unit}）", top + 3, 0, rowspan=3, role="label"),
     ]
-    for offset, (label, which) in enumerate((("年度资金总额：", "total"), ("其中：财政拨款", "fiscal"), ("其他资金", "other"))):
+    amounts = (("年度资金总额：", "total"), ("其中：财政拨款", "fiscal"), ("其他资金", "other"))
+    for offset, (label, which) in enumerate(amounts):
         cells += [Cell(label, top + 3 + offset, 1, role="label"),
                   Cell(amount(funds, which, plan), top + 3 + offset, 2, colspan=n - 2)]
     cells += [Cell("年度总体目标", top + 6, 0, role="label"), Cell(_goals(record["goals"]), top + 6, 1, colspan=n - 1)]
@@ -197,7 +199,8 @@ def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str]) 
     heads = (["一级指标"] if plan.level1_column else []) + ["二级指标", "三级指标"]
     for text, role in zip(heads, [r for r in cols if r in ("level1", "level2", "name")], strict=True):
         cells.append(Cell(text, top, at[role], colspan=2 if role == "name" else 1, role="label"))
-    values = (("指标性质", "op"), ("指标值", "value"), ("计量单位", "unit")) if plan.split_values else (("指标值", "value"),)
+    split = (("指标性质", "op"), ("指标值", "value"), ("计量单位", "unit"))
+    values = split if plan.split_values else (("指标值", "value"),)
     cells += [Cell(text, top, at[role], role="label") for text, role in values]
     row = top + 1
     for level1, run_iter in groupby(indicators, key=lambda i: i["level1"]):
@@ -213,7 +216,8 @@ def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str]) 
                 if plan.split_values:
                     parts = split_value(indicator["value_raw"])
                     assert _rebuild(*parts) == indicator["value_raw"], indicator["value_raw"]
-                    cells += [Cell(text, r, at[role]) for text, role in zip(parts, ("op", "value", "unit"), strict=True)]
+                    roles = ("op", "value", "unit")
+                    cells += [Cell(text, r, at[role]) for text, role in zip(parts, roles, strict=True)]
                 else:
                     cells.append(Cell(indicator["value_raw"], r, at["value"]))
             row += len(group)

@@ -110,7 +110,8 @@ class Plan:
             names.append(f"row_split={'yes' if self.row_split else 'no'}")
         if self.scan is not None:
             names += [f"scan_dpi={self.scan.dpi}", f"scan_turn={self.scan.turn}",
-                      f"scan_skew={'yes' if self.scan.skew else 'no'}", f"scan_noise={'yes' if self.scan.noise else 'no'}"]
+                      f"scan_skew={'yes' if self.scan.skew else 'no'}",
+                      f"scan_noise={'yes' if self.scan.noise else 'no'}"]
         return names
 
     @property

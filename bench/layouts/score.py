@@ -95,7 +95,8 @@ def _table(title: str, groups: dict[str, list[Score]]) -> list[str]:
         scores = groups[name]
         right, total = sum(s.right for s in scores), sum(s.total for s in scores)
         good = sum(s.accuracy >= BAR for s in scores)
-        lines.append(f"{name:<34} {len(scores):>10} {total:>8} {right / max(total, 1):>9.2%} {good / len(scores):>8.0%}")
+        share = right / max(total, 1)
+        lines.append(f"{name:<34} {len(scores):>10} {total:>8} {share:>9.2%} {good / len(scores):>8.0%}")
     return lines
 
 
@@ -113,7 +114,8 @@ def report(entries: list[dict], scores: dict[str, Score], worst: int) -> str:
     ranked = sorted(entries, key=lambda e: (scores[e["stem"]].accuracy, e["stem"]))[:worst]
     for entry in ranked:
         score = scores[entry["stem"]]
-        lines.append(f"  {entry['file']} {score.accuracy:.2%} ({score.right}/{score.total}) forms {', '.join(entry['forms'])}")
+        forms = ", ".join(entry["forms"])
+        lines.append(f"  {entry['file']} {score.accuracy:.2%} ({score.right}/{score.total}) forms {forms}")
         notes = ([f"failed: {score.error}"] if score.error else []) + [f"missing form {m}" for m in score.missing[:2]]
         notes += [f"invented form {m}" for m in score.extra[:2]] + score.differences[:3]
         lines += [f"      {note[:160]}" for note in notes]

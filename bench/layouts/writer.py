@@ -7,7 +7,8 @@ repeated indicator header is the indicator block as a table of its own whose
 first row is a header row (`tblHeader`), drawn under the header block; a
 forced break inside the block is the table split there with a page break
 between (Writer ignores a page break inside a table), a merged label going
-on empty on the new page as Word draws a vertical merge cut by a page. Rotated labels are vertical text (`textDirection`),
+on empty on the new page as Word draws a vertical merge cut by a page.
+Rotated labels are vertical text (`textDirection`),
 page numbers PAGE and NUMPAGES fields in the footer.
 """
 from __future__ import annotations
