@@ -1,15 +1,18 @@
 """Run an archive: parallel, incremental, resumable, on one machine or a Dask cluster.
 
-Each input file's result is written as a *part* in the state folder: its
-records (JSON lines) and then its meta (status, sha256, error, timings),
-each through a temporary name and a rename. A part whose meta exists is
-finished. The final outputs and the manifest are then assembled from the
-parts in input order. So:
+Workers take the input files in chunks and write what they made of them as
+*parts* in the state folder (`jixiao.parts`): one file per chunk (or per
+PART_SECONDS of work), written under a temporary name and renamed, holding
+each file's manifest entry and its records as JSON lines and Arrow rows.
+The final outputs and the manifest are then assembled from the parts in
+input order. So:
 
-- a rerun skips inputs whose part matches their current sha256 and redoes
-  changed ones (`force` redoes all);
-- a kill at any moment loses at most the files in flight, and the same
-  command afterwards gives exactly the output of an uninterrupted run;
+- a rerun skips inputs whose latest part matches their current sha256 and
+  the code that made it, and redoes changed ones (`force` redoes all);
+- a kill at any moment loses at most each worker's work since its last
+  part, and the same command afterwards gives exactly the output of an
+  uninterrupted run: an input found in several parts is taken from the
+  latest, never twice;
 - workers hand back a few numbers, not records: memory stays flat.
 """
 from __future__ import annotations
@@ -21,18 +24,23 @@ import os
 import resource
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from jixiao import parts
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file, relative_path
 from jixiao.schemas.errors import JixiaoError
-from jixiao.writers import atomic_write, json_line, output_kind, write_lines, write_tables
+from jixiao.writers import atomic_write, open_output, output_kind, write_spreadsheet
 
 MANIFEST = "manifest.jsonl"
+#: Files a worker is given at once at most: one part to write instead of two files per input.
+CHUNK_FILES = 64
+#: A worker writes a part at least this often, so a kill loses little of slow inputs (PDFs, scans).
+PART_SECONDS = 5.0
 
 
 def state_folder(output: str, folder: bool) -> Path:
@@ -108,11 +116,6 @@ class FileTimeout(BaseException):
     """
 
 
-def part_key(path: str) -> str:
-    """The part's name: stable for the same input path."""
-    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:24]
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -131,10 +134,9 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run_one(path: str, state: str, limits: Limits) -> dict:
-    """Process one file into its part; return its manifest entry. Runs in a worker."""
+def _run_file(path: str, limits: Limits) -> tuple[dict, list[dict]]:
+    """Process one file: its manifest entry and its records in their JSON form."""
     source = Path(path)
-    part = Path(state) / part_key(path)
     started = time.perf_counter()
     sha = ""
     timeout = limits.timeout or 0.0
@@ -154,17 +156,27 @@ def run_one(path: str, state: str, limits: Limits) -> dict:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    lines = "".join(json_line(f) + "\n" for f in forms)
-    atomic_write(part.with_suffix(".jsonl"), lambda tmp: tmp.write_text(lines, encoding="utf-8"))
+    records = [form.model_dump(mode="json") for form in forms]
     entry = Entry(
         path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status,
         forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
-    meta = json.dumps(asdict(entry), ensure_ascii=False)
-    atomic_write(part.with_suffix(".meta.json"), lambda tmp: tmp.write_text(meta, encoding="utf-8"))
-    return asdict(entry)
+    return asdict(entry), records
+
+
+def run_chunk(paths: list[str], state: str, generation: int, chunk: int, limits: Limits) -> list[tuple[str, dict]]:
+    """Process a chunk of files into parts; (part name, file meta) per file. Runs in a worker."""
+    located: list[tuple[str, dict]] = []
+    part, written, piece = parts.Builder(), time.perf_counter(), 0
+    for number, path in enumerate(paths, 1):
+        part.add(*_run_file(path, limits))
+        if number == len(paths) or time.perf_counter() - written >= PART_SECONDS:
+            name = parts.part_name(generation, chunk, piece)
+            located += [(name, meta) for meta in part.write(Path(state) / name)]
+            part, written, piece = parts.Builder(), time.perf_counter(), piece + 1
+    return located
 
 
 def _relpath(path: Path, limits: Limits) -> str | None:
@@ -182,20 +194,14 @@ def _worker_init(memory_mb: int | None) -> None:
     _apply_memory_limit(memory_mb)
 
 
-def _done(path: Path, state: Path, force: bool, limits: Limits) -> dict | None:
-    """The finished part's entry when it is still valid for the file as it is now (and named as now)."""
-    meta = (state / part_key(path.as_posix())).with_suffix(".meta.json")
-    if force or not meta.is_file():
-        return None
-    entry = json.loads(meta.read_text(encoding="utf-8"))
+def _still_valid(entry: dict, path: Path, limits: Limits) -> bool:
+    """Whether a finished file's entry still holds for the file as it is now (and named as now), and this code."""
     if entry.get("pipeline") != pipeline_digest() or entry.get("relpath") != _relpath(path, limits):
-        return None
+        return False
     try:
-        if entry["sha256"] != _sha256(path):
-            return None
+        return entry["sha256"] == _sha256(path)
     except OSError:
-        return None
-    return entry
+        return False
 
 
 @dataclass
@@ -204,6 +210,7 @@ class Outcome:
     forms: int
     failed: list[dict]
     skipped: int
+    located: list[tuple[str, dict]]  # (part name, file meta) for each entry
 
 
 def run(
@@ -221,47 +228,77 @@ def run(
     if scheduler:
         check_scheduler_address(scheduler)
     state.mkdir(parents=True, exist_ok=True)
-    entries: dict[str, dict] = {}
+    known = parts.index(state)
+    results: dict[str, tuple[str, dict]] = {}
     todo: list[str] = []
     for path in files:
-        done = _done(path, state, force, limits)
-        if done is not None:
-            entries[path.as_posix()] = done
+        key = path.as_posix()
+        if not force and key in known and _still_valid(known[key][1]["entry"], path, limits):
+            results[key] = known[key]
             if progress:
-                progress(done)
+                progress(known[key][1]["entry"])
         else:
-            todo.append(path.as_posix())
-    skipped = len(entries)
-    for entry in _execute(todo, state, workers, limits, scheduler, connect_timeout):
-        entries[entry["path"]] = entry
+            todo.append(key)
+    skipped = len(results)
+    # Later parts win: this run's must sort after every earlier one, whatever the clock did.
+    generation = max([time.time_ns(), *(parts.generation_of(name) + 1 for name, _ in known.values())])
+    for name, meta in _execute(todo, state, workers, limits, scheduler, connect_timeout, generation):
+        results[meta["entry"]["path"]] = (name, meta)
         if progress:
-            progress(entry)
-        if fail_fast and entry["status"] != "ok":
+            progress(meta["entry"])
+        if fail_fast and meta["entry"]["status"] != "ok":
             break
-    ordered = [entries[p.as_posix()] for p in files if p.as_posix() in entries]
+    _drop_unused_parts(state, {**known, **results}.values())
+    located = [results[p.as_posix()] for p in files if p.as_posix() in results]
+    ordered = [meta["entry"] for _, meta in located]
     failed = [e for e in ordered if e["status"] != "ok"]
-    return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped)
+    return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped, located)
 
 
-def _execute(todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None,
-             connect_timeout: float) -> Iterator[dict]:
+def _drop_unused_parts(state: Path, live: Iterable[tuple[str, dict]]) -> None:
+    """Delete the parts every input of which a later part holds: nothing reads them any more."""
+    keep = {name for name, _ in live}
+    for path in state.glob(f"*{parts.SUFFIX}"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _chunks(todo: list[str], workers: int) -> list[list[str]]:
+    """Chunks of at most CHUNK_FILES, shrinking towards the end so the workers finish together."""
+    chunks, start = [], 0
+    while start < len(todo):
+        size = max(1, min(CHUNK_FILES, (len(todo) - start) // (4 * workers)))
+        chunks.append(todo[start:start + size])
+        start += size
+    return chunks
+
+
+def _execute(
+    todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None, connect_timeout: float,
+    generation: int,
+) -> Iterator[tuple[str, dict]]:
     if not todo:
         return
+    chunks = _chunks(todo, workers)
     if scheduler:
-        yield from _execute_dask(todo, state, scheduler, limits, connect_timeout)
+        yield from _execute_dask(chunks, state, scheduler, limits, connect_timeout, generation)
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
-        for path in todo:
-            yield run_one(path, str(state), limits)
+        for number, chunk in enumerate(chunks):
+            yield from run_chunk(chunk, str(state), generation, number, limits)
     else:
         context = get_context("forkserver")
+        # The fork server imports jixiao once and each worker starts from it, instead of every worker importing it.
+        context.set_forkserver_preload(["jixiao.batch"])
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)
         ) as pool:
-            futures = [pool.submit(run_one, path, str(state), limits) for path in todo]
+            futures = [
+                pool.submit(run_chunk, chunk, str(state), generation, n, limits) for n, chunk in enumerate(chunks)
+            ]
             try:
                 for future in as_completed(futures):
-                    yield future.result()
+                    yield from future.result()
             finally:
                 for future in futures:
                     future.cancel()
@@ -287,8 +324,8 @@ def check_scheduler_address(address: str) -> None:
 
 
 def _execute_dask(
-    todo: list[str], state: Path, scheduler: str, limits: Limits, connect_timeout: float
-) -> Iterator[dict]:
+    chunks: list[list[str]], state: Path, scheduler: str, limits: Limits, connect_timeout: float, generation: int,
+) -> Iterator[tuple[str, dict]]:
     """The same parts, written by the cluster's workers to shared storage.
 
     Paths sent are absolute (the CLI makes inputs absolute): a worker's
@@ -302,32 +339,43 @@ def _execute_dask(
     except (OSError, TimeoutError) as exc:
         raise SchedulerUnreachable(f"{scheduler}: no dask scheduler answered within {connect_timeout:g} s") from exc
     with client:
-        n = len(todo)
-        futures = client.map(run_one, todo, [str(state.resolve())] * n, [limits] * n, pure=False)
+        n = len(chunks)
+        futures = client.map(
+            run_chunk, chunks, [str(state.resolve())] * n, [generation] * n, range(n), [limits] * n, pure=False,
+        )
         for future in dask_completed(futures):
-            yield future.result()
-
-
-def lines_of(entries: list[dict], state: Path) -> Iterator[str]:
-    """Every record of the run as its JSON line, read back from the parts in input order."""
-    for entry in entries:
-        part = (state / part_key(entry["path"])).with_suffix(".jsonl")
-        with part.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    yield line.rstrip("\n")
+            yield from future.result()
 
 
 def assemble(
     outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet"
 ) -> None:
-    """Write every requested output from the parts, and the manifest to each of `manifests`."""
-    for out in outputs:
-        kind = output_kind(out, folder_format)
-        if kind in ("jsonl", "json"):
-            write_lines(lines_of(outcome.entries, state), out)
-        else:
-            write_tables((json.loads(line) for line in lines_of(outcome.entries, state)), out, kind)
+    """Write every requested output from the parts, and the manifest to each of `manifests`.
+
+    JSON and Parquet outputs are written in one pass over the parts; a
+    spreadsheet, which takes records, in a pass of its own.
+    """
+    kinds = [output_kind(out, folder_format) for out in outputs]
+    opened = []
+    try:
+        for out, kind in zip(outputs, kinds, strict=False):
+            if kind in ("jsonl", "json", "parquet"):
+                opened.append(open_output(out, kind))
+        if opened:
+            for piece in parts.pieces(outcome.located, state):
+                for output in opened:
+                    output.add(piece)
+    except BaseException:
+        for output in opened:
+            output.abort()
+        raise
+    for output in opened:
+        output.close()
+    for out, kind in zip(outputs, kinds, strict=False):
+        if kind in ("xlsx", "csv"):
+            pieces = parts.pieces(outcome.located, state)
+            records = (json.loads(line) for piece in pieces for line in piece.text().splitlines())
+            write_spreadsheet(records, out, kind)
     text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
     for manifest in manifests:
         atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))

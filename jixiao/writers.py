@@ -13,6 +13,10 @@ happened to contain. Types are the same in every table and reader:
   indicator's amount may have cents (5242.17 元/人/月);
 - dates are `YYYY-MM` text (`period_start`, `value_end`, ...): the forms
   print months, never days, so no DATE column would be honest.
+
+Records become JSON text and Arrow tables once, where they are made (in a
+batch, by the worker); assembling the outputs then copies text and slices
+tables instead of parsing and printing again.
 """
 from __future__ import annotations
 
@@ -20,11 +24,12 @@ import functools
 import json
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -32,6 +37,9 @@ from pydantic import ValidationError
 
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
+
+if TYPE_CHECKING:
+    from jixiao.dataset import ParquetOutput
 
 TABLES = ("forms", "indicators", "goals", "checks", "tasks")
 
@@ -140,15 +148,124 @@ def rows(records: Iterable[dict]) -> dict[str, list[dict]]:
     return tables
 
 
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, then rename over `path`.
+#: Nested objects whose fields are flattened into columns named `<object>_<field>`
+#: (`funds_total_yuan`); `read_parquet` nests them back by the same names.
+FORM_OBJECTS = ("source", "department", "implementing_unit", "attribute", "period", "funds", "budget")
+INDICATOR_OBJECTS = ("requirement", "value")
+#: An indicator's own field whose name starts like its value's columns.
+NOT_NESTED = ("value_raw",)
+#: The column tables are partitioned by. The other tables' rows carry their form's
+#: year in a column of that name while they are being written, not in the files.
+PARTITION = "fiscal_year"
+#: The tables of a form's lists, one row per item: each the nested objects of its items.
+#: A list of text (goals) gives the column `text`.
+CHILD_TABLES = {"indicators": INDICATOR_OBJECTS, "goals": (), "checks": (), "tasks": ()}
+#: Columns a table's rows get from their form or position, not from the record's fields.
+_OWN = {
+    "forms": tuple(f"n_{name}" for name in CHILD_TABLES),
+    **{name: ("form_id", "position", PARTITION) for name in CHILD_TABLES},
+}
+def _column_place(name: str, objects: tuple[str, ...]) -> tuple[str | None, str]:
+    """(object, field) a flattened column is read from: `funds_total_yuan` is `funds.total_yuan`."""
+    if name not in NOT_NESTED:
+        for prefix in objects:
+            if name.startswith(prefix + "_"):
+                return prefix, name[len(prefix) + 1:]
+    return None, name
 
-    The temporary file is created with mode 0666 less the umask, as `open`
-    would (`mkstemp` would make it 0600 whatever the umask).
+
+def _getter(fields: list[str]) -> Callable[[dict], tuple]:
+    """An itemgetter that always returns a tuple (itemgetter of one key returns the bare value)."""
+    if len(fields) == 1:
+        key = fields[0]
+        return lambda record: (record[key],)
+    return itemgetter(*fields)
+
+
+class _Columns:
+    """One table's rows, collected as tuples and turned into Arrow columns at the end.
+
+    Which field feeds which column is derived from the table's schema, so a
+    column added there is filled without a second list to keep in step. A
+    row is read with one C-level itemgetter per nested object: an order of
+    magnitude cheaper than flattening dicts and `Table.from_pylist`.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+
+    def __init__(self, name: str, objects: tuple[str, ...] = ()) -> None:
+        self.schema = SCHEMAS[name]
+        own = _OWN[name]
+        groups: dict[str | None, list[str]] = {}
+        for column in self.schema.names:
+            if column not in own:
+                place, key = _column_place(column, objects)
+                groups.setdefault(place, []).append(key)
+        self.order = list(own)
+        self.getters = []
+        for place, keys in groups.items():
+            self.order += [f"{place}_{k}" if place else k for k in keys]
+            self.getters.append((place, _getter(keys), (None,) * len(keys)))
+        self.rows: list[tuple] = []
+
+    def add(self, record: dict, own: tuple = ()) -> None:
+        row = own
+        for place, get, nulls in self.getters:
+            value = record[place] if place else record
+            row += nulls if value is None else get(value)  # a missing object: its columns null
+        self.rows.append(row)
+
+    def table(self, partitioned: bool) -> pa.Table:
+        """The rows as an Arrow table of the schema; `partitioned`: with their PARTITION column too."""
+        columns: dict = dict.fromkeys(self.order, ())
+        if self.rows:
+            columns = dict(zip(self.order, zip(*self.rows, strict=True), strict=True))
+        if "value_items" in columns:  # several quantities in one cell: a list, kept as JSON text
+            columns["value_items"] = [
+                json.dumps(items, ensure_ascii=False) if items else None for items in columns["value_items"]
+            ]
+        schema = self.schema
+        if partitioned and PARTITION not in schema.names:
+            schema = schema.append(pa.field(PARTITION, pa.int64()))
+        return pa.Table.from_arrays([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+
+
+class TableRows:
+    """Rows of the tables, added a record at a time, so the records themselves need not be kept."""
+
+    def __init__(self) -> None:
+        self.columns = {"forms": _Columns("forms", FORM_OBJECTS)}
+        self.columns.update((name, _Columns(name, objects)) for name, objects in CHILD_TABLES.items())
+
+    def add(self, data: dict) -> None:
+        """One record in its JSON form (`Form.model_dump(mode="json")`)."""
+        form_id, year = data["form_id"], data[PARTITION]
+        self.columns["forms"].add(data, tuple(len(data[name]) for name in CHILD_TABLES))
+        for name in CHILD_TABLES:
+            columns = self.columns[name]
+            for i, item in enumerate(data[name]):
+                if isinstance(item, dict):
+                    columns.add(item, (form_id, i, year))
+                else:
+                    columns.add({"text": item}, (form_id, i, year))
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.columns[name].rows) for name in TABLES}
+
+    def tables(self, partitioned: bool = False) -> dict[str, pa.Table]:
+        """The tables; `partitioned`: every row with its form's PARTITION column, as `ParquetOutput` takes them."""
+        return {name: self.columns[name].table(partitioned) for name in TABLES}
+
+
+def tables(records: Iterable[dict], partitioned: bool = False) -> dict[str, pa.Table]:
+    """The tables of records in their JSON form, nested objects flattened with `_` (see `TableRows`)."""
+    rows = TableRows()
+    for data in records:
+        rows.add(data)
+    return rows.tables(partitioned)
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder, then rename over `path`."""
+    tmp = _temporary(path)
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -157,136 +274,90 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-def json_line(form: Form) -> str:
-    """The one JSON spelling of a record, shared by every JSON output:
-    strict JSON, no NaN (the schema refuses it too)."""
-    return json.dumps(form.model_dump(mode="json"), ensure_ascii=False, allow_nan=False)
+def _temporary(path: Path) -> Path:
+    """A new empty file in `path`'s folder, to be renamed over `path` once complete.
 
-
-def write_lines(lines: Iterable[str], out: str) -> None:
-    """JSON records (each a `json_line`) as JSON lines, a JSON array (`*.json`), or to stdout (`-`).
-
-    Takes the lines, not the records: a batch's parts already hold them, so
-    assembling its outputs copies text instead of parsing and printing again.
+    Created with mode 0666 less the umask, as `open` would (`mkstemp` would
+    make it 0600 whatever the umask).
     """
-    if out == "-":
-        for line in lines:
-            sys.stdout.write(line + "\n")
-        return
-    as_array = output_kind(out) == "json"
-
-    def emit(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as fh:
-            if not as_array:
-                fh.writelines(line + "\n" for line in lines)
-                return
-            fh.write("[")
-            for i, line in enumerate(lines):
-                fh.write(("," if i else "") + "\n" + line)
-            fh.write("\n]\n")
-
-    atomic_write(Path(out), emit)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    return tmp
 
 
-def _partition(year: int | None) -> str:
-    return f"year={year if year is not None else 'unknown'}"
+#: Built once (`json.dumps` builds an encoder per call), without the cycle check a
+#: model dump cannot need. Today's spelling, byte for byte (`", "` and `": "`
+#: separators, Python's float repr), which pydantic's and orjson's compact JSON are not.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False)
 
 
-#: Arrow bytes held back before row groups are written. pyarrow's ParquetWriter keeps
-#: about 1 KB of metadata per column per row group until it closes, so writing each
-#: chunk of forms as its own row group made memory grow with the archive (+150 MB
-#: at 10,000 documents); a few large row groups keep it flat.
-BUFFER_BYTES = 16 * 1024 * 1024
+def record_line(record: dict) -> str:
+    """The one JSON spelling of a record in its JSON form (`Form.model_dump(mode="json")`),
+    shared by every JSON output: strict JSON, no NaN (the schema refuses it too)."""
+    return _ENCODER.encode(record)
 
 
-class _Dataset:
-    """The open part files of a dataset being written, one per (table, year), with their pending rows."""
+def json_line(form: Form) -> str:
+    """`record_line` of a form."""
+    return record_line(form.model_dump(mode="json"))
 
-    def __init__(self, staging: Path) -> None:
-        self.staging = staging
-        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
-        self.pending: dict[tuple[str, str], list[pa.Table]] = {}
-        self.pending_bytes = 0
 
-    def add(self, key: tuple[str, str], table: pa.Table) -> None:
-        self.pending.setdefault(key, []).append(table)
-        self.pending_bytes += table.nbytes
-        if self.pending_bytes > BUFFER_BYTES:
-            self.flush()
+class Piece(Protocol):
+    """Some records, consecutive in the output, as each kind of output takes them."""
 
-    def flush(self) -> None:
-        """Write every pending table as one row group of its part file."""
-        for (name, part), tables in self.pending.items():
-            if (name, part) not in self.writers:
-                target = self.staging / name / part / "part-0.parquet"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.writers[name, part] = pq.ParquetWriter(target, parquet_schema(name))
-            self.writers[name, part].write_table(pa.concat_tables(tables))
-        self.pending.clear()
-        self.pending_bytes = 0
+    def text(self) -> bytes:
+        """Their JSON lines (`record_line`), each ending in a newline, UTF-8."""
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Their rows of the four tables, partitioned (`tables`)."""
+
+
+class Records:
+    """A `Piece` made from records in their JSON form."""
+
+    def __init__(self, records: list[dict]) -> None:
+        self.records = records
+
+    def text(self) -> bytes:
+        return "".join(record_line(r) + "\n" for r in self.records).encode("utf-8")
+
+    def tables(self) -> dict[str, pa.Table]:
+        return tables(self.records, partitioned=True)
+
+
+class JsonOutput:
+    """JSON lines, a JSON array (`*.json`), or stdout (`-`); a file is renamed into place at `close`."""
+
+    def __init__(self, out: str) -> None:
+        self.out, self.as_array, self.count = out, output_kind(out) == "json", 0
+        self.tmp = None if out == "-" else _temporary(Path(out))
+        self.fh = None if self.tmp is None else self.tmp.open("wb")
+        if self.as_array and self.fh is not None:
+            self.fh.write(b"[")
+
+    def add(self, piece: Piece) -> None:
+        text = piece.text()
+        if self.fh is None:
+            sys.stdout.write(text.decode("utf-8"))
+        elif not self.as_array:
+            self.fh.write(text)
+        else:
+            for line in text.split(b"\n")[:-1]:
+                self.fh.write((b",\n" if self.count else b"\n") + line)
+                self.count += 1
 
     def close(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
+        if self.fh is not None and self.tmp is not None:
+            if self.as_array:
+                self.fh.write(b"\n]\n")
+            self.fh.close()
+            os.replace(self.tmp, self.out)
 
-
-def write_parquet(records: Iterable[dict], folder: Path, chunk: int = 500) -> None:
-    """A Parquet dataset per table, partitioned by fiscal year (hive style).
-
-    `records` are forms in their JSON form (as `rows` takes them).
-    `folder/forms/year=2024/part-0.parquet` and likewise for indicators,
-    goals and checks. `year` is the partition key, not a field: the fiscal
-    year, or `unknown` when the form has none; readers that honour hive
-    partitions add it as a column (pandas: categorical; DuckDB with
-    `hive_partitioning=true`: text when any partition is `unknown`), and
-    `fiscal_year` is the field to use. Forms are turned into Arrow tables `chunk` at a time
-    and written in row groups of up to BUFFER_BYTES, so memory stays flat
-    however large the archive; the whole dataset is built in a temporary
-    folder and swapped in at the end.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".parquet-", dir=folder))
-    dataset = _Dataset(staging)
-    try:
-        batch: list[dict] = []
-
-        def convert() -> None:
-            years = {r["form_id"]: _partition(r["fiscal_year"]) for r in batch}
-            for name, table_rows in rows(batch).items():
-                by_part: dict[str, list[dict]] = {}
-                for row in table_rows:
-                    by_part.setdefault(years[row["form_id"]], []).append(row)
-                for part, part_rows in by_part.items():
-                    dataset.add((name, part), pa.Table.from_pylist(part_rows, schema=SCHEMAS[name]))
-            batch.clear()
-
-        for record in records:
-            batch.append(record)
-            if len(batch) >= chunk:
-                convert()
-        convert()
-        dataset.flush()
-        dataset.close()
-        for name in TABLES:
-            (staging / name).mkdir(exist_ok=True)
-            if not any((staging / name).iterdir()):
-                # A table no form filled (tasks of an archive without department forms) is still
-                # a table: an empty file carries its columns to pandas and DuckDB.
-                pq.write_table(parquet_schema(name).empty_table(), staging / name / "part-0.parquet")
-            _swap(staging / name, folder / name)
-    finally:
-        dataset.close()
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Replace folder `target` by `new`; a kill leaves either the old or the new one."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    def abort(self) -> None:
+        if self.fh is not None and self.tmp is not None:
+            self.fh.close()
+            self.tmp.unlink(missing_ok=True)
 
 
 #: the outputs jixiao writes, as an error message names them
@@ -324,11 +395,8 @@ def is_folder(out: str, kind: str) -> bool:
     return kind == "parquet" or (kind == "csv" and Path(out).suffix.lower() != ".csv")
 
 
-def write_tables(records: Iterable[dict], out: str, kind: str) -> None:
-    """The tables (`rows`) of records in their JSON form, as Parquet, a workbook or CSV."""
-    if kind == "parquet":
-        write_parquet(records, Path(out))
-        return
+def write_spreadsheet(records: Iterable[dict], out: str, kind: str) -> None:
+    """The tables (`rows`) of records in their JSON form, as a workbook (xlsx) or CSV (csv)."""
     from jixiao import spreadsheet  # openpyxl only for runs that write spreadsheets
 
     if kind == "xlsx":
@@ -337,13 +405,27 @@ def write_tables(records: Iterable[dict], out: str, kind: str) -> None:
         spreadsheet.write_csv(records, Path(out))
 
 
+def open_output(out: str, kind: str) -> JsonOutput | ParquetOutput:
+    """Output `out` of kind jsonl, json or parquet, open for pieces in output order."""
+    from jixiao.dataset import ParquetOutput  # it imports this module's schemas
+
+    return ParquetOutput(Path(out)) if kind == "parquet" else JsonOutput(out)
+
+
 def write(forms: Iterable[Form], out: str, folder_format: str = "parquet") -> None:
-    """Write to `out`, whose name picks the format."""
+    """Write to `out`, whose name picks the format; one piece per source file, as a batch run has."""
     kind = output_kind(out, folder_format)
-    if kind in ("jsonl", "json"):
-        write_lines((json_line(form) for form in forms), out)
-    else:
-        write_tables((form.model_dump(mode="json") for form in forms), out, kind)
+    if kind in ("xlsx", "csv"):
+        write_spreadsheet((form.model_dump(mode="json") for form in forms), out, kind)
+        return
+    output = open_output(out, kind)
+    try:
+        for _, group in groupby(forms, key=lambda form: form.source.path):
+            output.add(Records([form.model_dump(mode="json") for form in group]))
+    except BaseException:
+        output.abort()
+        raise
+    output.close()
 
 
 class NotAnOutput(JixiaoError):
@@ -424,7 +506,7 @@ def read_parquet(folder: Path) -> list[Form]:
         for key in ("n_goals", "n_indicators", "n_checks", "n_tasks"):
             flat.pop(key)
         budget = {name: flat.pop(f"budget_{name}") for name in BUDGET_FIELDS}
-        record = _nest(flat, ("source", "department", "implementing_unit", "attribute", "period", "funds"))
+        record = _nest(flat, FORM_OBJECTS)
         parts = by_form.get(flat["form_id"], {})
         record["budget"] = budget if any(v is not None for v in budget.values()) else None
         record["tasks"] = [
@@ -440,7 +522,7 @@ def read_parquet(folder: Path) -> list[Form]:
         for ind in sorted(parts.get("indicators", []), key=lambda i: i["position"]):
             ind = {k: v for k, v in ind.items() if k not in ("form_id", "position")}
             items = ind.pop("value_items")
-            nested = _nest(ind, ("requirement", "value"), keep=("value_raw",))
+            nested = _nest(ind, INDICATOR_OBJECTS, keep=NOT_NESTED)
             nested["value"]["items"] = json.loads(items) if items else None
             indicators.append(nested)
         record["indicators"] = indicators

@@ -1,4 +1,7 @@
-"""Batch runs on a generated archive: kill and resume, increments, workers, a Dask cluster."""
+"""Batch runs on a generated archive: kill and resume, increments, workers, a Dask cluster.
+
+"The same output" means the same bytes: JSON lines and every Parquet file.
+"""
 from __future__ import annotations
 
 import json
@@ -12,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from jixiao import batch
+from jixiao import batch, parts
 from jixiao.pipeline import walk
 from jixiao.writers import read
 
@@ -44,8 +47,15 @@ def _same_output(a: Path, b: Path) -> None:
     for table in ("forms", "indicators", "goals", "checks"):
         left = sorted(p.relative_to(a) for p in (a / table).rglob("*.parquet"))
         right = sorted(p.relative_to(b) for p in (b / table).rglob("*.parquet"))
-        assert left == right
+        assert left == right and left
+        for name in left:
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert [f.form_id for f in read(a)] == [f.form_id for f in read(b)]
+
+
+def _finished(state: Path) -> int:
+    """Inputs with a result in the state folder (any part, superseded or not)."""
+    return sum(len(parts.read_meta(p)["files"]) for p in state.glob(f"*{parts.SUFFIX}"))
 
 
 def test_bad_files_are_manifest_rows_and_the_rest_comes_out(reference):
@@ -62,25 +72,30 @@ def test_bad_files_are_manifest_rows_and_the_rest_comes_out(reference):
 
 
 def test_kill_nine_then_resume_equals_uninterrupted(archive, reference, tmp_path):
+    """Killed twice while workers write batched parts, then finished: the bytes of an uninterrupted run."""
     out = tmp_path / "out"
     cmd = [*JIXIAO, "extract", str(archive), "-o", str(out / "forms.jsonl"), "-o", str(out), "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     state = batch.state_folder(str(out / "forms.jsonl"), folder=False) / "parts"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(state.glob("*.meta.json"))) < 60:
-        time.sleep(0.01)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    finished = len(list(state.glob("*.meta.json")))
-    assert 0 < finished < 400, "the kill must land mid-run"
+    finished = []
+    for wanted in (1, 3):  # the second kill lands on a resumed run, whose parts supersede none yet
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and len(list(state.glob(f"*{parts.SUFFIX}"))) < wanted:
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        finished.append(_finished(state))
+    assert 0 < finished[0] <= finished[1] < 400, "the kills must land mid-run"
+    assert len(parts.index(state)) == finished[1], "no input may be in two parts"
+    assert max(len(parts.read_meta(p)["files"]) for p in state.glob(f"*{parts.SUFFIX}")) > 1, "parts are batched"
     assert not (out / "forms.jsonl").exists()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 1
-    assert f"({finished} unchanged" in again.stderr or "unchanged" in again.stderr
+    assert f"({finished[1]} unchanged since the last run)" in again.stderr
     _same_output(out, reference)
 
 
-def test_rerun_skips_redoes_changed_and_force(archive, tmp_path):
+def test_rerun_skips_redoes_changed_and_force(archive, tmp_path, monkeypatch):
     copy = tmp_path / "copy"
     copy.mkdir()
     files = []
@@ -88,6 +103,12 @@ def test_rerun_skips_redoes_changed_and_force(archive, tmp_path):
         files.append(copy / f"{i:03d}{path.suffix}")
         files[-1].write_bytes(path.read_bytes())
     state = tmp_path / "state"
+
+    def lines(outcome: batch.Outcome) -> bytes:
+        target = tmp_path / "forms.jsonl"
+        batch.assemble(outcome, state, [str(target)], [])
+        return target.read_bytes()
+
     first = batch.run(files, state)
     assert first.skipped == 0
     second = batch.run(files, state)
@@ -96,12 +117,17 @@ def test_rerun_skips_redoes_changed_and_force(archive, tmp_path):
     changed.write_bytes(changed.read_bytes() + b"\n")
     third = batch.run(files, state)
     assert third.skipped == 29
-    assert batch.run(files, state, force=True).skipped == 0
-    # A part made by other code (another jixiao version) is redone too.
-    meta = next(state.glob("*.meta.json"))
-    entry = json.loads(meta.read_text(encoding="utf-8"))
-    meta.write_text(json.dumps({**entry, "pipeline": "older-code"}), encoding="utf-8")
-    assert batch.run(files, state).skipped == 29
+    expected = lines(third)
+    forced = batch.run(files, state, force=True)
+    assert forced.skipped == 0 and lines(forced) == expected
+    # Every input is in one live part: the parts the reruns superseded are gone.
+    assert _finished(state) == len(parts.index(state)) == 30
+    # Parts made by other code (another jixiao version) are redone too.
+    monkeypatch.setattr(batch, "pipeline_digest", lambda: "older-code")
+    batch.run(files[:5], state, force=True)
+    monkeypatch.undo()
+    assert batch.run(files, state).skipped == 25
+    assert lines(batch.run(files, state)) == expected
 
 
 def test_workers_do_not_change_the_output(archive, reference, tmp_path):
@@ -114,7 +140,8 @@ def test_workers_do_not_change_the_output(archive, reference, tmp_path):
 def test_time_limit_stops_one_file(tmp_path):
     big = tmp_path / "slow.txt"
     big.write_text((ROOT / "samples" / "002_97939f2dd7b43a77.txt").read_text(encoding="utf-8") * 400, encoding="utf-8")
-    entry = batch.run_one(big.as_posix(), str(tmp_path / "state"), batch.Limits(timeout=0.05))
+    [(_, meta)] = batch.run_chunk([big.as_posix()], str(tmp_path / "state"), 0, 0, batch.Limits(timeout=0.05))
+    entry = meta["entry"]
     assert entry["status"] == "failed" and "time limit" in entry["error"] and "slow.txt" in entry["error"]
 
 
@@ -128,6 +155,7 @@ def test_dask_cluster_equals_local_run(archive, reference, tmp_path):
         remote = batch.run(files, tmp_path / "cluster", scheduler=cluster.scheduler_address)
     strip = [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in local.entries]
     assert [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in remote.entries] == strip
-    a = list(batch.lines_of(local.entries, tmp_path / "local"))
-    b = list(batch.lines_of(remote.entries, tmp_path / "cluster"))
-    assert a == b and len(a) > 500
+    batch.assemble(local, tmp_path / "local", [str(tmp_path / "local.jsonl")], [])
+    batch.assemble(remote, tmp_path / "cluster", [str(tmp_path / "cluster.jsonl")], [])
+    text = (tmp_path / "local.jsonl").read_bytes()
+    assert text == (tmp_path / "cluster.jsonl").read_bytes() and text.count(b"\n") > 500

@@ -65,7 +65,7 @@ def _tasks_run(address: str) -> int:
 
     def count(dask_scheduler) -> int:
         log = dask_scheduler.transition_log
-        return sum(1 for entry in log if str(entry[0]).startswith("run_one") and entry[2] == "memory")
+        return sum(1 for entry in log if str(entry[0]).startswith("run_chunk") and entry[2] == "memory")
 
     with Client(address, timeout=30) as client:
         return client.run_on_scheduler(count)
@@ -79,7 +79,7 @@ def test_a_real_cluster_gives_the_bytes_of_a_local_run(scheduler, tmp_path):
         command = [*JIXIAO, "extract", "samples", "-o", str(out / "forms.jsonl"), "-o", str(out / "pq"), *extra]
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
-    assert _tasks_run(scheduler) >= 5, "the files went to the cluster's worker"
+    assert _tasks_run(scheduler) >= 1, "the files went to the cluster's worker"
     assert (cluster / "forms.jsonl").read_bytes() == (local / "forms.jsonl").read_bytes()
     parts = sorted(p.relative_to(local) for p in (local / "pq").rglob("*.parquet"))
     assert parts and parts == sorted(p.relative_to(cluster) for p in (cluster / "pq").rglob("*.parquet"))

@@ -1,0 +1,155 @@
+"""Parts: what a worker made of a run of input files, one file written at once.
+
+A part holds, for each of its input files, the manifest entry and the
+records both as JSON lines and as rows of the four tables, so assembling
+the outputs copies text and slices Arrow tables instead of parsing and
+printing again. Layout, in one file written under a temporary name and
+renamed (a part either exists whole or not at all):
+
+    JSON lines | Arrow IPC stream per table (forms, indicators, goals, checks)
+    | meta (JSON) | meta length (8 bytes, little-endian) | MAGIC
+
+The meta says where each file's lines and rows are. Part names sort in the
+order they were made (`part_name`), so when two parts hold the same input (it
+was redone), the later one is its result.
+"""
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from jixiao.writers import TABLES, TableRows, atomic_write, record_line
+
+SUFFIX = ".part"
+MAGIC = b"JIXIAO-PART-1\n"
+_LENGTH = struct.Struct("<Q")
+
+
+def part_name(generation: int, chunk: int, piece: int) -> str:
+    """A part's file name: made by run `generation` (ns clock, increasing), chunk and piece in it."""
+    return f"{generation:020d}-{chunk:06d}-{piece:03d}{SUFFIX}"
+
+
+def generation_of(part: str) -> int:
+    """The run that made part `part` (see `part_name`)."""
+    return int(part[:20])
+
+
+class Builder:
+    """A part being made: each file's JSON lines and table rows are kept as added, not its records."""
+
+    def __init__(self) -> None:
+        self.text = bytearray()
+        self.rows = TableRows()
+        self.files: list[dict] = []
+
+    def add(self, entry: dict, records: list[dict]) -> None:
+        """One input file's manifest entry and records in their JSON form."""
+        start, before = len(self.text), self.rows.counts()
+        self.text += "".join(record_line(r) + "\n" for r in records).encode("utf-8")
+        for record in records:
+            self.rows.add(record)
+        after = self.rows.counts()
+        self.files.append({"entry": entry, "text": [start, len(self.text) - start],
+                           "rows": {t: [before[t], after[t] - before[t]] for t in TABLES}})
+
+    def write(self, path: Path) -> list[dict]:
+        """Write the part at `path` at once; returns each file's meta (its entry, where its lines and rows are)."""
+        streams = []
+        for table in self.rows.tables(partitioned=True).values():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            streams.append(sink.getvalue())
+        offset, where = len(self.text), {}
+        for table_name, buffer in zip(TABLES, streams, strict=False):
+            where[table_name] = [offset, buffer.size]
+            offset += buffer.size
+        meta = json.dumps({"tables": where, "files": self.files}, ensure_ascii=False).encode("utf-8")
+
+        def emit(tmp: Path) -> None:
+            with tmp.open("wb") as fh:
+                fh.write(self.text)
+                for buffer in streams:
+                    fh.write(buffer)
+                fh.write(meta + _LENGTH.pack(len(meta)) + MAGIC)
+
+        atomic_write(path, emit)
+        return self.files
+
+
+def read_meta(path: Path) -> dict:
+    """A part's meta (where its files' lines and rows are), read from its end only."""
+    with path.open("rb") as fh:
+        fh.seek(-(_LENGTH.size + len(MAGIC)), 2)
+        tail = fh.read()
+        if tail[_LENGTH.size:] != MAGIC:
+            raise ValueError(f"{path}: not a jixiao part")
+        (length,) = _LENGTH.unpack(tail[:_LENGTH.size])
+        fh.seek(-(_LENGTH.size + len(MAGIC) + length), 2)
+        return json.loads(fh.read(length))
+
+
+def index(state: Path) -> dict[str, tuple[str, dict]]:
+    """Every input path with a result in `state`: its latest part's name and its meta there."""
+    latest: dict[str, tuple[str, dict]] = {}
+    for path in sorted(state.glob(f"*{SUFFIX}")):
+        try:
+            meta = read_meta(path)
+        except (OSError, ValueError):
+            continue  # not a part this version wrote: its inputs are redone
+        for file_meta in meta["files"]:
+            latest[file_meta["entry"]["path"]] = (path.name, file_meta)
+    return latest
+
+
+@dataclass
+class _Slice:
+    """One input file's records in a part: a `writers.Piece`."""
+
+    part: _Part
+    meta: dict
+
+    def text(self) -> bytes:
+        return self.part.read(*self.meta["text"])
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {t: self.part.table(t).slice(*self.meta["rows"][t]) for t in TABLES}
+
+
+class _Part:
+    """A part being assembled: each table read once, on first use, and shared by its files' slices.
+
+    Read, not memory-mapped: mapped pages would count in the process's
+    resident memory for as long as any slice of the part is pending.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = read_meta(path)["tables"]
+        self._tables: dict[str, pa.Table] = {}
+
+    def read(self, start: int, length: int) -> bytes:
+        with self.path.open("rb") as fh:
+            fh.seek(start)
+            return fh.read(length)
+
+    def table(self, table_name: str) -> pa.Table:
+        if table_name not in self._tables:
+            data = pa.py_buffer(self.read(*self.where[table_name]))
+            self._tables[table_name] = pa.ipc.open_stream(data).read_all()
+        return self._tables[table_name]
+
+
+def pieces(located: list[tuple[str, dict]], state: Path) -> Iterator[_Slice]:
+    """The records of each (part name, file meta), in that order, as pieces for the outputs."""
+    current: tuple[str, _Part] | None = None
+    for part_name, meta in located:
+        if current is None or current[0] != part_name:
+            current = (part_name, _Part(state / part_name))
+        yield _Slice(current[1], meta)
