@@ -108,7 +108,7 @@ def test_every_check_message_is_chinese(sample_forms):
     """Codes stay the stable English identifiers; the messages a reviewer reads are Chinese."""
     import re
 
-    from jixiao.normalize.checks import funds_checks, indicator_checks
+    from jixiao.normalize.checks import column_checks, funds_checks, indicator_checks
     from jixiao.schemas.form import Funds, Indicator, Requirement, Value, ValueKind
 
     checks = [c for forms in sample_forms.values() for f in forms for c in f.checks]
@@ -119,7 +119,8 @@ def test_every_check_message_is_chinese(sample_forms):
         confidence=0.5,
     )
     checks += indicator_checks([odd], 2024)
-    assert len({c.code for c in checks}) >= 11
+    checks += column_checks(["权重2"])
+    assert len({c.code for c in checks}) >= 12
     for check in checks:
         assert re.search(r"[\u4e00-\u9fff]", check.message), check
         assert not re.search(r"(?<![A-Za-z])(?!OCR)[A-Za-z]{3,}", check.message), check
