@@ -21,27 +21,29 @@ _ATTRIBUTE_WORD = {
 
 
 def summarize(value: Value) -> str:
-    """One readable line for a parsed value: `≥ 95 %`, `money 22.5 万元 = 225,000 元`, `date ≤ 2026-12`, `text`.
+    """One readable line for a parsed value: `≥ 95 %`, `金额 22.5 万元 = 225,000 元`, `日期 ≤ 2026-12`, `文字`.
 
-    Plain text (not HTML): the caller escapes it. The kind word comes first
-    except for percent, whose `%` already says it.
+    Plain text (not HTML): the caller escapes it. The kind, in Chinese like
+    the rest of the page, comes first except for percent, whose `%` already
+    says it; the row's tooltip gives the kind's stable English name.
     """
     kind = value.kind
+    word = _KIND_WORD[kind]
     if kind in (ValueKind.text, ValueKind.empty):
-        return kind.value
+        return word
     if kind is ValueKind.percent:
         return _join(_op(value.op), num_text(value.number), "%", value.text)
     if kind is ValueKind.date:
-        return _join("date", _op(value.op), span(value.start, value.end), value.text)
+        return _join(word, _op(value.op), span(value.start, value.end), value.text)
     if kind is ValueKind.range:
         money = _yuan_range(value)
-        return _join("range", f"{num_text(value.low)}–{num_text(value.high)}", _unit(value), money, value.text)
+        return _join(word, f"{num_text(value.low)}–{num_text(value.high)}", _unit(value), money, value.text)
     if kind is ValueKind.formula:
         computed = f"(算得 {num_text(value.computed)})"
-        return _join("formula", num_text(value.number), value.unit, computed, _in_yuan(value))
+        return _join(word, num_text(value.number), value.unit, computed, _in_yuan(value))
     if kind is ValueKind.number and value.items:
-        return _join("number", " · ".join(_join(i.text, num_text(i.number), i.unit) for i in value.items))
-    return _join(kind.value, _op(value.op), num_text(value.number), _unit(value), _in_yuan(value), value.text)
+        return _join(word, " · ".join(_join(i.text, num_text(i.number), i.unit) for i in value.items))
+    return _join(word, _op(value.op), num_text(value.number), _unit(value), _in_yuan(value), value.text)
 
 
 def _join(*parts: str | None) -> str:
@@ -164,7 +166,7 @@ def _indicator_row(n: int, i: int, ind: Indicator, fmt: SourceFormat, checks: li
         f'<td class="lvl">{e(ind.level1)}<br>{e(ind.level2)}{requirement}</td>'
         f'<td class="seq">{"指标 " + e(ind.seq) if ind.seq is not None else NONE}</td>'
         f'<td class="name">{or_none(ind.name)}</td><td>{or_none(ind.value_raw)}</td>'
-        f'<td class="parsed" title="{_KIND_WORD[ind.value.kind]}">{e(summarize(ind.value))}</td>'
+        f'<td class="parsed" title="{ind.value.kind.value}">{e(summarize(ind.value))}</td>'
         f'<td class="at">{_anchor_link(n, i, ind, fmt)}</td></tr>'
     )
     notes = "".join(

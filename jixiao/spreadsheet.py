@@ -179,7 +179,7 @@ class _Sheet:
             sheet, used = self.sheets[-1]
         cells = []
         for i, value in enumerate(values):
-            if isinstance(value, str):
+            if isinstance(value, str) and value.startswith("="):  # openpyxl would store any other text as text
                 cells.append(self._text(sheet, value))
             elif i in self.money and value is not None:
                 cell = WriteOnlyCell(sheet, value=value)

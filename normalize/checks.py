@@ -52,13 +52,13 @@ def infer_cost_units(indicators: list[Indicator], funds: Funds) -> tuple[list[In
             out.append(ind.model_copy(update={"value": as_money(ind.value, named.group(1))}))
             continue
         if funds.total_yuan is not None and ind.value.number * 10000 <= funds.total_yuan:
-            unit, why = "万元", f"in 万元 it stays within the total {_fmt(funds.total_yuan)}"
+            unit, why = "万元", f"按万元计不超过资金总额 {_fmt(funds.total_yuan)}"
         else:
-            unit, why = "元", f"in 万元 it would exceed the total {_fmt(funds.total_yuan)}"
+            unit, why = "元", f"按万元计会超过资金总额 {_fmt(funds.total_yuan)}"
         out.append(ind.model_copy(update={"value": as_money(ind.value, unit)}))
         checks.append(Check(
             code=CheckCode.cost_unit_inferred, severity=Severity.info, indicator=index,
-            message=f"cost row '{ind.name}' value '{ind.value_raw}' has no unit; read as {unit} because {why}",
+            message=f"成本指标“{ind.name}”的值“{ind.value_raw}”没有单位,视为{unit}:{why}",
         ))
     return out, checks
 
@@ -70,14 +70,14 @@ def funds_checks(funds: Funds) -> list[Check]:
         if parts != funds.total_yuan:
             checks.append(Check(
                 code=CheckCode.funds_sum_mismatch, severity=Severity.error,
-                message=f"fiscal {_fmt(funds.fiscal_yuan)} + other {_fmt(funds.other_yuan or 0)} "
-                f"!= total {_fmt(funds.total_yuan)}",
+                message=f"财政拨款 {_fmt(funds.fiscal_yuan)} + 其他资金 {_fmt(funds.other_yuan or 0)} "
+                f"≠ 年度资金总额 {_fmt(funds.total_yuan)}",
             ))
     if funds.unit_declared and funds.unit_applied != funds.unit_declared:
         checks.append(Check(
             code=CheckCode.funds_unit_mislabelled, severity=Severity.warning,
-            message=f"the label says {funds.unit_declared} but the total {funds.total_raw} "
-            f"can only be {funds.unit_applied}; applied {funds.unit_applied}",
+            message=f"表上标注单位为{funds.unit_declared},但资金总额 {funds.total_raw} "
+            f"只能是{funds.unit_applied};已按{funds.unit_applied}换算",
         ))
     return checks
 
@@ -92,30 +92,31 @@ def indicator_checks(indicators: list[Indicator], fiscal_year: int | None) -> li
         ):
             checks.append(Check(
                 code=CheckCode.formula_mismatch, severity=Severity.error, indicator=index,
-                message=f"'{ind.value_raw}': the left side gives {v.computed:g}, the cell says {v.number:g}",
+                message=f"“{ind.value_raw}”:左边算得 {v.computed:g},单元格写的是 {v.number:g}",
             ))
         if ind.name and not ind.value_raw and ind.name != "不涉及":
             checks.append(Check(
                 code=CheckCode.missing_value, severity=Severity.warning, indicator=index,
-                message=f"indicator '{ind.name}' (line {ind.line}) has no value",
+                message=f"指标“{ind.name}”" + (f"(第 {ind.line} 行)" if ind.line is not None else "") + "没有指标值",
             ))
         if ind.requirement.quantified and ind.name and v.kind is ValueKind.text:
             checks.append(Check(
                 code=CheckCode.quantified_not_numeric, severity=Severity.warning, indicator=index,
-                message=f"{ind.level2} must be quantified but '{ind.name}' has '{ind.value_raw}'",
+                message=f"{ind.level2}须量化,但“{ind.name}”的指标值是“{ind.value_raw}”",
             ))
         if ind.confidence is not None and ind.confidence < LOW_CONFIDENCE:
             checks.append(Check(
                 code=CheckCode.low_ocr_confidence, severity=Severity.warning, indicator=index,
-                message=f"OCR read '{ind.name}' / '{ind.value_raw}' on page {ind.page} at {ind.bbox} "
-                f"with confidence {ind.confidence:.2f}: check it against the scan",
+                message=f"OCR 识别“{ind.name}”/“{ind.value_raw}”(第 {ind.page} 页,位置 {ind.bbox})"
+                f"的置信度只有 {ind.confidence:.2f},请对照扫描件核对",
             ))
         if v.kind is ValueKind.date and fiscal_year is not None:
             years = {int(y) for y in _YEAR.findall(ind.value_raw)}
             if years and years != {fiscal_year}:
                 checks.append(Check(
                     code=CheckCode.year_mismatch, severity=Severity.warning, indicator=index,
-                    message=f"'{ind.value_raw}' names {sorted(years)} on a {fiscal_year} form",
+                    message=f"“{ind.value_raw}”写的是 {'、'.join(str(y) for y in sorted(years))} 年,"
+                    f"表的年度是 {fiscal_year} 年",
                 ))
     return checks
 
@@ -132,7 +133,7 @@ def cost_total_check(indicators: list[Indicator], funds: Funds) -> list[Check]:
         return []
     return [Check(
         code=CheckCode.cost_total_mismatch, severity=Severity.warning,
-        message=f"{len(amounts)} cost rows add up to {_fmt(float(total))}, the total is {_fmt(funds.total_yuan)}",
+        message=f"{len(amounts)} 条成本指标合计 {_fmt(float(total))},资金总额为 {_fmt(funds.total_yuan)}",
     )]
 
 
@@ -147,14 +148,14 @@ def category_checks(uses: list[LabelUse], indicators: list[Indicator]) -> list[C
         if use.requirement.required and not any(indicators[i].name for i in use.indicators):
             checks.append(Check(
                 code=CheckCode.required_category_missing, severity=Severity.warning,
-                message=f"{use.level2} is marked {use.requirement.raw} but has no indicator",
+                message=f"{use.level2}标注为{use.requirement.raw},但没有指标",
             ))
     present = {ind.level1 for ind in indicators if ind.name}
     for level1 in REQUIRED_LEVEL1:
         if level1 not in present:
             checks.append(Check(
                 code=CheckCode.required_category_missing, severity=Severity.warning,
-                message=f"no {level1} indicator: every target table has one, so this one may be cut off",
+                message=f"没有{level1}:每张目标表都有,这张表可能被截断了",
             ))
     return checks
 
@@ -164,7 +165,7 @@ def placeholder_check(indicators: list[Indicator]) -> list[Check]:
         return []
     return [Check(
         code=CheckCode.placeholder_form, severity=Severity.warning,
-        message=f"all {len(indicators)} indicators have the value '{indicators[0].value_raw}': a placeholder form",
+        message=f"全部 {len(indicators)} 条指标的值都是“{indicators[0].value_raw}”:这是一张占位表",
     )]
 
 
@@ -174,10 +175,10 @@ def goal_checks(goals: list[str], funds: Funds) -> list[Check]:
         return []
     if any(abs(a - funds.total_yuan) <= 1 for a in amounts) or abs(sum(amounts) - funds.total_yuan) <= 1:
         return []
-    named = ", ".join(_fmt(a) for a in amounts)
+    named = "、".join(_fmt(a) for a in amounts)
     return [Check(
         code=CheckCode.goal_amount_mismatch, severity=Severity.warning,
-        message=f"the goals name {named}; the funds total is {_fmt(funds.total_yuan)}",
+        message=f"年度总体目标提到 {named},资金总额为 {_fmt(funds.total_yuan)}",
     )]
 
 
@@ -185,5 +186,5 @@ def column_checks(unknown: list[str]) -> list[Check]:
     """Indicator header cells no column role fits: their column was read by content, which may be wrong."""
     return [Check(
         code=CheckCode.unknown_indicator_column, severity=Severity.warning,
-        message=f"the indicator header has a column '{text}' that jixiao does not know; its cells were read by content",
+        message=f"指标表头有一列“{text}”无法识别,这一列的单元格按内容读取",
     ) for text in unknown]

@@ -102,3 +102,25 @@ def test_funds_sum_and_formula_and_category_checks():
 def test_consistent_synthetic_form_is_quiet_but_for_the_empty_category():
     found = _one(fiscal="10", other="", cost="10万元")
     assert found == {("required_category_missing", None)}
+
+
+def test_every_check_message_is_chinese(sample_forms):
+    """Codes stay the stable English identifiers; the messages a reviewer reads are Chinese."""
+    import re
+
+    from jixiao.normalize.checks import column_checks, funds_checks, indicator_checks
+    from jixiao.schemas.form import Funds, Indicator, Requirement, Value, ValueKind
+
+    checks = [c for forms in sample_forms.values() for f in forms for c in f.checks]
+    checks += funds_checks(Funds(total_yuan=100, fiscal_yuan=50, other_yuan=10))
+    odd = Indicator(
+        level1="产出指标", level2="成本指标", requirement=Requirement(), name="印刷费", value_raw="2*3=7万元",
+        value=Value(kind=ValueKind.formula, number=7.0, computed=6.0), page=1, bbox=(1.0, 2.0, 3.0, 4.0),
+        confidence=0.5,
+    )
+    checks += indicator_checks([odd], 2024)
+    checks += column_checks(["权重2"])
+    assert len({c.code for c in checks}) >= 12
+    for check in checks:
+        assert re.search(r"[\u4e00-\u9fff]", check.message), check
+        assert not re.search(r"(?<![A-Za-z])(?!OCR)[A-Za-z]{3,}", check.message), check

@@ -252,12 +252,12 @@ def test_pdf_page_without_boxes_is_shown_whole(forms: list[Form], blank_pdf: Pat
 
 @pytest.mark.parametrize(("value", "text"), [
     (Value(kind=ValueKind.percent, op=">=", number=95.0, unit="%"), "≥ 95 %"),
-    (Value(kind=ValueKind.money, op="=", number=22.5, unit="万元", yuan=225000.0), "money 22.5 万元 = 225,000 元"),
-    (Value(kind=ValueKind.date, op="<=", end="2026-12"), "date ≤ 2026-12"),
-    (Value(kind=ValueKind.date, start="2024-01", end="2024-12"), "date 2024-01 – 2024-12"),
-    (Value(kind=ValueKind.rate, op=">=", number=20.0, unit="次", per="年"), "rate ≥ 20 次/年"),
-    (Value(kind=ValueKind.text, text="有效提升"), "text"),
-    (Value(kind=ValueKind.empty), "empty"),
+    (Value(kind=ValueKind.money, op="=", number=22.5, unit="万元", yuan=225000.0), "金额 22.5 万元 = 225,000 元"),
+    (Value(kind=ValueKind.date, op="<=", end="2026-12"), "日期 ≤ 2026-12"),
+    (Value(kind=ValueKind.date, start="2024-01", end="2024-12"), "日期 2024-01 – 2024-12"),
+    (Value(kind=ValueKind.rate, op=">=", number=20.0, unit="次", per="年"), "比率 ≥ 20 次/年"),
+    (Value(kind=ValueKind.text, text="有效提升"), "文字"),
+    (Value(kind=ValueKind.empty), "空"),
 ])
 def test_value_summaries(value: Value, text: str) -> None:
     assert summarize(value) == text
