@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     sample = commands.add_parser("fixtures", help="render the committed test sample (tests/fixtures/layouts)")
     sample.add_argument("--out", type=Path, required=True)
     sample.add_argument("--jobs", type=int, default=2)
+    sample.add_argument("--force", action="store_true", help="render again the renderings already there")
     args = parser.parse_args(argv)
     if args.command == "build":
         from bench.layouts.build import build
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "fixtures":
         from bench.layouts.fixtures import write_fixtures
 
-        write_fixtures(args.out, args.jobs)
+        write_fixtures(args.out, args.jobs, args.force)
     else:
         from bench.layouts.score import score
 

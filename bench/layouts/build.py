@@ -8,7 +8,8 @@ Writes into OUT:
 
 Rendering N depends only on (seed, N), so a larger count adds renderings and
 leaves the first ones as they were (the pixels and text are the same; PDF
-timestamps are not). Existing renderings are kept unless `--force`.
+timestamps are not). Existing renderings are kept unless `--force`; their
+expected records are always written again.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def build_one(out: Path, seed: int, number: int, producers: tuple[Producer, ...]
     blocks, drawings = draw_document(plan, before, after)
     target = out / "renderings" / f"{plan.stem}.pdf"
     existing = [p for p in target.parent.glob(f"{plan.stem}.*")]
-    if force or not existing or not entry_path.exists():
+    if force or not existing:
         for stale in existing:
             stale.unlink()
         source = out / "sources" / f"{plan.stem}{SOURCE_SUFFIX[plan.producer]}"
@@ -70,10 +71,11 @@ def build_one(out: Path, seed: int, number: int, producers: tuple[Producer, ...]
                 target = scan_pdf(pdf, plan.scan, target, plan.seed)
             else:
                 shutil.move(pdf, target)
-        records = [expected_record(d, plan) for d in drawings]
-        entry_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     else:
         target = existing[0]
+    # always written: a pure function of the plan and samples/expected, so a kept rendering's records stay current
+    records = [expected_record(d, plan) for d in drawings]
+    entry_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     pages = len(pdfium.PdfDocument(target)) if target.suffix == ".pdf" else 1
     entry = plan.to_json()
     entry.update(file=f"renderings/{target.name}", stem=plan.stem, pages=pages,
