@@ -135,12 +135,20 @@ class _Open:
     block: bool = False
     self_evaluation: bool = False
 
-    def add(self, row: Row, filled: list[str]) -> None:
+    def add(self, row: Row, filled: list[str], subject: bool) -> None:
+        """Take the row (`subject`: it labels the subject); look at its cells only for what is still unknown.
+
+        Once a form has shown its block, most rows are indicators: a substring
+        test on the row's text is all they cost (a 50 MB archive is a million rows).
+        """
         self.rows.append(row)
-        self.subject = self.subject or _is_subject(filled)
-        header = _block_header(filled)
-        self.block = self.block or header or _has_category(filled)
-        if any(len(c) <= _LABEL_CHARS and compact(c).endswith(SELF_EVALUATION_HEADERS) for c in filled):
+        self.subject = self.subject or subject
+        text = "".join(filled)
+        if not self.block and "指标" in text:
+            self.block = _block_header(filled) or _has_category(filled)
+        if any(word in text for word in SELF_EVALUATION_HEADERS) and any(
+            len(c) <= _LABEL_CHARS and compact(c).endswith(SELF_EVALUATION_HEADERS) for c in filled
+        ):
             self.self_evaluation = True
 
     @property
@@ -204,7 +212,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
         if attachment is not None and filled == [attachment]:
             pending_attachment = (attachment, row)
             continue
-        subject = _is_subject(filled)
+        subject = "名称" in row.text and _is_subject(filled)
         if subject and (current is None or current.subject or len(current.rows) > _TITLE_REACH):
             # A table with no heading of its own (or a heading too far above to be its title).
             close()
@@ -221,7 +229,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
             close()
             current = None
             continue
-        current.add(row, filled)
+        current.add(row, filled, subject)
     close()
     return forms
 
