@@ -123,7 +123,8 @@ def report(entries: list[dict], scores: dict[str, Score], worst: int) -> str:
     for entry in ranked:
         score = scores[entry["stem"]]
         lines.append(f"  {entry['file']} {score.accuracy:.2%} ({score.right}/{score.total}) forms {', '.join(entry['forms'])}")
-        notes = ([f"failed: {score.error}"] if score.error else []) + [f"missing form {m}" for m in score.missing[:2]]
+        notes = [f"failed: {score.error}"] if score.error else []
+        notes += [f"missing form {m}" for m in score.missing[:2]]
         notes += [f"invented form {m}" for m in score.extra[:2]] + score.differences[:3]
         lines += [f"      {note[:160]}" for note in notes]
     return "\n".join(lines)
