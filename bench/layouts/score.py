@@ -122,7 +122,8 @@ def report(entries: list[dict], scores: dict[str, Score], worst: int) -> str:
     ranked = sorted(entries, key=lambda e: (scores[e["stem"]].accuracy, e["stem"]))[:worst]
     for entry in ranked:
         score = scores[entry["stem"]]
-        lines.append(f"  {entry['file']} {score.accuracy:.2%} ({score.right}/{score.total}) forms {', '.join(entry['forms'])}")
+        forms = ", ".join(entry["forms"])
+        lines.append(f"  {entry['file']} {score.accuracy:.2%} ({score.right}/{score.total}) forms {forms}")
         notes = [f"failed: {score.error}"] if score.error else []
         notes += [f"missing form {m}" for m in score.missing[:2]]
         notes += [f"invented form {m}" for m in score.extra[:2]] + score.differences[:3]
