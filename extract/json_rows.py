@@ -28,7 +28,8 @@ def _as_row(node: Any) -> list[Any] | None:
     """The cells of `node` when it is a row: a list of scalars, or an object keyed by column numbers."""
     if isinstance(node, list) and node and all(isinstance(v, _Cell) for v in node):
         return node
-    if isinstance(node, dict) and node and all(k.isdigit() for k in node) and all(isinstance(v, _Cell) for v in node.values()):
+    numbered = isinstance(node, dict) and node and all(k.isdigit() for k in node)
+    if numbered and all(isinstance(v, _Cell) for v in node.values()):
         return [node[k] for k in sorted(node, key=int)]
     return None
 

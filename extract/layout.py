@@ -77,7 +77,8 @@ def _pieces(line: str, number: int) -> list[Piece]:
 
 
 def _join(upper: Piece, lower: Piece) -> Piece:
-    return Piece(upper.text + "\n" + lower.text, upper.top, lower.bottom, min(upper.x0, lower.x0), max(upper.x1, lower.x1))
+    text = upper.text + "\n" + lower.text
+    return Piece(text, upper.top, lower.bottom, min(upper.x0, lower.x0), max(upper.x1, lower.x1))
 
 
 def _overlap(a: Piece, b: Piece) -> bool:
@@ -187,7 +188,7 @@ def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
         return ends[-1] if ends and least == 0 else None
 
     borders = []
-    for left, right in zip([None, *header], header):
+    for left, right in zip([None, *header], header, strict=False):
         lo = int((left.x0 + left.x1) / 2) if left else 0
         hi = int((right.x0 + right.x1) / 2)
         found = border(lo, hi, whole)

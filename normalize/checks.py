@@ -11,7 +11,12 @@ from decimal import Decimal
 from jixiao.normalize.indicators import LabelUse
 from jixiao.normalize.values import as_money, money_amounts
 from jixiao.normalize.vocab import (
-    COST_LEVEL2, PLACEHOLDER_CHARS, PLACEHOLDER_ENDINGS, PLACEHOLDER_VALUES, REQUIRED_LEVEL1, is_label_piece,
+    COST_LEVEL2,
+    PLACEHOLDER_CHARS,
+    PLACEHOLDER_ENDINGS,
+    PLACEHOLDER_VALUES,
+    REQUIRED_LEVEL1,
+    is_label_piece,
 )
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
@@ -206,11 +211,13 @@ def placeholder_value_checks(indicators: list[Indicator]) -> list[Check]:
     return [Check(
         code=CheckCode.value_not_quantified, severity=Severity.warning, indicator=index,
         message=f"“{ind.name}”的指标值是“{ind.value_raw}”:只写了衡量什么,没有写目标值",
-    ) for index, ind in enumerate(indicators) if ind.value.kind is ValueKind.text and is_placeholder_value(ind.value_raw)]
+    ) for index, ind in enumerate(indicators)
+        if ind.value.kind is ValueKind.text and is_placeholder_value(ind.value_raw)]
 
 
 def fiscal_parts_checks(funds: Funds) -> list[Check]:
-    """Shanghai's parts of the fiscal amount (当年财政拨款 + 上年结转资金) and the whole-life total against the year's."""
+    """Shanghai's parts of the fiscal amount (当年财政拨款 + 上年结转资金), and the whole-life total
+    against the year's."""
     checks = []
     if funds.fiscal_yuan is not None and (funds.current_fiscal_yuan is not None or funds.carryover_yuan is not None):
         parts = (funds.current_fiscal_yuan or 0) + (funds.carryover_yuan or 0)

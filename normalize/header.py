@@ -64,7 +64,8 @@ def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _label_run(cells: list[str], i: int, found: dict[str, str]) -> tuple[list[str], int]:
-    """The fields of the labels standing together from cells[i] (empty cells between them skipped), and where the run ends.
+    """The fields of the labels standing together from cells[i] (empty cells between them skipped),
+    and where the run ends.
 
     A group label (项目资金(万元)) names no value of its own: it is kept as the unit's source.
     """
@@ -102,7 +103,7 @@ def _row_pairs(cells: list[str], found: dict[str, str]) -> None:
                 values.append(cells[j])
             j += 1
         if len(run) > 1 and len(values) == len(run):
-            for field, value in zip(run, values):
+            for field, value in zip(run, values, strict=True):
                 found.setdefault(field, value)
         elif run:
             for field in run[:-1]:
@@ -131,8 +132,9 @@ def _under_labels(labels: list[str], values: list[str]) -> list[str]:
     if len(filled) == len(cols):
         picked = filled
     else:
-        picked = [next((v for v in values[k:end] if v), "") for k, end in zip(cols, cols[1:] + [len(values)])]
-    return groups + [cell for k, value in zip(cols, picked) for cell in (labels[k], value)]
+        ends = [*cols[1:], len(values)]
+        picked = [next((v for v in values[k:end] if v), "") for k, end in zip(cols, ends, strict=True)]
+    return groups + [cell for k, value in zip(cols, picked, strict=True) for cell in (labels[k], value)]
 
 
 def _group_only(cells: list[str]) -> bool:
@@ -148,7 +150,9 @@ def split_glued(cells: list[str]) -> list[str]:
     for cell in cells:
         cut = None
         if len(cell) <= 2 * _GLUED_CHARS:  # a set lookup per ending first: values rarely end with a label
-            cut = next((k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])), None)
+            cut = next((
+                k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])
+            ), None)
         out += [cell[:cut], cell[cut:]] if cut and match_header(cell) is None else [cell]
     return out
 

@@ -28,7 +28,13 @@ from jixiao.normalize.columns import Role, column_roles, op_sign, role_of
 from jixiao.normalize.indicators import STOP_WORDS
 from jixiao.normalize.values import parse_value
 from jixiao.normalize.vocab import (
-    HEADER_LABELS, LEVEL1, LEVEL2_PARENT, is_exact_label, is_header_label, match_header, match_label,
+    HEADER_LABELS,
+    LEVEL1,
+    LEVEL2_PARENT,
+    is_exact_label,
+    is_header_label,
+    match_header,
+    match_label,
 )
 from jixiao.schemas.form import ValueKind
 from jixiao.schemas.markers import INDICATOR_HEADERS, compact
@@ -70,10 +76,12 @@ def _glue(pieces: list[RawCell]) -> RawCell:
     """A wrapped cell's lines made one: no space inside CJK or numbers, one between Latin words."""
     text = pieces[0].text
     for piece in pieces[1:]:
-        glue = " " if text[-1:].isascii() and text[-1:].isalpha() and piece.text[:1].isascii() and piece.text[:1].isalpha() else ""
-        text += glue + piece.text
+        latin = text[-1:].isascii() and text[-1:].isalpha() and piece.text[:1].isascii() and piece.text[:1].isalpha()
+        text += (" " if latin else "") + piece.text
     first = pieces[0]
-    return RawCell(text, first.row, first.col, line=first.line, page=first.page, bbox=first.bbox, confidence=first.confidence)
+    return RawCell(
+        text, first.row, first.col, line=first.line, page=first.page, bbox=first.bbox, confidence=first.confidence,
+    )
 
 
 def _is_indicator_label(text: str) -> bool:
@@ -89,7 +97,9 @@ def _is_label(text: str) -> bool:
 def _exact_label(text: str) -> bool:
     """The words of a vocabulary label exactly (no loose match): 经济成本指标, 其中:当年财政拨款."""
     stem = compact(text)
-    return is_exact_label(text) or stem in LEVEL2_PARENT or stem in LEVEL1 or stem in INDICATOR_HEADERS or stem == "绩效指标"
+    return is_exact_label(text) or stem in LEVEL2_PARENT or stem in LEVEL1 or stem in INDICATOR_HEADERS or (
+        stem == "绩效指标"
+    )
 
 
 def _labelled(text: str) -> bool:

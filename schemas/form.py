@@ -135,7 +135,7 @@ class Funds(_Model):
     total_raw: str | None = None
     fiscal_raw: str | None = None
     other_raw: str | None = None
-    lifetime_yuan: int | None = Field(default=None, description="项目资金总额 / 项目总预算: the whole life of the project")
+    lifetime_yuan: int | None = Field(default=None, description="项目资金总额, 项目总预算: the project's whole life")
     current_fiscal_yuan: int | None = Field(default=None, description="其中:当年财政拨款: the year's new appropriation")
     carryover_yuan: int | None = Field(default=None, description="上年结转资金: carried over from last year")
     lifetime_raw: str | None = None
