@@ -39,7 +39,8 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     start = _block_start(rows)
     header_rows, block_rows = rows[:start], rows[start + 1:]
     texts = [[c.text for c in row] for row in header_rows]
-    found = pairs(texts)
+    header = mended(texts)
+    found = pairs(header)
     department = is_department(raw.title, {compact(cell) for row in texts for cell in row})
     money = funds(
         found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"),
@@ -49,7 +50,7 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     columns = column_roles(rows[start]) if start < len(rows) else Columns()
     block = read_block(block_rows, columns, raw.fiscal_year)
     unaligned = raw.unaligned or (run_together(raw.rows) if raw.stream else None)
-    checks = chk.alignment_checks(unaligned) or chk.label_piece_checks([cell for row in mended(texts) for cell in row])
+    checks = chk.alignment_checks(unaligned) or chk.label_piece_checks([cell for row in header for cell in row])
     indicators, checks = block.indicators, checks + chk.column_checks(columns.unknown)
     checks += chk.funds_checks(money)
     checks += chk.fiscal_parts_checks(money)

@@ -25,6 +25,8 @@ _YEAR_MONTHS = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-—~�
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 #: longest label a glued cell may hold twice over
 _GLUED_CHARS = 14
+#: the last characters of labels: a cell ending otherwise holds no glued label
+_LABEL_ENDINGS = frozenset(label[-1] for label in EXACT_LABELS)
 _DATE = re.compile(r"^((?:19|20)\d{2})[-./年](\d{1,2})月?(?:[-./]?\d{1,2}日?)?(?:\d{2}:\d{2}(?::\d{2})?)?$")
 #: Amounts in yuan are int64 columns (Parquet, DuckDB); a figure beyond that is no amount.
 _MAX_YUAN = 2**63 - 1
@@ -149,7 +151,7 @@ def split_glued(cells: list[str]) -> list[str]:
     out: list[str] = []
     for cell in cells:
         cut = None
-        if len(cell) <= 2 * _GLUED_CHARS:  # a set lookup per ending first: values rarely end with a label
+        if len(cell) <= 2 * _GLUED_CHARS and cell[-1:] in _LABEL_ENDINGS:  # values rarely end as a label does
             cut = next((
                 k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])
             ), None)
@@ -162,15 +164,14 @@ def mended(rows: list[list[str]]) -> list[list[str]]:
     return [split_glued(cells) for cells in join_cut_labels(rows)]
 
 
-def pairs(rows: list[list[str]]) -> dict[str, str]:
-    """Map header field -> first value cell after its label, over the header rows (cut rows joined).
+def pairs(joined: list[list[str]]) -> dict[str, str]:
+    """Map header field -> first value cell after its label, over the header rows as `mended` gives them.
 
     A row of labels alone over a row of values alone (项目资金总额 | 年度资金申请总额
     over 7595500.00 | 7595500.00) is read column by column; a row with only the
     group label between them (layout text puts it on a line of its own) is skipped.
     """
     found: dict[str, str] = {}
-    joined = mended(rows)
     k = 0
     while k < len(joined):
         cells = joined[k]
