@@ -34,6 +34,8 @@ _RULE = re.compile(r"^[-|:\s]+$")
 _SENTENCE = re.compile(r"[,，。;；]|详见|见附|参见|如下")
 #: the heading of another kind of table or section: 政府采购预算表, 四、绩效目标设置情况
 _OTHER_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、.{2,30}|.{2,30}(?:表|情况|说明))$")
+#: the same where every cell stands alone on its line (a stream): an indicator named …情况 is no heading there
+_STREAM_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、.{2,30}|.{2,30}表)$")
 #: rows between a title and its table's subject row: a year line, 单位：万元, 填报单位…
 _TITLE_REACH = 3
 #: longest cell taken for a label when looking for a form's markers
@@ -157,14 +159,16 @@ class _Open:
         return self.subject and self.block and not self.self_evaluation and "自评" not in self.title
 
 
-def split_forms(rows: list[Row]) -> list[RawForm]:
+def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
     """Group rows into forms by their content; rows outside every form are dropped (cover text, other tables).
 
     A form opens at a title, or at a subject row when none is open (a table
     without a heading) or when the open one already has its subject (the next
     form's table). It closes at the next form or at another table's heading
     after its indicator block. Only runs that prove to be target tables are kept.
+    `stream`: the rows are cells one per line (every row has one cell), and the forms say so.
     """
+    other_heading = _STREAM_HEADING if stream else _OTHER_HEADING
     forms: list[RawForm] = []
     current: _Open | None = None
     pending_attachment: tuple[str, Row] | None = None
@@ -186,6 +190,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
                 page_start=current.first.page,
                 page_end=last.page,
                 mends=[note for row in body for note in row.mends],
+                stream=stream,
             )
         )
 
@@ -225,7 +230,7 @@ def split_forms(rows: list[Row]) -> list[RawForm]:
         if year is not None and current.year is None and not current.rows:
             current.year = year
             continue
-        if current.block and len(filled) == 1 and _OTHER_HEADING.match(compact(filled[0])):
+        if current.block and len(filled) == 1 and other_heading.match(compact(filled[0])):
             close()
             current = None
             continue

@@ -1,17 +1,30 @@
-"""Converted text (PDF-to-text output): one table row per line, cells split by tabs.
+"""Converted text, told apart by content: tab-separated rows, JSON rows, layout text, or one cell per line.
 
-Empty cells are kept, because their count tells which column a cell stood in
-before the converter dropped or kept a merged cell's hole.
+- tab-separated (the samples' converter): one table row per line, cells
+  split by tabs; empty cells are kept, because their count tells which
+  column a cell stood in before the converter dropped or kept a merged
+  cell's hole;
+- JSON rows (pdfplumber, camelot): extract/json_rows.py;
+- layout text (pdftotext -layout: cells placed by spaces): extract/layout.py;
+- one cell per line (pdftotext, copy-paste): extract/cell_lines.py.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from jixiao.extract.cell_lines import cell_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
 from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.json_rows import json_rows
+from jixiao.extract.layout import is_layout, layout_forms
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument
+from jixiao.schemas.raw import RawDocument, RawForm
+
+#: share of lines with a tab above which text is tab-separated rows
+_TABBED = 0.1
+#: lines looked at to tell the kind (a form is far shorter)
+_SNIFF_LINES = 2000
 
 
 def read_rows(text: str) -> list[Row]:
@@ -25,8 +38,24 @@ def read_rows(text: str) -> list[Row]:
     return rows
 
 
+def _is_tabbed(lines: list[str]) -> bool:
+    filled = [line for line in lines if line.strip()]
+    return not filled or sum("\t" in line for line in filled) >= _TABBED * len(filled)
+
+
+def read_forms(text: str) -> tuple[str, list[RawForm]]:
+    """The forms of a converted text and which reader served (text, json, layout or cells)."""
+    if (rows := json_rows(text)) is not None:
+        return "json", split_forms(rows)
+    lines = text.splitlines()[:_SNIFF_LINES]
+    if _is_tabbed(lines):
+        return "text", split_forms(read_rows(text))
+    if is_layout(lines):
+        return "layout", layout_forms(text)
+    return "cells", split_forms(cell_rows(text), stream=True)
+
+
 def extract_text(path: Path, data: bytes, sha256: str) -> RawDocument:
     """Read a converted-text document into its forms."""
-    text = decode(data, str(path))
-    forms = split_forms(read_rows(text))
-    return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.text, extractor="text", forms=forms)
+    extractor, forms = read_forms(decode(data, str(path)))
+    return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.text, extractor=extractor, forms=forms)

@@ -59,6 +59,10 @@ HEADERS: dict[str, dict[str, str]] = {
         "budget_project_yuan": "项目支出(元)", "budget_development_yuan": "事业发展性支出(元)",
         "budget_fiscal_yuan": "收入来源:财政拨款(元)", "budget_other_yuan": "收入来源:其他资金(元)",
         "budget_unit_declared": "预算金额单位(表上标注)", "empty_categories": "已列未填的指标类别",
+        "funds_lifetime_yuan": "项目资金总额(全周期,元)", "funds_current_fiscal_yuan": "其中当年财政拨款(元)",
+        "funds_carryover_yuan": "上年结转资金(元)", "funds_lifetime_raw": "项目资金总额(原文)",
+        "funds_current_fiscal_raw": "当年财政拨款(原文)", "funds_carryover_raw": "上年结转资金(原文)",
+        "category": "项目类别", "lifetime_goals": "项目总目标",
         "n_goals": "目标条数", "n_indicators": "指标条数", "n_checks": "检查条数", "n_tasks": "重点任务条数",
     },
     "indicators": {

@@ -61,6 +61,9 @@ FORMS_SCHEMA = pa.schema([
     ("budget_staff", _I), ("budget_units", _I), ("budget_basic_yuan", _F), ("budget_project_yuan", _F),
     ("budget_development_yuan", _F), ("budget_fiscal_yuan", _F), ("budget_other_yuan", _F),
     ("budget_unit_declared", _S), ("empty_categories", pa.list_(_S)),
+    ("funds_lifetime_yuan", _F), ("funds_current_fiscal_yuan", _F), ("funds_carryover_yuan", _F),
+    ("funds_lifetime_raw", _S), ("funds_current_fiscal_raw", _S), ("funds_carryover_raw", _S),
+    ("category", _S), ("lifetime_goals", pa.list_(_S)),
     ("n_goals", _I), ("n_indicators", _I), ("n_checks", _I), ("n_tasks", _I),
 ])
 

@@ -13,9 +13,9 @@ from jixiao.normalize import checks as chk
 from jixiao.normalize.columns import Columns, column_roles
 from jixiao.normalize.department import is_department, read_budget, read_tasks
 from jixiao.normalize.goals import split_goals
-from jixiao.normalize.header import attribute, coded, funds, pairs, period
+from jixiao.normalize.header import attribute, coded, funds, mended, pairs, period, planned_period
 from jixiao.normalize.indicators import read_block
-from jixiao.normalize.vocab import match_header
+from jixiao.normalize.stream import rebuild, run_together
 from jixiao.schemas.form import Form, FormKind, Source
 from jixiao.schemas.markers import INDICATOR_HEADERS, compact
 from jixiao.schemas.raw import RawCell, RawDocument, RawForm
@@ -33,31 +33,27 @@ def _block_start(rows: list[list[RawCell]]) -> int:
     return len(rows)
 
 
-def _goal_text(header_rows: list[list[RawCell]], found: dict[str, str]) -> str:
-    """The goal cell; when the label row has none, the lone cell of the next row."""
-    if found.get("goals"):
-        return found["goals"]
-    for i, row in enumerate(header_rows):
-        if any(match_header(c.text) == "goals" for c in row if c.text) and i + 1 < len(header_rows):
-            nxt = [c.text for c in header_rows[i + 1] if c.text]
-            if len(nxt) == 1 and match_header(nxt[0]) is None:
-                return nxt[0]
-    return ""
-
-
 def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     """Build and check one form record."""
-    start = _block_start(raw.rows)
-    header_rows, block_rows = raw.rows[:start], raw.rows[start + 1:]
+    rows = rebuild(raw.rows) if raw.stream else raw.rows
+    start = _block_start(rows)
+    header_rows, block_rows = rows[:start], rows[start + 1:]
     texts = [[c.text for c in row] for row in header_rows]
-    found = pairs(texts)
+    header = mended(texts)
+    found = pairs(header)
     department = is_department(raw.title, {compact(cell) for row in texts for cell in row})
-    money = funds(found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"))
-    goals = split_goals(_goal_text(header_rows, found))
-    columns = column_roles(raw.rows[start]) if start < len(raw.rows) else Columns()
+    money = funds(
+        found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"),
+        found.get("lifetime"), found.get("current_fiscal"), found.get("carryover"),
+    )
+    goals = split_goals(found.get("goals", ""))
+    columns = column_roles(rows[start]) if start < len(rows) else Columns()
     block = read_block(block_rows, columns, raw.fiscal_year)
-    indicators, checks = block.indicators, chk.column_checks(columns.unknown)
+    unaligned = raw.unaligned or (run_together(raw.rows) if raw.stream else None)
+    checks = chk.alignment_checks(unaligned) or chk.label_piece_checks([cell for row in header for cell in row])
+    indicators, checks = block.indicators, checks + chk.column_checks(columns.unknown)
     checks += chk.funds_checks(money)
+    checks += chk.fiscal_parts_checks(money)
     if not chk.is_placeholder(indicators):
         indicators, inferred = chk.infer_cost_units(indicators, money)
         checks += inferred
@@ -65,6 +61,7 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     checks += chk.cost_total_check(indicators, money)
     checks += chk.category_checks(block.labels, indicators)
     checks += chk.placeholder_check(indicators)
+    checks += chk.placeholder_value_checks(indicators)
     checks += chk.goal_checks(goals, money)
     return Form(
         form_id=form_id(doc.sha256, index),
@@ -81,7 +78,9 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
         department=coded(found.get("department")),
         implementing_unit=coded(found.get("implementing_unit")),
         attribute=attribute(found.get("attribute")),
-        period=period(found.get("period")),
+        period=period(found.get("period")) if "period" in found else planned_period(
+            found.get("period_start"), found.get("period_end")
+        ),
         funds=money,
         goals=goals,
         indicators=indicators,
@@ -89,6 +88,8 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
         budget=read_budget(texts) if department else None,
         tasks=read_tasks(texts) if department else [],
         empty_categories=[use.level2 for use in block.labels if not use.indicators] if department else [],
+        category=found.get("category") or None,
+        lifetime_goals=split_goals(found.get("lifetime_goals", "")),
     )
 
 

@@ -10,7 +10,14 @@ from decimal import Decimal
 
 from jixiao.normalize.indicators import LabelUse
 from jixiao.normalize.values import as_money, money_amounts
-from jixiao.normalize.vocab import COST_LEVEL2, REQUIRED_LEVEL1
+from jixiao.normalize.vocab import (
+    COST_LEVEL2,
+    PLACEHOLDER_CHARS,
+    PLACEHOLDER_ENDINGS,
+    PLACEHOLDER_VALUES,
+    REQUIRED_LEVEL1,
+    is_label_piece,
+)
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
 #: below this OCR confidence a reviewer should look at the cell
@@ -18,6 +25,7 @@ LOW_CONFIDENCE = 0.80
 
 _NAME_UNIT = re.compile(r"\((万元|元)\)")
 _YEAR = re.compile(r"((?:19|20)\d{2})")
+_DIGIT = re.compile(r"\d")
 
 
 def _fmt(yuan: float | int | None) -> str:
@@ -188,3 +196,62 @@ def column_checks(unknown: list[str]) -> list[Check]:
         code=CheckCode.unknown_indicator_column, severity=Severity.warning,
         message=f"指标表头有一列“{text}”无法识别,这一列的单元格按内容读取",
     ) for text in unknown]
+
+
+def is_placeholder_value(text: str) -> bool:
+    """A value that names a measure without setting it: 合规, 及时率, 满意度 (no figure, no state to reach)."""
+    stem = text.strip()
+    return stem in PLACEHOLDER_VALUES or (
+        len(stem) <= PLACEHOLDER_CHARS and stem.endswith(PLACEHOLDER_ENDINGS) and not _DIGIT.search(stem)
+    )
+
+
+def placeholder_value_checks(indicators: list[Indicator]) -> list[Check]:
+    """Indicators whose value only names the measure (及时率 for 案件受理及时率): no target is set."""
+    return [Check(
+        code=CheckCode.value_not_quantified, severity=Severity.warning, indicator=index,
+        message=f"“{ind.name}”的指标值是“{ind.value_raw}”:只写了衡量什么,没有写目标值",
+    ) for index, ind in enumerate(indicators)
+        if ind.value.kind is ValueKind.text and is_placeholder_value(ind.value_raw)]
+
+
+def fiscal_parts_checks(funds: Funds) -> list[Check]:
+    """Shanghai's parts of the fiscal amount (当年财政拨款 + 上年结转资金), and the whole-life total
+    against the year's."""
+    checks = []
+    if funds.fiscal_yuan is not None and (funds.current_fiscal_yuan is not None or funds.carryover_yuan is not None):
+        parts = (funds.current_fiscal_yuan or 0) + (funds.carryover_yuan or 0)
+        if parts != funds.fiscal_yuan:
+            checks.append(Check(
+                code=CheckCode.funds_sum_mismatch, severity=Severity.error,
+                message=f"当年财政拨款 {_fmt(funds.current_fiscal_yuan or 0)} + 上年结转资金 "
+                f"{_fmt(funds.carryover_yuan or 0)} ≠ 财政资金 {_fmt(funds.fiscal_yuan)}",
+            ))
+    if funds.lifetime_yuan is not None and funds.total_yuan is not None and funds.lifetime_yuan < funds.total_yuan:
+        checks.append(Check(
+            code=CheckCode.funds_sum_mismatch, severity=Severity.error,
+            message=f"项目资金总额 {_fmt(funds.lifetime_yuan)} 小于年度资金总额 {_fmt(funds.total_yuan)}",
+        ))
+    return checks
+
+
+def alignment_checks(reason: str | None) -> list[Check]:
+    """The extractor could not line the cells up into rows: every field may come from the wrong cell."""
+    if reason is None:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"来源的单元格无法可靠地排成表格行({reason}):请逐项人工核对",
+    )]
+
+
+def label_piece_checks(header_cells: list[str]) -> list[Check]:
+    """Header cells that are pieces of a label (年度资金 | 总额:): a converter cut a cell apart, so the
+    rows around it may be misread; said once, naming the pieces."""
+    pieces = [cell for cell in header_cells if is_label_piece(cell)]
+    if not pieces:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"表头里有被拆开的标签片段({'、'.join(pieces[:6])}):单元格被拆开了,旁边的字段可能读错,请人工核对",
+    )]

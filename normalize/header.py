@@ -10,7 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from jixiao.normalize.values import are_months
-from jixiao.normalize.vocab import match_header
+from jixiao.normalize.vocab import EXACT_LABELS, is_exact_label, match_header
 from jixiao.schemas.form import Attribute, AttributeKind, Coded, Funds, Period
 
 _BRACKET_CODE = re.compile(r"^【\s*(\d+)\s*】\s*(.*)$")
@@ -23,6 +23,11 @@ _SPAN = re.compile(
 )
 _YEAR_MONTHS = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-—~至]+\s*(\d{1,2})\s*月$")
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
+#: longest label a glued cell may hold twice over
+_GLUED_CHARS = 14
+#: the last characters of labels: a cell ending otherwise holds no glued label
+_LABEL_ENDINGS = frozenset(label[-1] for label in EXACT_LABELS)
+_DATE = re.compile(r"^((?:19|20)\d{2})[-./年](\d{1,2})月?(?:[-./]?\d{1,2}日?)?(?:\d{2}:\d{2}(?::\d{2})?)?$")
 #: Amounts in yuan are int64 columns (Parquet, DuckDB); a figure beyond that is no amount.
 _MAX_YUAN = 2**63 - 1
 
@@ -60,26 +65,127 @@ def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def pairs(rows: list[list[str]]) -> dict[str, str]:
-    """Map header field -> first value cell after its label, over the header rows (cut rows joined)."""
-    found: dict[str, str] = {}
-    for cells in join_cut_labels(rows):
-        i = 0
-        while i < len(cells):
-            field = match_header(cells[i]) if cells[i] else None
+def _label_run(cells: list[str], i: int, found: dict[str, str]) -> tuple[list[str], int]:
+    """The fields of the labels standing together from cells[i] (empty cells between them skipped),
+    and where the run ends.
+
+    A group label (项目资金(万元)) names no value of its own: it is kept as the unit's source.
+    """
+    run: list[str] = []
+    j = i
+    while j < len(cells):
+        if cells[j]:
+            field = match_header(cells[j])
             if field is None:
-                i += 1
-                continue
-            j = i + 1
-            while j < len(cells) and not cells[j]:
-                j += 1
-            value = cells[j] if j < len(cells) and match_header(cells[j]) is None else ""
+                break
             if field == "funds":
-                found.setdefault("funds_label", cells[i])
-                i += 1
-                continue
-            found.setdefault(field, value)
-            i = j if value else i + 1
+                found.setdefault("funds_label", cells[j])
+            else:
+                run.append(field)
+        j += 1
+    return run, j
+
+
+def _row_pairs(cells: list[str], found: dict[str, str]) -> None:
+    """Read one row's labels and values into `found` (the first reading of a field wins).
+
+    A label takes the next filled cell when that is not a label. Labels printed
+    side by side with their values after them (项目总目标 | 年度总体目标 | … | …)
+    take the values in order when there are as many.
+    """
+    i = 0
+    while i < len(cells):
+        if not cells[i] or match_header(cells[i]) is None:
+            i += 1
+            continue
+        run, j = _label_run(cells, i, found)
+        values: list[str] = []
+        while j < len(cells) and (not cells[j] or match_header(cells[j]) is None):
+            if cells[j]:
+                values.append(cells[j])
+            j += 1
+        if len(run) > 1 and len(values) == len(run):
+            for field, value in zip(run, values, strict=True):
+                found.setdefault(field, value)
+        elif run:
+            for field in run[:-1]:
+                found.setdefault(field, "")
+            found.setdefault(run[-1], values[0] if values else "")
+        i = j
+
+
+def _labels_only(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and all(match_header(c) is not None for c in filled) and any(
+        match_header(c) != "funds" for c in filled
+    )
+
+
+def _under_labels(labels: list[str], values: list[str]) -> list[str]:
+    """A row of values printed under a row of labels, made one row of label/value pairs.
+
+    As many values as labels go in order (a converter may have dropped the
+    empty cells); otherwise each label takes the first value in its columns
+    (from its own to the next label's).
+    """
+    groups = [c for c in labels if c and match_header(c) == "funds"]
+    cols = [k for k, c in enumerate(labels) if c and match_header(c) != "funds"]
+    filled = [v for v in values if v]
+    if len(filled) == len(cols):
+        picked = filled
+    else:
+        ends = [*cols[1:], len(values)]
+        picked = [next((v for v in values[k:end] if v), "") for k, end in zip(cols, ends, strict=True)]
+    return groups + [cell for k, value in zip(cols, picked, strict=True) for cell in (labels[k], value)]
+
+
+def _group_only(cells: list[str]) -> bool:
+    """A row holding only a group label (项目资金(元) printed between its labels and its values)."""
+    filled = [c for c in cells if c]
+    return bool(filled) and all(match_header(c) == "funds" for c in filled)
+
+
+def split_glued(cells: list[str]) -> list[str]:
+    """Cells holding two labels run together (其中:财政拨款其他资金: a converter joined two
+    lines of a narrow column) cut back into the two labels; nothing else is cut."""
+    out: list[str] = []
+    for cell in cells:
+        cut = None
+        if len(cell) <= 2 * _GLUED_CHARS and cell[-1:] in _LABEL_ENDINGS:  # values rarely end as a label does
+            cut = next((
+                k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])
+            ), None)
+        out += [cell[:cut], cell[cut:]] if cut and match_header(cell) is None else [cell]
+    return out
+
+
+def mended(rows: list[list[str]]) -> list[list[str]]:
+    """The header rows with cut labels joined (join_cut_labels) and glued labels cut (split_glued)."""
+    return [split_glued(cells) for cells in join_cut_labels(rows)]
+
+
+def pairs(joined: list[list[str]]) -> dict[str, str]:
+    """Map header field -> first value cell after its label, over the header rows as `mended` gives them.
+
+    A row of labels alone over a row of values alone (项目资金总额 | 年度资金申请总额
+    over 7595500.00 | 7595500.00) is read column by column; a row with only the
+    group label between them (layout text puts it on a line of its own) is skipped.
+    """
+    found: dict[str, str] = {}
+    k = 0
+    while k < len(joined):
+        cells = joined[k]
+        after = k + 1
+        while after < len(joined) and _group_only(joined[after]):
+            _row_pairs(joined[after], found)
+            after += 1
+        nxt = joined[after] if after < len(joined) else None
+        if nxt is not None and _labels_only(cells) and any(nxt) and all(not c or match_header(c) is None for c in nxt):
+            _row_pairs(_under_labels(cells, nxt), found)
+            k = after + 1
+            continue
+        _row_pairs(cells, found)
+        k += 1
     return found
 
 
@@ -94,7 +200,10 @@ def coded(raw: str | None) -> Coded:
 
 
 def attribute(raw: str | None) -> Attribute:
-    """Project attribute: code and kind (一次性 > 一年期 > 延续 > 新增 > other)."""
+    """Project attribute (项目属性, or Shanghai's 项目性质): code and kind.
+
+    一次性 > 一年期 > 延续 or 经常性 (recurring: continuing) > 新增 > 阶段性 (phased) > other.
+    """
     if not raw:
         return Attribute()
     code = None
@@ -104,10 +213,12 @@ def attribute(raw: str | None) -> Attribute:
         kind = AttributeKind.one_off
     elif "一年期" in raw:
         kind = AttributeKind.one_year
-    elif "延续" in raw:
+    elif "延续" in raw or "经常性" in raw:
         kind = AttributeKind.continuing
     elif "新增" in raw:
         kind = AttributeKind.new
+    elif "阶段性" in raw:
+        kind = AttributeKind.phased
     else:
         kind = AttributeKind.other
     return Attribute(raw=raw, code=code, kind=kind)
@@ -132,6 +243,22 @@ def period(raw: str | None) -> Period:
         end_month = int(m.group(4) or 12)
         return Period(raw=raw, start=f"{m.group(1)}-{start_month:02d}", end=f"{m.group(3)}-{end_month:02d}")
     return Period(raw=raw)
+
+
+def _month_of(raw: str) -> str | None:
+    """YYYY-MM of a printed date: 2023-01-01, 2023/1/1, 2023.01.01, 2026年1月1日, 2023-01-01 00:00:00."""
+    m = _DATE.match(raw.replace(" ", ""))
+    if m and are_months(m.group(2)):
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    return None
+
+
+def planned_period(start: str | None, end: str | None) -> Period:
+    """计划开始日期 and 计划完成日期 (Shanghai) as the period: `raw` both dates as printed, joined by 至."""
+    if not start and not end:
+        return Period()
+    raw = "至".join(d for d in (start, end) if d)
+    return Period(raw=raw, start=_month_of(start) if start else None, end=_month_of(end) if end else None)
 
 
 def _amount(raw: str | None) -> Decimal | None:
@@ -161,16 +288,21 @@ def _in_yuan(amount: Decimal | None, factor: Decimal) -> int | None:
     return yuan if abs(yuan) <= _MAX_YUAN else None
 
 
-def funds(label: str | None, total: str | None, fiscal: str | None, other: str | None) -> Funds:
+def funds(
+    label: str | None, total: str | None, fiscal: str | None, other: str | None,
+    lifetime: str | None = None, current_fiscal: str | None = None, carryover: str | None = None,
+) -> Funds:
     """Amounts in yuan, deciding the unit from the label and the size of the total.
 
     A 万元 label over a total of 10000 or more means the amounts are really
-    yuan: no county project asks for a hundred million.
+    yuan: no county project asks for a hundred million. The whole-life
+    total and the parts of the fiscal amount (Shanghai) are in the same unit.
     """
     declared = None
     if label:
         declared = "万元" if "万" in label else "元" if "元" in label else None
-    amounts = [_amount(x) for x in (total, fiscal, other)]
+    raws = (total, fiscal, other, lifetime, current_fiscal, carryover)
+    amounts = [_amount(x) for x in raws]
     applied = declared or "万元"
     if applied == "万元" and amounts[0] is not None and amounts[0] >= 10000:
         applied = "元"
@@ -178,6 +310,8 @@ def funds(label: str | None, total: str | None, fiscal: str | None, other: str |
     yuan = [_in_yuan(a, factor) for a in amounts]
     return Funds(
         total_yuan=yuan[0], fiscal_yuan=yuan[1], other_yuan=yuan[2],
+        lifetime_yuan=yuan[3], current_fiscal_yuan=yuan[4], carryover_yuan=yuan[5],
         unit_declared=declared, unit_applied=applied,
         total_raw=total or None, fiscal_raw=fiscal or None, other_raw=other or None,
+        lifetime_raw=lifetime or None, current_fiscal_raw=current_fiscal or None, carryover_raw=carryover or None,
     )

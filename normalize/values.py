@@ -22,6 +22,7 @@ _OPS: list[tuple[str, str]] = [
     ("大于", ">"), ("超过", ">"), ("高于", ">"), ("多于", ">"), (">", ">"),
     ("小于", "<"), ("低于", "<"), ("少于", "<"), ("<", "<"),
     ("约", "~"),
+    ("=", "="),  # Shanghai: =100.00(%)
 ]
 _MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 _DURATION_UNITS = ("工作日", "个月", "小时", "分钟", "年", "天", "日", "周")
@@ -38,6 +39,9 @@ _YEAR_END = re.compile(r"^((?:19|20)\d{2})\s*年\s*(?:年底|底|末)\s*(?:前|�
 _MONTH_BEFORE = re.compile(r"^(\d{1,2})\s*月\s*(?:前|之前|底前)$")
 _MONTH = re.compile(r"^(\d{1,2})\s*月$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})\s*年$")
+_YEAR_MONTH = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:份)?$")
+#: a unit printed in brackets after the number (Shanghai: 13459.00(平方米), 100.00(%))
+_BRACKETED_UNIT = re.compile(rf"^({NUM})\(([^()\d]+)\)$")
 _YEAR_MONTHS = re.compile(
     r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月?\s*[-~至—]+\s*(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月(?:份)?$"
 )
@@ -166,6 +170,9 @@ def _date(rest: str, fiscal_year: int | None) -> tuple[str | None, str | None, s
         return None, f"{y1}-{int(m.group(2)):02d}", f"{y2}-{int(m.group(4)):02d}"
     if m := _YEAR.match(rest):
         return "=", f"{m.group(1)}-01", f"{m.group(1)}-12"
+    if (m := _YEAR_MONTH.match(rest)) and are_months(m.group(2)):
+        month = f"{m.group(1)}-{int(m.group(2)):02d}"
+        return "=", month, month
     if fy is None:
         return None
     if (m := _MONTH_BEFORE.match(rest)) and are_months(m.group(1)):
@@ -224,6 +231,7 @@ def _parse(raw: str, fiscal_year: int | None) -> Value:
             yuan=_yuan(right.group("right"), unit), computed=_eval_left(left),
         )
     op, before, rest = split_op(text)
+    rest = _BRACKETED_UNIT.sub(r"\1\2", rest)
     words = before or None
     if not rest:
         if m := _EVERY.match(text):

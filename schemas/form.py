@@ -32,10 +32,11 @@ class FormKind(str, Enum):
 
 class AttributeKind(str, Enum):
     new = "new"
-    continuing = "continuing"
+    continuing = "continuing"  # also Shanghai's 经常性项目 (recurring every year)
     one_off = "one_off"
     one_year = "one_year"
     other = "other"
+    phased = "phased"  # Shanghai's 阶段性项目: runs for a set period (often several years), then ends
 
 
 class ValueKind(str, Enum):
@@ -73,6 +74,8 @@ class CheckCode(str, Enum):
     year_mismatch = "year_mismatch"
     low_ocr_confidence = "low_ocr_confidence"
     unknown_indicator_column = "unknown_indicator_column"
+    value_not_quantified = "value_not_quantified"
+    rows_not_aligned = "rows_not_aligned"
 
 
 class _Model(BaseModel):
@@ -132,6 +135,12 @@ class Funds(_Model):
     total_raw: str | None = None
     fiscal_raw: str | None = None
     other_raw: str | None = None
+    lifetime_yuan: int | None = Field(default=None, description="项目资金总额, 项目总预算: the project's whole life")
+    current_fiscal_yuan: int | None = Field(default=None, description="其中:当年财政拨款: the year's new appropriation")
+    carryover_yuan: int | None = Field(default=None, description="上年结转资金: carried over from last year")
+    lifetime_raw: str | None = None
+    current_fiscal_raw: str | None = None
+    carryover_raw: str | None = None
 
 
 class Requirement(_Model):
@@ -233,4 +242,9 @@ class Form(_Model):
     empty_categories: list[str] = Field(
         default_factory=list,
         description="department-wide forms: level-2 labels printed with no indicator under them (declared but empty)",
+    )
+    category: str | None = Field(default=None, description="项目类别 where a form prints one (Shanghai: 特定目标类)")
+    lifetime_goals: list[str] = Field(
+        default_factory=list,
+        description="项目总目标: the goals for the whole life of the project, beside the year's (goals)",
     )

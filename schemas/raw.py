@@ -51,6 +51,12 @@ class RawForm:
     page_end: int | None = None
     #: each page-break mend the extractor made inside the form (rows joined, labels put back)
     mends: list[str] = field(default_factory=list)
+    #: the rows are cells in reading order, one per line (pdftotext, copy-paste): which cells
+    #: make a table row is unknown, and the normalizer rebuilds the rows from what they say
+    stream: bool = False
+    #: why the extractor could not line the cells up into rows (layout text it cannot align);
+    #: the record then says so in a check instead of carrying fields read from the wrong cells
+    unaligned: str | None = None
 
 
 @dataclass(slots=True)

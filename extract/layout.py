@@ -1,0 +1,414 @@
+"""Layout text (pdftotext -layout and the like): cells placed by spaces, wrapped cells interleaved.
+
+Each line is cut into pieces at runs of two or more spaces; a piece's
+position is its character offset (pdftotext counts a CJK character as one
+column, like any other). The two parts of a form are lined up differently:
+
+- the indicator block has a header row (一级指标 二级指标 三级指标 指标值 …)
+  whose words name its columns; the borders are the emptiest offsets between
+  those words over the block's lines. Each column's lines become cells (a
+  line filling its column goes on to the next close one; in a label column,
+  an open bracket or a note goes on too). The name cells make the rows;
+  every other cell joins the row whose middle line is nearest its own (a
+  table centres its cells vertically); a label merged over several rows
+  (产出指标, 数量指标) goes to the first of the run of rows whose middle is
+  its middle; a level-2 label beside no name is a row of its own.
+- above the block there is no header: pieces are joined into cells where a
+  wrapped cell's next line stands below them (see `_header_cells`), and
+  cells whose lines overlap make a row, a tall merged label joining the
+  first of the rows it stands beside.
+
+Where the block cannot be lined up (no name column, a value far from every
+name), its lines are kept as they are and the forms carry the reason
+(`RawForm.unaligned`), so the record says so in a check. Text whose cells
+come out cut apart anyway is caught by the normalizer (pieces of labels).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.extract.clean import tidy
+from jixiao.extract.forms import Row, split_forms
+from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact
+from jixiao.schemas.raw import RawForm
+
+_GAP = re.compile(r" {2,}")
+_DIGITS = re.compile(r"\d")
+#: share of lines whose pieces are set apart by runs of spaces, above which text is layout text
+LAYOUT_SHARE = 0.2
+#: lines apart that a wrapped cell's lines may stand (one line of another cell between)
+_WRAP_LINES = 2
+#: lines a value may stand from its row's middle before the block counts as not aligned
+_MAX_DRIFT = 2.0
+#: how a printed category label ends (产出指标, 数量指标(必填)): no line of it goes on after that
+_LABEL_ENDS = ("指标", ")", "）")
+#: header words of the name column
+_NAME_WORDS = ("三级指标", "指标内容", "指标名称")
+
+
+@dataclass
+class Piece:
+    """Text on one line between runs of spaces, or a cell made of such pieces over several lines."""
+
+    text: str
+    top: int
+    bottom: int
+    x0: int
+    x1: int
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def is_layout(lines: list[str]) -> bool:
+    """Text whose cells are placed by spaces: many lines hold several pieces apart."""
+    filled = [line for line in lines if line.strip()]
+    spaced = sum(len(_GAP.split(line.strip())) > 1 for line in filled)
+    return bool(filled) and spaced >= LAYOUT_SHARE * len(filled)
+
+
+def _pieces(line: str, number: int) -> list[Piece]:
+    out = []
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        out.append(Piece(m.group(0), number, number, m.start(), m.end()))
+    return out
+
+
+def _join(upper: Piece, lower: Piece) -> Piece:
+    text = upper.text + "\n" + lower.text
+    return Piece(text, upper.top, lower.bottom, min(upper.x0, lower.x0), max(upper.x1, lower.x1))
+
+
+def _overlap(a: Piece, b: Piece) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+
+#: shortest line taken for the first line of a long wrapped cell
+_WRAPPED_CHARS = 8
+_FIGURE = re.compile(r"^[-+\d,.%]+$")
+
+
+def _header_cells(lines: dict[int, list[Piece]]) -> list[Piece]:
+    """Pieces joined into cells, in two passes.
+
+    A piece goes on to a piece starting at its offset (±1), no longer than it,
+    on the next line or two lines below with a line of other cells between (a
+    wrapped cell printed around a one-line cell beside it). First long lines
+    (8 characters and more): right below only when the line is as long as the
+    longest starting there (it fills its column); never a figure. Then short
+    labels of a narrow column (项目名 | 称): no figures, the longest line
+    starting there, and right below only when everything else on the next
+    line continues a cell from above (else that line starts a new row).
+    """
+    longest: dict[int, int] = {}
+    for piece in (p for n in lines for p in lines[n]):
+        longest[piece.x0] = max(longest.get(piece.x0, 0), len(piece.text))
+    cell_of: dict[int, Piece] = {id(p): p for n in lines for p in lines[n]}  # piece -> its cell
+    members: dict[int, list[Piece]] = {id(p): [p] for n in lines for p in lines[n]}  # cell -> its pieces
+    continued: set[int] = set()  # pieces joined to a cell above
+
+    def try_join(piece: Piece, number: int, long_pass: bool) -> None:
+        for above in sorted({id(cell_of[id(p)]): cell_of[id(p)] for n in range(number - _WRAP_LINES, number)
+                             for p in lines.get(n, [])}.values(), key=lambda c: -c.bottom):
+            gap = number - above.bottom
+            last = above.text.split("\n")[-1]
+            if not 0 < gap <= _WRAP_LINES or abs(above.x0 - piece.x0) > 1 or len(piece.text) > len(last):
+                continue
+            if gap > 1 and not all(lines.get(n) and not any(_overlap(above, b) for b in lines[n])
+                                   for n in range(above.bottom + 1, number)):
+                continue
+            if TITLE.search(compact(last)) or _FIGURE.match(last) or _FIGURE.match(piece.text):
+                continue
+            full = len(last) >= max(longest.get(x, 0) for x in (above.x0 - 1, above.x0, above.x0 + 1)) - 1
+            if long_pass:
+                ok = len(last) >= _WRAPPED_CHARS and (gap > 1 or full)
+            else:
+                rest = [p for p in lines[number] if p is not piece]
+                ok = (not _DIGITS.search(last + piece.text) and full
+                      and (gap > 1 or all(id(p) in continued for p in rest)))
+            if ok:
+                merged = _join(above, piece)
+                members[id(merged)] = members.pop(id(above)) + members.pop(id(piece))
+                for member in members[id(merged)]:
+                    cell_of[id(member)] = merged
+                continued.add(id(piece))
+                return
+
+    for long_pass in (True, False):
+        for number in sorted(lines):
+            for piece in lines[number]:
+                if id(piece) not in continued and cell_of[id(piece)] is piece:
+                    try_join(piece, number, long_pass)
+    return list({id(c): c for c in cell_of.values()}.values())
+
+
+def _rows_of(cells: list[Piece]) -> list[list[Piece]]:
+    """Cells whose lines overlap make a row; a cell over several rows (a merged label: 项目资金(万元)
+    beside 年度资金总额, 其中:财政拨款, 其他资金) joins the first of them instead of making them one.
+    Rows in order of their first line, cells by position."""
+    rows: list[list[Piece]] = []
+    for cell in sorted(cells, key=lambda c: (c.bottom - c.top, c.top)):
+        hits = [row for row in rows if any(c.top <= cell.bottom and cell.top <= c.bottom for c in row)]
+        if hits:
+            min(hits, key=lambda row: min(c.top for c in row)).append(cell)
+        else:
+            rows.append([cell])
+    rows.sort(key=lambda row: min(c.top for c in row))
+    return [sorted(row, key=lambda c: c.x0) for row in rows]
+
+
+# ---- the block ----------------------------------------------------------------------------
+
+def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
+    """Column borders: one before each header word, at the last empty offset before the word's column begins.
+
+    Offsets are counted over the block's pieces (cut at single spaces too
+    where every offset is crossed: two cells printed one space apart). Between the middles
+    of two header words (from the line start for the first), the border is
+    the end of the last run of the emptiest offsets that the column's text
+    follows; a first column without a header word (绩效指标) is left of it.
+    """
+    whole = [p for n in lines for p in lines[n]]
+    words: list[Piece] = []  # pieces cut at single spaces too, for a border a piece crosses
+    for piece in whole:
+        x = piece.x0
+        for part in piece.text.split(" "):
+            words.append(Piece(part, piece.top, piece.top, x, x + len(part)))
+            x += len(part) + 1
+
+    def cover(x: int, pieces: list[Piece]) -> int:
+        return sum(w.x0 < x < w.x1 for w in pieces)
+
+    def border(lo: int, hi: int, pieces: list[Piece]) -> int | None:
+        counts = {x: cover(x, pieces) for x in range(lo, hi + 1)}
+        least = min(counts.values())
+        ends = [x for x in range(lo, hi) if counts[x] == least and counts[x + 1] > least]
+        return ends[-1] if ends and least == 0 else None
+
+    borders = []
+    for left, right in zip([None, *header], header, strict=False):
+        lo = int((left.x0 + left.x1) / 2) if left else 0
+        hi = int((right.x0 + right.x1) / 2)
+        found = border(lo, hi, whole)
+        borders.append(found if found is not None else border(lo, hi, words) or right.x0)
+    return borders
+
+
+def _split(piece: Piece, borders: list[int]) -> list[tuple[int, Piece]]:
+    """The piece's parts by column (0 left of the first border); a piece crossing a border is cut at a space there."""
+    parts: list[tuple[int, Piece]] = []
+    col = sum(b <= piece.x0 for b in borders)
+    rest = piece
+    while col < len(borders) and rest.x1 > borders[col]:
+        cut = rest.text.rfind(" ", 0, borders[col] - rest.x0 + 1)
+        if cut <= 0:
+            break
+        parts.append((col, Piece(rest.text[:cut], rest.top, rest.top, rest.x0, rest.x0 + cut)))
+        rest = Piece(rest.text[cut + 1:], rest.top, rest.top, rest.x0 + cut + 1, rest.x1)
+        col = sum(b <= rest.x0 for b in borders)
+    parts.append((col, rest))
+    return parts
+
+
+def _label_goes_on(upper: str, lower: str, full: bool) -> bool:
+    """A label column's line goes on to the next: a bracket is open (数量指标(必填 | 量化)), the next
+    line is the label's note ((选填量化)), or the line fills the column and does not end a label
+    (绩效指 | 标, 社会公众或服务对象满意 | 度指标)."""
+    opened = upper.count("(") + upper.count("（") > upper.count(")") + upper.count("）")
+    return opened or lower.startswith(("(", "（")) or (full and not upper.endswith(_LABEL_ENDS))
+
+
+def _column_cells(pieces: list[Piece], others: set[int], labels: bool) -> list[Piece]:
+    """One column's pieces as cells. A line filling the column (reaching its right edge, or as long as
+    its longest line) goes on to the next close line, unless both lines hold something of their own in
+    the other columns (`others`: lines with other cells); in a label column, see `_label_goes_on`."""
+    if not pieces:
+        return []
+    edge, longest = max(p.x1 for p in pieces), max(len(p.text) for p in pieces)
+    cells: list[Piece] = []
+    last: Piece | None = None  # the last line of the last cell
+    for piece in sorted(pieces, key=lambda p: p.top):
+        close = last is not None and piece.top - last.bottom <= _WRAP_LINES
+        full = last is not None and (last.x1 >= edge or len(last.text) >= longest)
+        if labels:
+            goes_on = close and last is not None and _label_goes_on(last.text, piece.text, full)
+        else:
+            goes_on = close and full and not (last is not None and last.bottom in others and piece.top in others)
+        if goes_on:
+            cells[-1] = _join(cells[-1], piece)
+        else:
+            cells.append(piece)
+        last = piece
+    return cells
+
+
+@dataclass
+class _BlockRow:
+    """One row of the block: the lines it takes and its cells by column."""
+
+    top: int
+    bottom: int
+    cells: dict[int, Piece]
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _place_labels(labels: list[Piece], rows: list[_BlockRow], col: int, starts: list[int]) -> None:
+    """Put each label merged over a run of rows into the run's first row.
+
+    The runs follow one another and cover the rows, each starting at one of
+    `starts`; they are chosen so that each run's middle line is nearest its
+    label's (a table centres a merged cell): the least sum of squared misses.
+    """
+    ordered = sorted(labels, key=lambda c: c.middle)
+    if not ordered or not rows:
+        return
+    cuts = [s for s in starts if s > 0] + [len(rows)]
+    if len(ordered) > len(cuts):
+        ordered = ordered[: len(cuts)]
+    count = len(ordered)
+    # best[k][i]: least miss placing labels k.. with label k's run starting at cuts index i (i = -1: row 0)
+    bounds = [0] + cuts
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for k in range(count - 1, -1, -1):
+        for i in range(len(bounds) - 1):
+            start = bounds[i]
+            options = []
+            for j in range(i + 1, len(bounds)):
+                if k == count - 1 and j != len(bounds) - 1:
+                    continue
+                if k < count - 1 and (k + 1, j) not in best:
+                    continue
+                middle = (rows[start].top + rows[bounds[j] - 1].bottom) / 2
+                miss = (middle - ordered[k].middle) ** 2 + (best[(k + 1, j)][0] if k < count - 1 else 0.0)
+                options.append((miss, j))
+            if options:
+                best[(k, i)] = min(options)
+    i = 0
+    for k in range(count):
+        if (k, i) not in best:
+            return
+        rows[bounds[i]].cells[col] = ordered[k]
+        i = best[(k, i)][1]
+
+
+def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[list[list[Piece]], str | None]:
+    """The block's rows (its header first), each cell in its column, or the reason they cannot be lined up."""
+    borders = _borders(header, lines)
+    columns: dict[int, list[Piece]] = {}
+    for number in sorted(lines):
+        for piece in lines[number]:
+            for col, part in _split(piece, borders):
+                columns.setdefault(col, []).append(part)
+    name_col = next((k + 1 for k, p in enumerate(header) if compact(p.text) in _NAME_WORDS), None)
+    if name_col is None:
+        return [], "指标表头没有三级指标(指标内容)列"
+    content = [c for c in sorted(columns) if c >= name_col]
+    taken = {c: {p.top for p in columns[c]} for c in content}
+    cells: dict[int, list[Piece]] = {}
+    for col, pieces in columns.items():
+        others = set().union(*(taken[c] for c in content if c != col)) if col >= name_col else set()
+        cells[col] = _column_cells(pieces, others, labels=col < name_col)
+    rows = [_BlockRow(c.top, c.bottom, {name_col: c}) for c in cells.get(name_col, [])]
+    for col in content:
+        if col == name_col:
+            continue
+        for cell in cells[col]:
+            near = min(rows, key=lambda r: abs(r.middle - cell.middle), default=None)
+            if near is None or abs(near.middle - cell.middle) > _MAX_DRIFT:
+                return [], f"“{cell.text}”离所有指标名称都太远"
+            near.cells[col] = _join(near.cells[col], cell) if col in near.cells else cell
+    level2 = name_col - 1
+    for label in cells.get(level2, []):  # a level-2 label beside no indicator is a row of its own
+        if not any(label.top <= r.bottom and r.top <= label.bottom for r in rows):
+            rows.append(_BlockRow(label.top, label.bottom, {}))
+    rows.sort(key=lambda r: r.top)
+    for col in range(name_col - 1, 0, -1):  # level 2 first: a level-1 run starts where a level-2 run does
+        inner = [k for k, r in enumerate(rows) if col + 1 in r.cells] if col + 1 < name_col else []
+        _place_labels(cells.get(col, []), rows, col, inner or list(range(len(rows))))
+    # Left of the first header word: the block's own label (绩效指标), merged over the header row too.
+    block = " ".join(c.text.replace("\n", "") for c in cells.get(0, []))
+    width = len(borders) + 1
+    out = [[Piece(block, header[0].top, header[0].top, 0, 0)] + header]
+    for row in rows:
+        out.append([row.cells.get(col, Piece("", row.top, row.top, 0, 0)) for col in range(width)])
+    return out, None
+
+
+# ---- the document -------------------------------------------------------------------------
+
+def _is_block_header(pieces: list[Piece]) -> bool:
+    return sum(compact(p.text) in INDICATOR_HEADERS for p in pieces) >= 2
+
+
+def _ends_block(pieces: list[Piece]) -> bool:
+    """A line that starts what follows a block: the next form's title or subject row."""
+    texts = [compact(p.text) for p in pieces]
+    return any(t.startswith(SUBJECT_LABELS) for t in texts) or (len(texts) == 1 and TITLE.search(texts[0]) is not None)
+
+
+#: longest first piece of a line taken for a label wrapped in a narrow column (项目名, 门及代, 码)
+_NARROW = 3
+
+
+def _narrow_labels(lines: dict[int, list[Piece]]) -> bool:
+    """The header's labels wrapped in a narrow first column: lines whose first piece, at the left
+    edge, is a few characters without figures. Their rows are told by guesswork (`_header_cells`)."""
+    firsts = [lines[n][0] for n in lines]
+    left = min((p.x0 for p in firsts), default=0)
+    return any(p.x0 <= left + 1 and len(p.text) <= _NARROW and not _DIGITS.search(p.text) for p in firsts)
+
+
+def _to_row(cells: list[Piece]) -> Row:
+    texts = [tidy(c.text.replace("\n", "")) for c in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return Row(cells=texts, line=min(c.top for c in cells))
+
+
+def layout_forms(text: str) -> list[RawForm]:
+    """The forms of a layout text, each block lined up by its header row where it can be."""
+    lines: dict[int, list[Piece]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        pieces = _pieces(line, number)
+        if pieces:
+            lines[number] = pieces
+    numbers = sorted(lines)
+    rows: list[Row] = []
+    unaligned: dict[int, str] = {}
+    pending: dict[int, list[Piece]] = {}
+    k = 0
+    while k < len(numbers):
+        number = numbers[k]
+        if not _is_block_header(lines[number]):
+            pending[number] = lines[number]
+            k += 1
+            continue
+        rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
+        if _narrow_labels(pending):
+            unaligned[number] = "标签在窄列中折行(项目名|称),旁边的行可能读错"
+        pending = {}
+        end = k + 1
+        while end < len(numbers) and not _ends_block(lines[numbers[end]]) and not _is_block_header(lines[numbers[end]]):
+            end += 1
+        first = next(i for i, p in enumerate(lines[number]) if compact(p.text) in INDICATOR_HEADERS)
+        band = {n: lines[n] for n in numbers[k + 1:end]}
+        if first:  # 绩效指 | 一级指标 …: the block's label printed on the header line
+            band[number] = lines[number][:first]
+        block, reason = _block_rows(lines[number][first:], band)
+        if reason is None:
+            rows += [_to_row(row) for row in block]
+        else:
+            unaligned[number] = reason
+            rows += [Row(cells=[tidy(p.text) for p in lines[n]], line=n) for n in numbers[k:end]]
+        k = end
+    rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
+    forms = split_forms(rows)
+    for form in forms:
+        reasons = [why for n, why in unaligned.items() if (form.line_start or 0) <= n <= (form.line_end or 0)]
+        form.unaligned = reasons[0] if reasons else None
+    return forms
