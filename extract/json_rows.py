@@ -16,6 +16,8 @@ from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import Row
 
 _Cell = (str, int, float, type(None))
+#: characters looked at for the opening bracket (whitespace before it, never a whole file)
+_HEAD = 4096
 
 
 def _cell(value: Any) -> str:
@@ -48,7 +50,7 @@ def _walk(node: Any, out: list[list[str]]) -> None:
 
 def json_rows(text: str) -> list[Row] | None:
     """The rows of a JSON document of tables (numbered 1, 2, … as `line`), or None when it is not one."""
-    if not text.lstrip().startswith(("[", "{")):
+    if not text[:_HEAD].lstrip().startswith(("[", "{")):
         return None
     found: list[list[str]] = []
     try:

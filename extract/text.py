@@ -23,8 +23,9 @@ from jixiao.schemas.raw import RawDocument, RawForm
 
 #: share of lines with a tab above which text is tab-separated rows
 _TABBED = 0.1
-#: lines looked at to tell the kind (a form is far shorter)
+#: lines looked at to tell the kind (a form is far shorter), and the characters they are taken from
 _SNIFF_LINES = 2000
+_SNIFF_CHARS = 200_000
 
 
 def read_rows(text: str) -> list[Row]:
@@ -47,7 +48,7 @@ def read_forms(text: str) -> tuple[str, list[RawForm]]:
     """The forms of a converted text and which reader served (text, json, layout or cells)."""
     if (rows := json_rows(text)) is not None:
         return "json", split_forms(rows)
-    lines = text.splitlines()[:_SNIFF_LINES]
+    lines = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]
     if _is_tabbed(lines):
         return "text", split_forms(read_rows(text))
     if is_layout(lines):
