@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row
-from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, compact
+from jixiao.schemas.markers import SUBJECT_LABELS, compact, is_block_header
 
 
 def _cells(line: str) -> list[str]:
     parts = line.split()
-    if sum(compact(p) in INDICATOR_HEADERS for p in parts) >= 2:
+    if is_block_header(parts):
         return [tidy(p) for p in parts]
     text = tidy(line)
     return [text] if text else []

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from jixiao.schemas.markers import (
     CATEGORY_WORDS,
-    INDICATOR_HEADERS,
     PAGE_NUMBER,
     SELF_EVALUATION_HEADERS,
     SUBJECT_LABELS,
     TITLE,
     compact,
+    is_block_header,
 )
 from jixiao.schemas.raw import RawCell, RawForm
 
@@ -116,10 +116,6 @@ def _is_subject(cells: list[str]) -> bool:
     return any(len(c) <= _LABEL_CHARS and compact(c).startswith(SUBJECT_LABELS) for c in cells)
 
 
-def _block_header(cells: list[str]) -> bool:
-    return sum(compact(c) in INDICATOR_HEADERS for c in cells) >= 2
-
-
 def _has_category(cells: list[str]) -> bool:
     return any(len(c) <= _LABEL_CHARS and any(w in c for w in CATEGORY_WORDS) for c in cells)
 
@@ -147,7 +143,7 @@ class _Open:
         self.subject = self.subject or subject
         text = "".join(filled)
         if not self.block and "指标" in text:
-            self.block = _block_header(filled) or _has_category(filled)
+            self.block = is_block_header(filled) or _has_category(filled)
         if any(word in text for word in SELF_EVALUATION_HEADERS) and any(
             len(c) <= _LABEL_CHARS and compact(c).endswith(SELF_EVALUATION_HEADERS) for c in filled
         ):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
-from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact
+from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm
 
 _GAP = re.compile(r" {2,}")
@@ -342,7 +342,7 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
 # ---- the document -------------------------------------------------------------------------
 
 def _is_block_header(pieces: list[Piece]) -> bool:
-    return sum(compact(p.text) in INDICATOR_HEADERS for p in pieces) >= 2
+    return is_block_header(p.text for p in pieces)
 
 
 def _ends_block(pieces: list[Piece]) -> bool:

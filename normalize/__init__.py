@@ -17,7 +17,7 @@ from jixiao.normalize.header import attribute, coded, funds, mended, pairs, peri
 from jixiao.normalize.indicators import read_block
 from jixiao.normalize.stream import rebuild, run_together
 from jixiao.schemas.form import Form, FormKind, Source
-from jixiao.schemas.markers import INDICATOR_HEADERS, compact
+from jixiao.schemas.markers import compact, is_block_header
 from jixiao.schemas.raw import RawCell, RawDocument, RawForm
 
 
@@ -28,7 +28,7 @@ def form_id(sha256: str, index: int) -> str:
 
 def _block_start(rows: list[list[RawCell]]) -> int:
     for i, row in enumerate(rows):
-        if sum(compact(c.text) in INDICATOR_HEADERS for c in row) >= 2:
+        if is_block_header(c.text for c in row):
             return i
     return len(rows)
 

@@ -15,7 +15,7 @@ from jixiao.normalize.columns import Columns, Role, column_roles, joined_value
 from jixiao.normalize.values import parse_value
 from jixiao.normalize.vocab import LEVEL1, LEVEL2_PARENT, Label, match_label
 from jixiao.schemas.form import Indicator, Requirement
-from jixiao.schemas.markers import INDICATOR_HEADERS, compact
+from jixiao.schemas.markers import is_block_header
 from jixiao.schemas.raw import RawCell
 
 _SEQ = re.compile(r"^指标\s*(?:(\d+)\s*[::]?|[::])\s*|^(\d{1,2})\s*、\s*")
@@ -61,6 +61,8 @@ def split_seq(text: str) -> tuple[int | None, str]:
 
 def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     """`指标1: A 指标2: B` with `v1 v2` is two indicators; otherwise one."""
+    if name.count("指标") < 2:  # most names: no second 指标N: to cut at
+        return [(name, value)]
     marks = list(_MULTI.finditer(name))
     values = _VALUE_START.split(value)
     if len(marks) < 2 or marks[0].start() != 0 or len(values) != len(marks):
@@ -68,6 +70,10 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     ends = [n.start() for n in marks[1:]] + [len(name)]
     parts = [name[m.start(): end].strip() for m, end in zip(marks, ends, strict=True)]
     return list(zip(parts, values, strict=True))
+
+
+#: roles of the columns where a page break's leavings of a level-1 label stand
+_LEAD_ROLES = (Role.block, Role.level1)
 
 
 def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], list[RawCell]]:
@@ -80,7 +86,7 @@ def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], li
     labels: list[Label] = []
     content: list[RawCell] = []
     for cell in cells:
-        if not content and not labels and columns.role_of(cell) in (Role.block, Role.level1):
+        if not content and not labels and columns.role_of(cell) in _LEAD_ROLES:
             cut = _cut_level1(cell.text)
             if cut is not None:
                 labels.append(Label(1, cut, Requirement()))
@@ -183,10 +189,12 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     mends: list[str] = []
     level1: str | None = None
     current: LabelUse | None = None
+    split, value_col = columns.split, columns.value  # asked of every row: worked out once per header
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
-        if sum(compact(c.text) in INDICATOR_HEADERS for c in cells) >= 2:
+        if is_block_header(c.text for c in cells):
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
+            split, value_col = columns.split, columns.value
             page = next((c.page for c in cells if c.page is not None), None)
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
@@ -204,7 +212,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             previous = label.canonical if label.level == 2 else previous
         if not content or (len(content) == 1 and _label_fragment(content[0], columns)):
             continue
-        name_cell, value_text = _by_columns(content, columns) if columns.split else _by_content(content, columns.value)
+        name_cell, value_text = _by_columns(content, columns) if split else _by_content(content, value_col)
         if name_cell is None and not value_text:
             continue
         anchor = name_cell or content[0]

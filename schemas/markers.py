@@ -8,6 +8,7 @@ the contract between finding and reading, so they live here, below both.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 #: the label of a form's subject: a project, or a department on a department-wide form
 SUBJECT_LABELS = ("项目名称", "部门名称")
@@ -39,3 +40,23 @@ PAGE_NUMBER = re.compile(
 def compact(text: str) -> str:
     """A cell's text without spaces or a trailing colon: how a label is compared."""
     return text.replace(" ", "").rstrip(":：")
+
+
+_HEADER_SET = frozenset(INDICATOR_HEADERS)
+#: longest cell that can be a block header word, letter-spaced and with a colon (一 级 指 标：)
+_HEADER_CHARS = 12
+
+
+def is_block_header(texts: Iterable[str]) -> bool:
+    """Two indicator header words among a row's cells: the block's header row.
+
+    Every row of every form passes through here, so longer cells are passed
+    over before any copy is made of them.
+    """
+    found = 0
+    for text in texts:
+        if len(text) <= _HEADER_CHARS and compact(text) in _HEADER_SET:
+            found += 1
+            if found == 2:
+                return True
+    return False
