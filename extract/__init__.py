@@ -14,12 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from jixiao.extract.forms import Row
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.sniff import sniff
 from jixiao.schemas.errors import NoTargetTable, TooLarge, UnsupportedFormat
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument
+from jixiao.schemas.raw import RawDocument, Row
 
 #: the PDF table finder: pdfplumber's algorithm, camelot lattice, or the first then the second
 Engine = Literal["pdfplumber", "camelot", "auto"]

@@ -13,8 +13,8 @@ baseline) is split into its cells, and a subject label wrapped over two lines
 from __future__ import annotations
 
 from jixiao.extract.clean import tidy
-from jixiao.extract.forms import Row
 from jixiao.schemas.markers import SUBJECT_LABELS, compact, is_block_header
+from jixiao.schemas.raw import Row
 
 
 def _cells(line: str) -> list[str]:

@@ -11,7 +11,7 @@ back to the label when it closes the bracket the label left open.
 from __future__ import annotations
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.extract.forms import Row
+from jixiao.schemas.raw import Row
 
 
 def _aligned(previous: Row, row: Row) -> list[str] | None:

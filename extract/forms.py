@@ -24,7 +24,7 @@ from jixiao.schemas.markers import (
     compact,
     is_block_header,
 )
-from jixiao.schemas.raw import RawCell, RawForm
+from jixiao.schemas.raw import RawCell, RawForm, Row
 
 _ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -40,24 +40,6 @@ _STREAM_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、.{2,30}|.
 _TITLE_REACH = 3
 #: longest cell taken for a label when looking for a form's markers
 _LABEL_CHARS = 24
-
-
-@dataclass
-class Row:
-    """One source row: its cleaned cells and where it stands in the file."""
-
-    cells: list[str]
-    line: int | None = None
-    page: int | None = None
-    bboxes: list[tuple[float, float, float, float] | None] = field(default_factory=list)
-    confidences: list[float | None] = field(default_factory=list)
-    #: what a page-break mend did to this row, said for a reviewer (第2页: …)
-    mends: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        """All the row's text; computed on each use, as extractors mend cells after making rows."""
-        return "".join(c for c in self.cells if c)
 
 
 def _title_of(filled: list[str]) -> str | None:
@@ -100,14 +82,18 @@ def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
     for r, row in enumerate(rows):
         line, page, width = row.line, row.page, len(row.cells)
         if not row.bboxes and not row.confidences:
-            out.append([RawCell(text, r, c, 1, 1, line, page) for c, text in enumerate(row.cells)])
-            continue
-        bboxes = row.bboxes[:width] + [None] * (width - len(row.bboxes))
-        scores = row.confidences[:width] + [None] * (width - len(row.confidences))
-        out.append([
-            RawCell(text, r, c, 1, 1, line, page, bbox, score)
-            for c, (text, bbox, score) in enumerate(zip(row.cells, bboxes, scores, strict=True))
-        ])
+            cells = [RawCell(text, r, c, 1, 1, line, page) for c, text in enumerate(row.cells)]
+        else:
+            bboxes = row.bboxes[:width] + [None] * (width - len(row.bboxes))
+            scores = row.confidences[:width] + [None] * (width - len(row.confidences))
+            cells = [
+                RawCell(text, r, c, 1, 1, line, page, bbox, score)
+                for c, (text, bbox, score) in enumerate(zip(row.cells, bboxes, scores, strict=True))
+            ]
+        for c, (rowspan, colspan) in row.spans.items():
+            if c < width:
+                cells[c].rowspan, cells[c].colspan = rowspan, colspan
+        out.append(cells)
     return out
 
 

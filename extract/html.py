@@ -17,10 +17,10 @@ from lxml import etree
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument
+from jixiao.schemas.raw import RawDocument, Row
 
 _SKIP = frozenset({"head", "title", "script", "style", "template", "noscript"})
 _BLOCKS = frozenset({
@@ -102,6 +102,7 @@ def table_rows(table: Any) -> list[Row]:
     rows = []
     for r, tr in enumerate(trs):
         texts: dict[int, str] = {}
+        spans: dict[int, tuple[int, int]] = {}
         col = 0
         for cell in tr.xpath("./td | ./th"):
             while col in taken[r]:
@@ -111,12 +112,14 @@ def table_rows(table: Any) -> list[Row]:
             for covered in taken[r: r + rowspan]:
                 covered.update(range(col, col + colspan))
             texts[col] = cell_text(cell)
+            if rowspan > 1 or colspan > 1:
+                spans[col] = (rowspan, colspan)
             col += colspan
         width = max(taken[r], default=-1) + 1
         cells = [texts.get(c, "") for c in range(width)]
         while cells and not cells[-1]:
             cells.pop()
-        rows.append(Row(cells=cells, line=tr.sourceline))
+        rows.append(Row(cells=cells, line=tr.sourceline, spans=spans))
     return rows
 
 

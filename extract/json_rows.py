@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.extract.forms import Row
+from jixiao.schemas.raw import Row
 
 _Cell = (str, int, float, type(None))
 #: characters looked at for the opening bracket (whitespace before it, never a whole file)

@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass
 
 from jixiao.extract.clean import tidy
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact, is_block_header
-from jixiao.schemas.raw import RawForm
+from jixiao.schemas.raw import RawForm, Row
 
 _GAP = re.compile(r" {2,}")
 _DIGITS = re.compile(r"\d")

@@ -28,10 +28,10 @@ import xlrd
 from docx.oxml.ns import qn
 
 from jixiao.extract.clean import tidy
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.schemas.errors import UnreadableFile, UnsupportedFormat
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument, RawForm
+from jixiao.schemas.raw import RawDocument, RawForm, Row
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -115,23 +115,42 @@ def _count(parent: Any, container: str, name: str, default: int) -> int:
     return int(value) if value and value.isdigit() else default
 
 
-def _continues(tc: Any) -> bool:
+def _continues(tc: Any, name: str) -> bool:
     """A cell that continues a vertical (vMerge) or legacy horizontal (hMerge) merge."""
-    for name in (_V_MERGE, _H_MERGE):
-        merge = _property(tc, _TC_PR, name)
-        if merge is not None and merge.get(_VAL, "continue") == "continue":
-            return True
-    return False
+    merge = _property(tc, _TC_PR, name)
+    return merge is not None and merge.get(_VAL, "continue") == "continue"
 
 
-def _word_table(tbl: Any) -> Iterator[list[str]]:
-    """One list of cells per table row, spanned grid columns and merge holes left ""."""
+def _word_table(tbl: Any) -> Iterator[tuple[list[str], dict[int, tuple[int, int]]]]:
+    """One list of cells per table row, spanned grid columns and merge holes left "", with the
+    (rowspan, colspan) of each cell that spans more than itself (gridSpan, and vMerge runs counted).
+
+    A row's spans are complete only once the rows below are read (a vMerge
+    run grows downwards), so the rows are yielded after the whole table.
+    """
+    rows: list[tuple[list[str], dict[int, tuple[int, int]]]] = []
+    runs: dict[int, tuple[int, int]] = {}  # grid column -> (row, column) of the cell its vMerge run started at
     for tr in _children(tbl, _TR):
         cells = [""] * _count(tr, _TR_PR, _GRID_BEFORE, 0)
+        spans: dict[int, tuple[int, int]] = {}
         for tc in _children(tr, _TC):
-            cells.append("" if _continues(tc) else _word_text(tc))
-            cells.extend([""] * (_count(tc, _TC_PR, _GRID_SPAN, 1) - 1))
-        yield _trimmed(cells)
+            col, width = len(cells), _count(tc, _TC_PR, _GRID_SPAN, 1)
+            below = _continues(tc, _V_MERGE)
+            if below and col in runs:
+                r, c = runs[col]
+                rowspan, colspan = rows[r][1].get(c, (1, width))
+                rows[r][1][c] = (rowspan + 1, colspan)
+                cells.append("")
+            else:
+                runs.pop(col, None)
+                if _property(tc, _TC_PR, _V_MERGE) is not None and not below:
+                    runs[col] = (len(rows), col)
+                if width > 1:
+                    spans[col] = (1, width)
+                cells.append("" if below or _continues(tc, _H_MERGE) else _word_text(tc))
+            cells.extend([""] * (width - 1))
+        rows.append((_trimmed(cells), spans))
+    yield from rows
 
 
 def _word_blocks(parent: Any) -> Iterator[Any]:
@@ -148,8 +167,8 @@ def docx_rows(data: bytes) -> list[Row]:
     body = docx.Document(BytesIO(data)).element.body
     rows: list[Row] = []
     for block in _word_blocks(body):
-        for cells in _word_table(block) if block.tag == _TBL else [_trimmed([_word_text(block)])]:
-            rows.append(Row(cells=cells, line=len(rows) + 1))
+        for cells, spans in _word_table(block) if block.tag == _TBL else [(_trimmed([_word_text(block)]), {})]:
+            rows.append(Row(cells=cells, line=len(rows) + 1, spans=spans))
     return rows
 
 
@@ -207,7 +226,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[Row]]:
 
     Hidden sheets hold lookup lists and drafts, not the published form.
     openpyxl leaves the cells a merged range covers empty, which is the
-    layout wanted.
+    layout wanted; each range's span goes on its top-left cell.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about every extension it skips
@@ -215,10 +234,16 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[Row]]:
     for number, sheet in enumerate(book.worksheets, start=1):
         if sheet.sheet_state != "visible":
             continue
+        spans: dict[tuple[int, int], tuple[int, int]] = {
+            (r.min_row, r.min_col): (r.max_row - r.min_row + 1, r.max_col - r.min_col + 1)
+            for r in sheet.merged_cells.ranges
+        }
         rows = []
         for cells in sheet.iter_rows():
             texts = _trimmed([tidy(_value_text(c.value, c.number_format)) for c in cells])
-            rows.append(Row(cells=texts, line=cells[0].row, page=number))
+            first, line = cells[0].column, cells[0].row
+            row_spans = {c.column - first: spans[line, c.column] for c in cells if (line, c.column) in spans}
+            rows.append(Row(cells=texts, line=line, page=number, spans=row_spans))
         yield rows
 
 
@@ -246,13 +271,16 @@ def _xls_text(book: xlrd.book.Book, cell: xlrd.sheet.Cell) -> str:
     return str(cell.value) if kind == xlrd.XL_CELL_TEXT else ""
 
 
-def _covered(sheet: xlrd.sheet.Sheet) -> set[tuple[int, int]]:
-    """Cells a merged range covers (all but its top-left), clipped to the used area."""
+def _merges(sheet: xlrd.sheet.Sheet) -> tuple[set[tuple[int, int]], dict[tuple[int, int], tuple[int, int]]]:
+    """Cells a merged range covers (all but its top-left), clipped to the used area, and each range's
+    (rowspan, colspan) by its top-left cell."""
     holes: set[tuple[int, int]] = set()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
     for r0, r1, c0, c1 in sheet.merged_cells:
+        spans[r0, c0] = (r1 - r0, c1 - c0)
         for r in range(r0, min(r1, sheet.nrows)):
             holes.update((r, c) for c in range(c0, min(c1, sheet.ncols)) if (r, c) != (r0, c0))
-    return holes
+    return holes, spans
 
 
 def _xls_sheets(data: bytes) -> Iterator[list[Row]]:
@@ -261,11 +289,12 @@ def _xls_sheets(data: bytes) -> Iterator[list[Row]]:
     for number, sheet in enumerate(book.sheets(), start=1):
         if sheet.visibility != 0:
             continue
-        holes = _covered(sheet)
+        holes, spans = _merges(sheet)
         rows = []
         for r in range(sheet.nrows):
             texts = ["" if (r, c) in holes else tidy(_xls_text(book, sheet.cell(r, c))) for c in range(sheet.ncols)]
-            rows.append(Row(cells=_trimmed(texts), line=r + 1, page=number))
+            row_spans = {c: span for (r0, c), span in spans.items() if r0 == r}
+            rows.append(Row(cells=_trimmed(texts), line=r + 1, page=number, spans=row_spans))
         yield rows
 
 

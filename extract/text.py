@@ -15,11 +15,11 @@ from pathlib import Path
 from jixiao.extract.cell_lines import cell_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.extract.json_rows import json_rows
 from jixiao.extract.layout import is_layout, layout_forms
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument, RawForm
+from jixiao.schemas.raw import RawDocument, RawForm, Row
 
 #: share of lines with a tab above which text is tab-separated rows
 _TABBED = 0.1

@@ -18,13 +18,12 @@ import pypdfium2 as pdfium
 
 from jixiao.extract import ReadLimits, document_rows
 from jixiao.extract.encoding import decode
-from jixiao.extract.forms import Row
 from jixiao.extract.grid import DPI as OCR_DPI
 from jixiao.extract.sniff import sniff
 from jixiao.review_html import RANK, e, notice
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form, Indicator, Severity, Source, SourceFormat
-from jixiao.schemas.raw import BBox
+from jixiao.schemas.raw import BBox, Row
 
 #: render scale for PDF pages: 2 px per point (144 dpi) keeps small CJK legible (scans: their OCR resolution)
 SCALE = 2.0

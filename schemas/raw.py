@@ -1,9 +1,16 @@
-"""What an extractor hands to the normalizer: rows of raw cells per form.
+"""The grounded table model: what every extractor hands to the normalizer.
 
 Every extractor (text, PDF, scan, office, HTML) reduces its source to the
 same shape a careful converter would print: one list of cells per table row,
 a merged cell's text in its first row and column only, the cells it covers
-left empty. The normalizer then needs to know one layout, whatever the file.
+left empty. Where the source knows a merge (Excel merged ranges, Word
+gridSpan/vMerge, HTML rowspan/colspan), the first cell says how many rows
+and columns it spans. Each cell keeps where it came from: its line, page
+and box, in the frame its page states (`Frame`). The normalizer then needs
+to know one layout, whatever the file.
+
+`Row` is one source row as an extractor reads it, before forms are found;
+`RawCell` is a cell of a found form.
 
 These are internal hand-over objects, made by the hundred thousand on a big
 archive, so they are slotted dataclasses: pydantic's validation here cost
@@ -16,6 +23,26 @@ from dataclasses import dataclass, field
 from jixiao.schemas.form import SourceFormat
 
 BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Row:
+    """One source row: its cleaned cells and where it stands in the file."""
+
+    cells: list[str]
+    line: int | None = None
+    page: int | None = None
+    bboxes: list[BBox | None] = field(default_factory=list)
+    confidences: list[float | None] = field(default_factory=list)
+    #: what a page-break mend did to this row, said for a reviewer (第2页: …)
+    mends: list[str] = field(default_factory=list)
+    #: (rowspan, colspan) of each cell that spans more than itself, by its column
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """All the row's text; computed on each use, as extractors mend cells after making rows."""
+        return "".join(c for c in self.cells if c)
 
 
 @dataclass(slots=True)

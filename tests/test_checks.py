@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from conftest import form
-from jixiao.extract.forms import Row, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.normalize import normalize_document
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import RawDocument
+from jixiao.schemas.raw import RawDocument, Row
 
 
 def codes(f):

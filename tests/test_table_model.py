@@ -1,0 +1,113 @@
+"""The grounded table model: spans kept wherever the source knows them.
+
+One small form is built three times by the libraries that make real files
+(openpyxl for Excel, python-docx for Word) and as an HTML page, with the
+same merges: the project name over three columns, 产出指标 and 数量指标 each
+down two rows. The spans below are the merges written here, not what the
+reader printed; the indicators must come out the same from all three.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from jixiao.extract import document_rows, extract_file
+from jixiao.normalize import normalize_document
+
+TITLE = "2026年度项目支出绩效目标表"
+GRID = [
+    ["项目名称", "职业技能培训", "", ""],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "培训人数", "≥100人"],
+    ["", "", "培训天数", "5天"],
+    ["满意度指标", "服务对象满意度指标", "学员满意度", "≥95%"],
+]
+#: (row, column) in the form -> (rowspan, colspan), as merged below
+SPANS = {(0, 1): (1, 3), (2, 0): (2, 1), (2, 1): (2, 1)}
+INDICATORS = [
+    ("产出指标", "数量指标", "培训人数", "≥100人"),
+    ("产出指标", "数量指标", "培训天数", "5天"),
+    ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%"),
+]
+
+
+def _xlsx(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([TITLE])
+    sheet.merge_cells("A1:D1")
+    for row in GRID:
+        sheet.append([cell or None for cell in row])
+    sheet.merge_cells("B2:D2")
+    sheet.merge_cells("A4:A5")
+    sheet.merge_cells("B4:B5")
+    book.save(path)
+
+
+def _docx(path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE)
+    table = document.add_table(rows=len(GRID), cols=4)
+    for r, row in enumerate(GRID):
+        for c, text in enumerate(row):
+            if text:
+                table.cell(r, c).text = text
+    table.cell(0, 1).merge(table.cell(0, 3))
+    table.cell(2, 0).merge(table.cell(3, 0))
+    table.cell(2, 1).merge(table.cell(3, 1))
+    document.save(path)
+
+
+def _html(path: Path) -> None:
+    path.write_text(
+        f"<html><body><p>{TITLE}</p><table>"
+        "<tr><td>项目名称</td><td colspan=3>职业技能培训</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>"
+        "<tr><td rowspan=2>产出指标</td><td rowspan=2>数量指标</td><td>培训人数</td><td>≥100人</td></tr>"
+        "<tr><td>培训天数</td><td>5天</td></tr>"
+        "<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>学员满意度</td><td>≥95%</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+
+
+def _trimmed(row: list[str]) -> list[str]:
+    """A row as every reader gives it: trailing empty cells dropped, inner ones kept in place."""
+    while row and not row[-1]:
+        row = row[:-1]
+    return row
+
+
+MAKERS = {"f.xlsx": _xlsx, "f.docx": _docx, "f.html": _html}
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_spans_reach_the_form_cells(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    MAKERS[name](path)
+    doc = extract_file(path)
+    assert len(doc.forms) == 1
+    spans = {
+        (cell.row, cell.col): (cell.rowspan, cell.colspan)
+        for row in doc.forms[0].rows for cell in row if (cell.rowspan, cell.colspan) != (1, 1)
+    }
+    assert spans == SPANS
+    assert [[cell.text for cell in row] for row in doc.forms[0].rows] == [_trimmed(row) for row in GRID]
+    (form,) = normalize_document(doc)
+    assert form.project_name == "职业技能培训"
+    assert [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators] == INDICATORS
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_document_rows_carry_the_spans_before_forms_are_found(tmp_path: Path, name: str) -> None:
+    """The title row's merge is kept too, where the source merged it (the Excel sheet)."""
+    path = tmp_path / name
+    MAKERS[name](path)
+    rows = document_rows(path)
+    title = next(row for row in rows if row.cells and row.cells[0] == TITLE)
+    assert title.spans == ({0: (1, 4)} if name == "f.xlsx" else {})
+    name_row = next(row for row in rows if row.cells and row.cells[0] == "项目名称")
+    assert name_row.spans == {1: (1, 3)}
