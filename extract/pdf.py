@@ -28,11 +28,11 @@ from jixiao.extract import Engine
 from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
 from jixiao.extract.limits import ReadLimits, check_pages
-from jixiao.extract.pdf_grid import grids_from_edges, page_edges
+from jixiao.extract.pdf_grid import grids_from_edges, page_edges, spans
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS
-from jixiao.schemas.raw import BBox, RawDocument
+from jixiao.schemas.raw import BBox, Frame, RawDocument
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -238,9 +238,9 @@ def _page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
     owners: dict[BBox, tuple[Row, int]] = {}
     for grid in grids:
-        for cells in grid.rows:
+        for cells, merged in zip(grid.rows, spans(grid.rows), strict=True):
             row = Row(cells=[tidy(text.inside(c)) if c is not None else "" for c in cells], page=page_number,
-                      bboxes=list(cells))
+                      bboxes=list(cells), spans=merged)
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))
     filled: tuple[Row, int] | None = None  # the cut cell the line above went into
@@ -431,7 +431,7 @@ def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: En
     return grids
 
 
-def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, str]]:
+def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, str, Frame]]:
     document = _open(path, data)
     try:
         for index in range(len(document)):
@@ -440,7 +440,8 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
             text.runs = _runs(text.textpage, text.height)
             text.lines = _join_stacked(_text_lines(text.runs))
             grids = _grids(path, data, page, index, engine, _may_hold_form(text))
-            yield _page_rows(text, grids, index + 1), grids[0].engine if grids else "none"
+            frame = Frame("pt", page.get_width(), page.get_height())
+            yield _page_rows(text, grids, index + 1), grids[0].engine if grids else "none", frame
     finally:
         document.close()
 
@@ -463,11 +464,15 @@ def extract_pdf(path: Path, data: bytes, sha256: str, engine: Engine = "auto") -
     """Read a text-layer PDF into its forms; `engine` picks the table finder."""
     pages: list[PageRows] = []
     engines: set[str] = set()
-    for page, used in _pages(path, data, engine):
+    frames: dict[int, Frame] = {}
+    for page, used, frame in _pages(path, data, engine):
         pages.append(page)
+        frames[len(pages)] = frame
         if used != "none":
             engines.add(used)
     rows = join_split_rows(pages)
     forms = split_forms(drop_repeated_headers(rows))
     name = "+".join(sorted(engines)) or "pdfplumber"
-    return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.pdf, extractor=name, forms=forms)
+    return RawDocument(
+        path=path.as_posix(), sha256=sha256, format=SourceFormat.pdf, extractor=name, forms=forms, frames=frames
+    )

@@ -25,6 +25,24 @@ from jixiao.schemas.form import SourceFormat
 BBox = tuple[float, float, float, float]
 
 
+@dataclass(slots=True)
+class Frame:
+    """What the boxes of one page are measured in, so a box can be found again on its source.
+
+    PDF pages: points from the page's top-left (`unit` "pt"), the page as
+    printed. Scans: pixels of the image as the reader saw it (`unit` "px"):
+    the stored image turned by `turns` quarter turns clockwise, then
+    rotated by `skew` degrees to straighten it, then scaled by `scale`.
+    """
+
+    unit: str
+    width: float
+    height: float
+    turns: int = 0
+    skew: float = 0.0
+    scale: float = 1.0
+
+
 @dataclass
 class Row:
     """One source row: its cleaned cells and where it stands in the file."""
@@ -49,7 +67,8 @@ class Row:
 class RawCell:
     """One cell as read, with where it came from (for diff and review).
 
-    `bbox` is x0, top, x1, bottom in PDF points from the page's top-left;
+    `bbox` is x0, top, x1, bottom from the page's top-left, in its page's frame
+    (`RawDocument.frames`: PDF points, or pixels of the upright scan);
     `confidence` is the OCR confidence (0-1) where a cell was recognised.
     """
 
@@ -95,3 +114,5 @@ class RawDocument:
     format: SourceFormat
     extractor: str
     forms: list[RawForm] = field(default_factory=list)
+    #: the frame of each page's boxes, by page number (pages without boxes have none)
+    frames: dict[int, Frame] = field(default_factory=dict)
