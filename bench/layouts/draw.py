@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Literal
 
 from bench.layouts.plan import Plan, Sample
+from tests.fixtures.make_fixtures import goals_text, indicator_name, level2_label
 
 Role = Literal["label", "value", "title", "year"]
 
@@ -132,21 +133,6 @@ def amount(funds: dict, which: str, plan: Plan) -> str:
     return f"{yuan:,.2f}" if plan.amounts == "yuan_commas" else f"{yuan:.2f}"
 
 
-def _goals(goals: list[str]) -> str:
-    if len(goals) == 1:
-        return goals[0]
-    return "\n".join(f"目标{i}：{goal}" for i, goal in enumerate(goals, start=1))
-
-
-def _level2_label(indicator: dict) -> str:
-    note = indicator["requirement"]["raw"]
-    return f"{indicator['level2']}（{note}）" if note else indicator["level2"]
-
-
-def _name(indicator: dict) -> str:
-    return f"指标{indicator['seq']}：{indicator['name']}" if indicator["seq"] is not None else indicator["name"]
-
-
 def _label(text: str, plan: Plan, row: int, col: int, rowspan: int = 1) -> Cell:
     """A tall label (绩效指标, 一级指标 values): stacked one character per line, or rotated, per the plan."""
     if plan.vertical_labels == "stacked":
@@ -185,7 +171,8 @@ def _header_cells(record: dict, plan: Plan, top: int, n: int) -> list[Cell]:
     for offset, (label, which) in enumerate(amounts):
         cells += [Cell(label, top + 3 + offset, 1, role="label"),
                   Cell(amount(funds, which, plan), top + 3 + offset, 2, colspan=n - 2)]
-    cells += [Cell("年度总体目标", top + 6, 0, role="label"), Cell(_goals(record["goals"]), top + 6, 1, colspan=n - 1)]
+    cells += [Cell("年度总体目标", top + 6, 0, role="label"),
+              Cell(goals_text(record["goals"]), top + 6, 1, colspan=n - 1)]
     return cells
 
 
@@ -207,12 +194,12 @@ def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str]) 
         run = list(run_iter)
         if plan.level1_column:
             cells.append(_label(level1, plan, row, at["level1"], len(run)))
-        for label, group_iter in groupby(run, key=_level2_label):
+        for label, group_iter in groupby(run, key=level2_label):
             group = list(group_iter)
             cells.append(Cell(label, row, at["level2"], rowspan=len(group), role="label"))
             for offset, indicator in enumerate(group):
                 r = row + offset
-                cells.append(Cell(_name(indicator), r, at["name"], colspan=2))
+                cells.append(Cell(indicator_name(indicator), r, at["name"], colspan=2))
                 if plan.split_values:
                     parts = split_value(indicator["value_raw"])
                     assert _rebuild(*parts) == indicator["value_raw"], indicator["value_raw"]

@@ -11,7 +11,6 @@ depend only on the plan's seed.
 """
 from __future__ import annotations
 
-import io
 import random
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from bench.layouts.plan import ScanPlan
+from tests.fixtures.make_scans import image_only_pdf
 
 JPEG_QUALITY = 70
 
@@ -52,26 +52,6 @@ def degrade(img: np.ndarray, plan: ScanPlan, rng: np.random.Generator) -> np.nda
     return img
 
 
-def image_pdf(pages: list[np.ndarray], dpi: int) -> bytes:
-    """Page images as JPEGs in a PDF without a text layer, each page sized to its image at `dpi`."""
-    pdf = pdfium.PdfDocument.new()
-    for img in pages:
-        h, w = img.shape
-        width, height = w * 72 / dpi, h * 72 / dpi
-        page = pdf.new_page(width, height)
-        ok, data = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-        assert ok
-        image = pdfium.PdfImage.new(pdf)
-        image.load_jpeg(io.BytesIO(data.tobytes()), inline=True)
-        image.set_matrix(pdfium.PdfMatrix().scale(width, height))
-        page.insert_obj(image)
-        page.gen_content()
-    out = io.BytesIO()
-    pdf.save(out)
-    pdf.close()
-    return out.getvalue()
-
-
 def scan_pdf(source: Path, plan: ScanPlan, target: Path, seed: str) -> Path:
     """Scan every page of `source` into `target` with the suffix its kind takes; return the path written."""
     rng = np.random.default_rng(random.Random(seed).getrandbits(64))
@@ -87,5 +67,5 @@ def scan_pdf(source: Path, plan: ScanPlan, target: Path, seed: str) -> Path:
         assert cv2.imwrite(str(target), pages[0], options)
         return target
     target = target.with_suffix(".pdf")
-    target.write_bytes(image_pdf(pages, plan.dpi))
+    target.write_bytes(image_only_pdf(pages, plan.dpi, JPEG_QUALITY))
     return target
