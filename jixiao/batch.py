@@ -4,8 +4,9 @@ Workers take the input files in chunks and write what they made of them as
 *parts* in the state folder (`jixiao.parts`): one file per chunk (or per
 PART_SECONDS of work), written under a temporary name and renamed, holding
 each file's manifest entry and its records as JSON lines and Arrow rows.
-The final outputs and the manifest are then assembled from the parts in
-input order. So:
+The outputs are assembled from the parts in input order while the run goes
+on (`Assembly`: an input is written once it and every input before it are
+done), and the manifest at the end. So:
 
 - a rerun skips inputs whose latest part matches their current sha256 and
   the code that made it, and redoes changed ones (`force` redoes all);
@@ -216,13 +217,15 @@ class Outcome:
 def run(
     files: list[Path], state: Path, *, workers: int = 1, force: bool = False, limits: Limits | None = None,
     scheduler: str | None = None, progress: Callable[[dict], None] | None = None, fail_fast: bool = False,
-    connect_timeout: float = 10.0,
+    connect_timeout: float = 10.0, ready: Callable[[tuple[str, dict]], None] | None = None,
 ) -> Outcome:
     """Bring every file's part up to date; returns the entries in input order.
 
     With `scheduler`, the work goes to that dask.distributed cluster; its
     address is checked first, and a scheduler that does not answer within
-    `connect_timeout` seconds raises `SchedulerUnreachable`.
+    `connect_timeout` seconds raises `SchedulerUnreachable`. `ready` is
+    given each file's (part name, file meta) in input order, as soon as the
+    file and every one before it are done: outputs are written meanwhile.
     """
     limits = limits or Limits()
     if scheduler:
@@ -240,6 +243,17 @@ def run(
         else:
             todo.append(key)
     skipped = len(results)
+    order = [path.as_posix() for path in files]
+    released = 0  # files handed to `ready`: a prefix of `order`
+
+    def release(until_gap: bool) -> None:
+        nonlocal released
+        while released < len(order) and (order[released] in results or not until_gap):
+            if ready and order[released] in results:
+                ready(results[order[released]])
+            released += 1
+
+    release(until_gap=True)
     # Later parts win: this run's must sort after every earlier one, whatever the clock did.
     generation = max([time.time_ns(), *(parts.generation_of(name) + 1 for name, _ in known.values())])
     for name, meta in _execute(todo, state, workers, limits, scheduler, connect_timeout, generation):
@@ -248,8 +262,10 @@ def run(
             progress(meta["entry"])
         if fail_fast and meta["entry"]["status"] != "ok":
             break
+        release(until_gap=True)
+    release(until_gap=False)  # after --fail-fast, files past the gap that were done before it
     _drop_unused_parts(state, {**known, **results}.values())
-    located = [results[p.as_posix()] for p in files if p.as_posix() in results]
+    located = [results[key] for key in order if key in results]
     ordered = [meta["entry"] for _, meta in located]
     failed = [e for e in ordered if e["status"] != "ok"]
     return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped, located)
@@ -347,35 +363,63 @@ def _execute_dask(
             yield from future.result()
 
 
+class Assembly:
+    """The requested outputs being written from the parts, one input at a time in input order.
+
+    Given to `run` as its `ready`, JSON and Parquet outputs take each input
+    while the workers read the next ones, instead of in a pass after the
+    run. Nothing is in place until `finish`: the outputs are written under
+    temporary names and `abort` removes them.
+    """
+
+    def __init__(self, state: Path, outputs: list[str], folder_format: str = "parquet") -> None:
+        self.state, self.outputs = state, outputs
+        self.kinds = [output_kind(out, folder_format) for out in outputs]
+        self.reader = parts.Reader(state)
+        self.opened: list = []
+        try:
+            for out, kind in zip(outputs, self.kinds, strict=True):
+                if kind in ("jsonl", "json", "parquet"):
+                    self.opened.append(open_output(out, kind))
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, located: tuple[str, dict]) -> None:
+        """One input's records, from its part."""
+        if self.opened:
+            piece = self.reader.piece(*located)
+            for output in self.opened:
+                output.add(piece)
+
+    def abort(self) -> None:
+        for output in self.opened:
+            output.abort()
+
+    def finish(self, outcome: Outcome, manifests: list[Path]) -> None:
+        """Put the outputs in place, write the spreadsheets (they take records, in a pass of their own),
+        then the manifest to each of `manifests`."""
+        for output in self.opened:
+            output.close()
+        for out, kind in zip(self.outputs, self.kinds, strict=True):
+            if kind in ("xlsx", "csv"):
+                pieces = parts.pieces(outcome.located, self.state)
+                records = (json.loads(line) for piece in pieces for line in piece.text().splitlines())
+                write_spreadsheet(records, out, kind)
+        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
+        for manifest in manifests:
+            atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def assemble(
     outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet"
 ) -> None:
-    """Write every requested output from the parts, and the manifest to each of `manifests`.
-
-    JSON and Parquet outputs are written in one pass over the parts; a
-    spreadsheet, which takes records, in a pass of its own.
-    """
-    kinds = [output_kind(out, folder_format) for out in outputs]
-    opened = []
+    """Write every requested output from the parts of a finished run, and the manifest to each of `manifests`."""
+    assembly = Assembly(state, outputs, folder_format)
     try:
-        for out, kind in zip(outputs, kinds, strict=False):
-            if kind in ("jsonl", "json", "parquet"):
-                opened.append(open_output(out, kind))
-        if opened:
-            for piece in parts.pieces(outcome.located, state):
-                for output in opened:
-                    output.add(piece)
+        for located in outcome.located:
+            assembly.add(located)
     except BaseException:
-        for output in opened:
-            output.abort()
+        assembly.abort()
         raise
-    for output in opened:
-        output.close()
-    for out, kind in zip(outputs, kinds, strict=False):
-        if kind in ("xlsx", "csv"):
-            pieces = parts.pieces(outcome.located, state)
-            records = (json.loads(line) for piece in pieces for line in piece.text().splitlines())
-            write_spreadsheet(records, out, kind)
-    text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
-    for manifest in manifests:
-        atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    assembly.finish(outcome, manifests)

@@ -252,11 +252,16 @@ def extract(
             bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
 
         try:
-            outcome = batch.run(
-                files, parts, workers=workers, force=force, limits=limits, scheduler=scheduler, progress=advance,
-                fail_fast=fail_fast, connect_timeout=connect_timeout,
-            )
-            batch.assemble(outcome, parts, out, [state / batch.MANIFEST for state in states], folder_format.value)
+            assembly = batch.Assembly(parts, out, folder_format.value)
+            try:
+                outcome = batch.run(
+                    files, parts, workers=workers, force=force, limits=limits, scheduler=scheduler,
+                    progress=advance, fail_fast=fail_fast, connect_timeout=connect_timeout, ready=assembly.add,
+                )
+            except BaseException:
+                assembly.abort()
+                raise
+            assembly.finish(outcome, [state / batch.MANIFEST for state in states])
         except OSError as exc:
             raise _cannot_write(exc.filename or parts, exc) from exc
         finally:

@@ -26,6 +26,10 @@ def _partition(year: int | None) -> str:
 ROW_GROUP_FORMS = 4096
 
 
+#: the name a dataset being built starts with, inside its output folder
+_STAGING = ".parquet-"
+
+
 class ParquetOutput:
     """A Parquet dataset per table, partitioned by fiscal year (hive style).
 
@@ -35,13 +39,17 @@ class ParquetOutput:
     partitions add it as a column (pandas: categorical; DuckDB with
     `hive_partitioning=true`: text when any partition is `unknown`), and
     `fiscal_year` is the field to use. The whole dataset is built in a
-    temporary folder and swapped in at `close`.
+    temporary folder and swapped in at `close`; one a killed run left there
+    is removed first (a run writes while its workers read, so a kill often
+    leaves one, and a reader globbing the folder would find its files).
     """
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.staging = Path(tempfile.mkdtemp(prefix=".parquet-", dir=folder))
+        for stale in folder.glob(f"{_STAGING}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=folder))
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.pending: list[dict[str, pa.Table]] = []
         self.pending_forms = 0

@@ -146,10 +146,22 @@ class _Part:
         return self._tables[table_name]
 
 
+class Reader:
+    """Pieces for the outputs, one (part name, file meta) at a time; the part last read is kept,
+    as consecutive inputs mostly share one."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self._current: tuple[str, _Part] | None = None
+
+    def piece(self, part_name: str, meta: dict) -> _Slice:
+        if self._current is None or self._current[0] != part_name:
+            self._current = (part_name, _Part(self.state / part_name))
+        return _Slice(self._current[1], meta)
+
+
 def pieces(located: list[tuple[str, dict]], state: Path) -> Iterator[_Slice]:
     """The records of each (part name, file meta), in that order, as pieces for the outputs."""
-    current: tuple[str, _Part] | None = None
+    reader = Reader(state)
     for part_name, meta in located:
-        if current is None or current[0] != part_name:
-            current = (part_name, _Part(state / part_name))
-        yield _Slice(current[1], meta)
+        yield reader.piece(part_name, meta)

@@ -21,8 +21,10 @@ tables instead of parsing and printing again.
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import os
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterable
@@ -277,13 +279,22 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+#: what `_temporary` appends to an output's name: 12 hex digits
+_TEMPORARY_SUFFIX = re.compile(r"[0-9a-f]{12}")
+
+
 def _temporary(path: Path) -> Path:
     """A new empty file in `path`'s folder, to be renamed over `path` once complete.
 
     Created with mode 0666 less the umask, as `open` would (`mkstemp` would
-    make it 0600 whatever the umask).
+    make it 0600 whatever the umask). Those a killed run left for `path` are
+    removed first: an output is written by one run at a time, and a run
+    writes its outputs while its workers read, so a kill often leaves one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        if _TEMPORARY_SUFFIX.fullmatch(stale.name[len(path.name) + 2:]):
+            stale.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     return tmp

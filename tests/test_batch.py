@@ -93,6 +93,8 @@ def test_kill_nine_then_resume_equals_uninterrupted(archive, reference, tmp_path
     assert again.returncode == 1
     assert f"({finished[1]} unchanged since the last run)" in again.stderr
     _same_output(out, reference)
+    # outputs are written while workers read: what the kills left half-written is gone, only the state stays
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".jixiao"]
 
 
 def test_rerun_skips_redoes_changed_and_force(archive, tmp_path, monkeypatch):
