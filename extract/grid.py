@@ -69,18 +69,15 @@ def flatten(gray: np.ndarray) -> np.ndarray:
 
 
 def binarize(flat: np.ndarray) -> np.ndarray:
-    """Ink mask (255 where ink): Otsu on the flattened page, specks of a few pixels removed.
+    """Ink mask (255 where ink): Otsu on the flattened page.
 
-    No median filter: it would erase the one-pixel ruling lines of a 150 dpi scan.
+    No median filter: it would erase the one-pixel ruling lines of a 150 dpi
+    scan. Specks stay: the line masks' openings ignore them, and the text
+    ink drops them itself (`lines.without_specks`).
     """
     threshold, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # Otsu on a nearly white page can sit too low for faint (blurred) lines: never below mid-gray.
     _, ink = cv2.threshold(flat, max(threshold, 150), 255, cv2.THRESH_BINARY_INV)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 4)
-    specks = specks[specks > 0]
-    if specks.size:
-        ink[np.isin(labels, specks)] = 0
     return ink
 
 
@@ -109,18 +106,20 @@ def _best_angle(ink: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
 def orientation(ink: np.ndarray) -> tuple[int, float]:
     """(quarter turns clockwise, skew in degrees) that make the page upright, up to a half turn.
 
-    Searched on a small copy: ±5° in 0.5° steps for the page as is and turned
-    by 90°, then refined to 0.1°. A half turn looks the same to this test;
-    the OCR decides it (`scan` reads a probe both ways).
+    The turn and a coarse skew are searched on a small copy (0.15 of the
+    page): ±5° in 0.5° steps for the page as is and turned by 90°; the skew
+    is then refined to 0.1° on a copy twice that size. A half turn looks the
+    same to this test; the OCR decides it (`scan` reads the longest lines first).
     """
-    small = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
-    coarse = np.arange(-5.0, 5.01, 0.5)
-    upright = _best_angle(small, coarse)
-    turned = _best_angle(cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), coarse)
+    fine = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    coarse = cv2.resize(fine, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    angles = np.arange(-5.0, 5.01, 0.5)
+    upright = _best_angle(coarse, angles)
+    turned = _best_angle(cv2.rotate(coarse, cv2.ROTATE_90_CLOCKWISE), angles)
     turns, (angle, _) = (0, upright) if upright[1] >= turned[1] else (1, turned)
-    base = small if turns == 0 else cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE)
-    fine, _ = _best_angle(base, np.arange(angle - 0.4, angle + 0.41, 0.1))
-    return turns, round(fine, 2)
+    base = fine if turns == 0 else cv2.rotate(fine, cv2.ROTATE_90_CLOCKWISE)
+    best, _ = _best_angle(base, np.arange(angle - 0.5, angle + 0.51, 0.1))
+    return turns, round(best, 2)
 
 
 def upright(img: np.ndarray, turns: int, skew: float, fill: int = 255) -> np.ndarray:
@@ -154,10 +153,9 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     only its pieces taller than a quarter inch are lines.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25))
-    tall = tall[tall > 0]
-    lines = horizontal.copy()
-    lines[np.isin(labels, tall)] = 255
+    tall = stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25)
+    tall[0] = False
+    lines = np.where(tall[labels], np.uint8(255), horizontal)
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
@@ -233,10 +231,18 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         return None
     band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
 
+    double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
+
     def v_edge(j: int, i: int) -> bool:
-        """A line at column line j all along grid row i."""
-        rows = (v_part[ys[i]:ys[i + 1] + 1, max(0, xs[j] - band):xs[j] + band + 1] > 0).any(axis=1)
-        return rows.size > 2 * reach and rows.mean() >= 0.85
+        """A line at column line j all along grid row i, between the inner edges of the row's rules
+        (under a double rule a column line may start at the lower of its two lines)."""
+        x = slice(max(0, xs[j] - band), xs[j] + band + 1)
+        above = np.flatnonzero(h_part[ys[i]:ys[i] + double + 1, x].any(axis=1))
+        below = np.flatnonzero(h_part[max(0, ys[i + 1] - double):ys[i + 1] + 1, x].any(axis=1))
+        top = ys[i] + int(above[-1]) if above.size else ys[i]
+        bottom = max(0, ys[i + 1] - double) + int(below[0]) if below.size else ys[i + 1]
+        rows = (v_part[top:bottom + 1, x] > 0).any(axis=1)
+        return ys[i + 1] - ys[i] > 2 * reach and rows.size > reach and rows.mean() >= 0.85
 
     def h_edge(i: int, j: int) -> bool:
         """A line at row line i across grid column j, meeting the column lines at both ends
