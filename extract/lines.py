@@ -36,7 +36,8 @@ def without_specks(text_ink: np.ndarray) -> np.ndarray:
     its centre.
     """
     count, labels, stats, centroids = cv2.connectedComponentsWithStats(text_ink, connectivity=8)
-    small = np.flatnonzero((stats[1:, cv2.CC_STAT_WIDTH] <= inch(0.02)) & (stats[1:, cv2.CC_STAT_HEIGHT] <= inch(0.02))) + 1
+    dot = (stats[1:, cv2.CC_STAT_WIDTH] <= inch(0.02)) & (stats[1:, cv2.CC_STAT_HEIGHT] <= inch(0.02))
+    small = np.flatnonzero(dot) + 1
     if small.size == 0:
         return text_ink
     large = text_ink.copy()

@@ -179,7 +179,7 @@ def _read(images: list[np.ndarray]) -> list[_Steps]:
             for index, left in strip.texts:
                 image = images[index]
                 batch[n, :, top:top + TEXT_HEIGHT, left:left + image.shape[1]] = image.astype(np.float32) / 127.5 - 1.0
-        for strip, (best, chosen) in zip(run, _best_paths(rec.session(batch))):
+        for strip, (best, chosen) in zip(run, _best_paths(rec.session(batch)), strict=True):
             # each step goes to the image whose span (widened by half the space around it) holds its centre
             centres = (np.arange(best.size) + 0.5) * batch.shape[3] / best.size
             for index, left in strip.texts:
@@ -227,7 +227,7 @@ def _best_paths(probabilities: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]
     if doubtful.any():
         best[doubtful] = (probabilities[doubtful] * weights).argmax(axis=1)
     chosen = np.take_along_axis(probabilities, best[..., None], axis=2)[..., 0]
-    return list(zip(best, chosen))
+    return list(zip(best, chosen, strict=True))
 
 
 def _text(steps: _Steps) -> tuple[str, float]:

@@ -88,7 +88,7 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
     heights = [bottom - top for region_bands in bands for top, bottom in region_bands]
     line_height = float(np.median(heights)) if heights else float(grid.inch(0.14))
-    for region, region_bands in zip(regions, bands):
+    for region, region_bands in zip(regions, bands, strict=True):
         if region.table is None:
             region.lines = crop_lines(paper, outside, region.box, region_bands, None)
         else:
@@ -100,7 +100,7 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
 def _confidence(results: list[tuple[str, float]]) -> float:
     """The mean confidence of some readings, each weighted by its length (1 when there are none)."""
     weights = [max(1, len(text)) for text, _ in results]
-    return sum(score * w for (_, score), w in zip(results, weights)) / sum(weights) if results else 1.0
+    return sum(score * w for (_, score), w in zip(results, weights, strict=True)) / sum(weights) if results else 1.0
 
 
 def _probes(regions: list[_Region]) -> list[int]:
@@ -114,7 +114,7 @@ def _probes(regions: list[_Region]) -> list[int]:
 def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tuple[str, float]]) -> _Reading:
     """Every region read as one text (a cell's wrapped lines side by side), but for those already `known`."""
     wanted = [i for i, region in enumerate(regions) if region.lines and i not in known]
-    read = dict(zip(wanted, ocr.recognise([[line.image for line in regions[i].lines] for i in wanted])))
+    read = dict(zip(wanted, ocr.recognise([[line.image for line in regions[i].lines] for i in wanted]), strict=True))
     read.update(known)
     return _Reading(regions, tables, [read.get(i, ("", 0.0)) for i in range(len(regions))])
 
@@ -128,11 +128,13 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     """The page's rows in reading order: one per grid row, one per line outside the tables."""
     items: list[tuple[int, Row]] = []
     cells: dict[tuple[int, int, int], tuple[str, float | None]] = {}
-    for region, (text, score) in zip(reading.regions, _texts(reading)):
+    for region, (text, score) in zip(reading.regions, _texts(reading), strict=True):
         if region.table is not None:
             cells[region.table, region.row, region.col] = (text, score)
         elif text:
-            box = (min(l.box[0] for l in region.lines), region.box[1], max(l.box[2] for l in region.lines), region.box[3])
+            left = min(line.box[0] for line in region.lines)
+            right = max(line.box[2] for line in region.lines)
+            box = (left, region.box[1], right, region.box[3])
             items.append((region.box[1], Row(cells=[text], page=page, bboxes=[_points(box)], confidences=[score])))
     for t, table in enumerate(reading.tables):
         for r, boxes in enumerate(table.rows):
@@ -171,7 +173,7 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
             flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
             regions, tables = _regions(flat, ink)
             return flat, _read(regions, tables, {})
-    return flat, _read(regions, tables, dict(zip(probes, as_is)))
+    return flat, _read(regions, tables, dict(zip(probes, as_is, strict=True)))
 
 
 def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
