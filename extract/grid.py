@@ -69,18 +69,15 @@ def flatten(gray: np.ndarray) -> np.ndarray:
 
 
 def binarize(flat: np.ndarray) -> np.ndarray:
-    """Ink mask (255 where ink): Otsu on the flattened page, specks of a few pixels removed.
+    """Ink mask (255 where ink): Otsu on the flattened page.
 
-    No median filter: it would erase the one-pixel ruling lines of a 150 dpi scan.
+    No median filter: it would erase the one-pixel ruling lines of a 150 dpi
+    scan. Specks stay: the line masks' openings ignore them, and the text
+    ink drops them itself (`lines.without_specks`).
     """
     threshold, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # Otsu on a nearly white page can sit too low for faint (blurred) lines: never below mid-gray.
     _, ink = cv2.threshold(flat, max(threshold, 150), 255, cv2.THRESH_BINARY_INV)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < 4)
-    specks = specks[specks > 0]
-    if specks.size:
-        ink[np.isin(labels, specks)] = 0
     return ink
 
 
@@ -106,21 +103,48 @@ def _best_angle(ink: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
     return float(angles[best]), scores[best]
 
 
+def _without_grids(small: np.ndarray, scale: float) -> np.ndarray:
+    """A small copy of the ink (`scale` of working size) without its tables' grids: the pieces of
+    ink more than half an inch both wide and high."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((small > 0).astype(np.uint8), connectivity=8)
+    big = inch(0.5) * scale
+    grids = (stats[:, cv2.CC_STAT_WIDTH] > big) & (stats[:, cv2.CC_STAT_HEIGHT] > big)
+    grids[0] = False
+    return np.where(grids[labels], np.uint8(0), small)
+
+
+def _text_lines(text: np.ndarray, scale: float) -> int:
+    """How long the lines of text running along the rows are, summed (`text`: ink without grids, at
+    `scale` of working size): characters joined across gaps of 0.06 in, then the pieces at least three
+    times as long as high and of a line's height. Chinese characters are square and evenly set, so
+    the profile of the ink looks alike both ways and a table's left-aligned cells or its column lines
+    can make an upright page look turned; lines of characters say which way the text runs, and a
+    label written one character per line is too short to outweigh the rest."""
+    joined = cv2.morphologyEx((text > 0).astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, round(inch(0.06) * scale)), 1)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    width, height = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    lines = (width >= 3 * height) & (height >= inch(0.06) * scale) & (height <= inch(0.3) * scale)
+    return int(width[lines].sum())
+
+
 def orientation(ink: np.ndarray) -> tuple[int, float]:
     """(quarter turns clockwise, skew in degrees) that make the page upright, up to a half turn.
 
-    Searched on a small copy: ±5° in 0.5° steps for the page as is and turned
-    by 90°, then refined to 0.1°. A half turn looks the same to this test;
-    the OCR decides it (`scan` reads a probe both ways).
+    The quarter turn is the one whose text lies in lines along the rows
+    (`_text_lines`, on a copy 0.3 of the page). The skew is then searched on
+    a copy half that size, ±5° in 0.5° steps, and refined to 0.1° on the
+    0.3 copy. A half turn looks the same to these tests; the OCR decides it
+    (`scan` reads a few lines first).
     """
-    small = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
-    coarse = np.arange(-5.0, 5.01, 0.5)
-    upright = _best_angle(small, coarse)
-    turned = _best_angle(cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), coarse)
-    turns, (angle, _) = (0, upright) if upright[1] >= turned[1] else (1, turned)
-    base = small if turns == 0 else cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE)
-    fine, _ = _best_angle(base, np.arange(angle - 0.4, angle + 0.41, 0.1))
-    return turns, round(fine, 2)
+    fine = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    text = _without_grids(fine, 0.3)
+    turns = int(_text_lines(cv2.rotate(text, cv2.ROTATE_90_CLOCKWISE), 0.3) > _text_lines(text, 0.3))
+    base = fine if turns == 0 else cv2.rotate(fine, cv2.ROTATE_90_CLOCKWISE)
+    angle, _ = _best_angle(cv2.resize(base, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA),
+                           np.arange(-5.0, 5.01, 0.5))
+    best, _ = _best_angle(base, np.arange(angle - 0.5, angle + 0.51, 0.1))
+    return turns, round(best, 2)
 
 
 def upright(img: np.ndarray, turns: int, skew: float, fill: int = 255) -> np.ndarray:
@@ -154,10 +178,9 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     only its pieces taller than a quarter inch are lines.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25))
-    tall = tall[tall > 0]
-    lines = horizontal.copy()
-    lines[np.isin(labels, tall)] = 255
+    tall = stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25)
+    tall[0] = False
+    lines = np.where(tall[labels], np.uint8(255), horizontal)
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
@@ -233,10 +256,18 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         return None
     band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
 
+    double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
+
     def v_edge(j: int, i: int) -> bool:
-        """A line at column line j all along grid row i."""
-        rows = (v_part[ys[i]:ys[i + 1] + 1, max(0, xs[j] - band):xs[j] + band + 1] > 0).any(axis=1)
-        return rows.size > 2 * reach and rows.mean() >= 0.85
+        """A line at column line j all along grid row i, between the inner edges of the row's rules
+        (under a double rule a column line may start at the lower of its two lines)."""
+        x = slice(max(0, xs[j] - band), xs[j] + band + 1)
+        above = np.flatnonzero(h_part[ys[i]:ys[i] + double + 1, x].any(axis=1))
+        below = np.flatnonzero(h_part[max(0, ys[i + 1] - double):ys[i + 1] + 1, x].any(axis=1))
+        top = ys[i] + int(above[-1]) if above.size else ys[i]
+        bottom = max(0, ys[i + 1] - double) + int(below[0]) if below.size else ys[i + 1]
+        rows = (v_part[top:bottom + 1, x] > 0).any(axis=1)
+        return ys[i + 1] - ys[i] > 2 * reach and rows.size > reach and rows.mean() >= 0.85
 
     def h_edge(i: int, j: int) -> bool:
         """A line at row line i across grid column j, meeting the column lines at both ends

@@ -5,24 +5,36 @@ nothing is downloaded; only non-default models would be, and none is asked
 for here. Full-page OCR is not used: detection over a whole page costs more
 than the page budget, and the table grid already says where text is (`lines`
 cuts each cell into its text lines). The recognition model's cost grows with
-the width of its 48-pixel-high input (about 0.1 ms per pixel column on one
-core) and nothing else, so:
+the width of its 48-pixel-high input (about 0.12 ms per pixel column on one
+core, and 2.7 ms a call) and nothing else, so:
 
-- each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels and set
-  in a white 48-pixel strip (measured on these forms: 22 px read as well as
-  the full 48 at less than half the cost; 20 px began to lose characters);
-- lines go to the model by fours, each with lines of similar width, padded
-  to a multiple of 8 pixels (measured: the least padding for few calls);
-  rapidocr's own recognizer call pads every crop to at least 320 pixels,
-  which more than doubles the cost of a form's many short cells.
+- each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels and
+  widened by `STRETCH` (measured on these forms: 22 px read CJK as well as
+  the full 48 at less than half the cost, but the model emits one character
+  per 8 columns and needs a blank between two equal ones, so at 22 px runs
+  of narrow digits collapse, `4,000,000.00` read as `4,00,00.0`; widened by
+  1.3 they read whole);
+- a text of several lines (a wrapped cell, a label written one character per
+  line) is read as one line, its lines side by side `GAP` apart: the model
+  sees the words across the breaks, and a lone character is no longer read
+  without context (`元` alone read as `π`);
+- texts are packed side by side into strips about `ROW` wide, `SPACE` of
+  paper apart, and each text takes the characters read over its own columns.
+  A short text (a lone `≥`, `%`, `/` in a split value column) needs paper and
+  neighbours around it to be read (alone, `≥` reads as `V` or `N`), and
+  packing gives it both at the cost of the space alone, and saves the calls;
+- strips are run in batches of similar widths, cut where the padding to the
+  widest would cost more than another call (`_batches`); rapidocr's own
+  recognizer call pads every crop to at least 320 pixels, which more than
+  doubles the cost of a form's many short cells.
 
 onnxruntime's telemetry is switched off by `jixiao/__init__.py`, which runs
 before this.
 """
 from __future__ import annotations
 
-import math
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -33,8 +45,20 @@ from rapidocr.ch_ppocr_rec import TextRecognizer
 
 MODEL_HEIGHT = 48
 TEXT_HEIGHT = 22
-_BATCH = 4
-_STEP = 8
+STRETCH = 1.3
+#: paper between the lines of one text
+GAP = 8
+#: paper between two texts packed in one strip
+SPACE = 16
+#: paper at either end of a strip
+MARGIN = 8
+#: texts are packed into strips up to this wide (a longer text has a strip of its own)
+ROW = 480
+#: what one call of the model costs beyond its input, in pixel columns (measured: 2.7 ms, 0.12 ms a column)
+_CALL = 23
+#: most pixel columns in one call: past about a thousand the model's working set outgrows the
+#: cache and every column costs more (measured: 0.11 ms a column at 1×480, 0.15 at 4×480)
+_MOST = 1024
 
 
 @cache
@@ -65,43 +89,110 @@ def model_dir() -> Path:
     return Path(_engine().cfg.Global.model_root_dir)
 
 
-def _to_input(image: np.ndarray) -> np.ndarray:
-    """Scale a line so its height is TEXT_HEIGHT, centred in a white MODEL_HEIGHT strip."""
+def _scaled(image: np.ndarray) -> np.ndarray:
+    """A line at TEXT_HEIGHT pixels high, widened by STRETCH."""
     h, w = image.shape[:2]
-    width = max(8, round(w * TEXT_HEIGHT / h))
-    interpolation = cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC
-    scaled = cv2.resize(image, (width, TEXT_HEIGHT), interpolation=interpolation)
-    strip = np.full((MODEL_HEIGHT, width), 255, np.uint8)
-    top = (MODEL_HEIGHT - TEXT_HEIGHT) // 2
-    strip[top:top + TEXT_HEIGHT] = scaled
-    return strip
+    width = max(1, round(w * TEXT_HEIGHT * STRETCH / h))
+    return cv2.resize(image, (width, TEXT_HEIGHT), interpolation=cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC)
 
 
-def recognise(images: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Text and confidence (the model's mean probability of the characters read) of each line image."""
-    if not images:
-        return []
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    """The lines of one text, each scaled, side by side `GAP` apart on paper (TEXT_HEIGHT high)."""
+    scaled = [_scaled(piece) for piece in pieces]
+    if len(scaled) == 1:
+        return scaled[0]
+    gap = np.full((TEXT_HEIGHT, GAP), 255, np.uint8)
+    return np.hstack([part for piece in scaled for part in (gap, piece)][1:])
+
+
+@dataclass
+class _Strip:
+    """One input row of the model: texts side by side, each with the columns it occupies."""
+
+    width: int
+    texts: list[tuple[int, int]]  # (text index, left column)
+
+
+def _pack(widths: list[int]) -> list[_Strip]:
+    """Texts (by their widths) into strips about ROW wide, widest first, each into the first strip it fits."""
+    strips: list[_Strip] = []
+    for index in sorted(range(len(widths)), key=lambda i: -widths[i]):
+        for strip in strips:
+            if strip.width + SPACE + widths[index] + MARGIN <= ROW:
+                strip.texts.append((index, strip.width + SPACE))
+                strip.width += SPACE + widths[index]
+                break
+        else:
+            strips.append(_Strip(MARGIN + widths[index], [(index, MARGIN)]))
+    for strip in strips:
+        strip.width += MARGIN
+    return strips
+
+
+def _batches(widths: list[int]) -> list[tuple[int, int]]:
+    """Runs (start, end) of the width-sorted strips to run together, at the least cost.
+
+    A call costs `_CALL` pixel columns of its own, and every strip in it is
+    padded to the widest; the best cut of the sorted widths into runs (of at
+    most `_MOST` columns, unless one strip alone is wider) is found by
+    dynamic programming.
+    """
+    cost = [0.0] + [float("inf")] * len(widths)
+    cut = [0] * (len(widths) + 1)
+    for end in range(1, len(widths) + 1):
+        for start in range(end - 1, -1, -1):
+            if end - start > 1 and (end - start) * widths[end - 1] > _MOST:
+                break
+            total = cost[start] + _CALL + (end - start) * widths[end - 1]
+            if total < cost[end]:
+                cost[end], cut[end] = total, start
+    runs = []
+    end = len(widths)
+    while end:
+        runs.append((cut[end], end))
+        end = cut[end]
+    return runs[::-1]
+
+
+@dataclass
+class _Steps:
+    """What the model read over one image: the character chosen at each step (0 is CTC's blank),
+    the model's probability of it, and the column of the image the step is centred on."""
+
+    best: np.ndarray
+    chosen: np.ndarray
+    centres: np.ndarray
+
+
+def _read(images: list[np.ndarray]) -> list[_Steps]:
+    """Each image (TEXT_HEIGHT high, on paper) read: packed into strips, the strips run in batches."""
+    strips = sorted(_pack([image.shape[1] for image in images]), key=lambda strip: strip.width)
     rec = _recognizer()
-    strips = [_to_input(img) for img in images]
-    order = sorted(range(len(strips)), key=lambda i: strips[i].shape[1])
-    out: list[tuple[str, float]] = [("", 0.0)] * len(strips)
-    start = 0
-    while start < len(order):
-        first = strips[order[start]].shape[1]
-        end = start + 1
-        widest = max(first * 1.25, first + 32)
-        while end < len(order) and end - start < _BATCH and strips[order[end]].shape[1] <= widest:
-            end += 1
-        width = math.ceil(strips[order[end - 1]].shape[1] / _STEP) * _STEP
-        # Normalised as rapidocr does ((x/255 - 0.5) / 0.5); padding is 0 there too.
-        batch = np.zeros((end - start, 3, MODEL_HEIGHT, width), np.float32)
-        for n, index in enumerate(order[start:end]):
-            strip = strips[index]
-            batch[n, :, :, : strip.shape[1]] = strip.astype(np.float32) / 127.5 - 1.0
-        for index, decoded in zip(order[start:end], _decode(rec.session(batch)), strict=True):
-            out[index] = decoded
-        start = end
+    top = (MODEL_HEIGHT - TEXT_HEIGHT) // 2
+    out: list[_Steps] = [_Steps(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0))] * len(images)
+    for start, end in _batches([strip.width for strip in strips]):
+        run = strips[start:end]
+        # Normalised as rapidocr does ((x/255 - 0.5) / 0.5): paper is 1; the padding past a strip's end is 0, as there.
+        batch = np.zeros((len(run), 3, MODEL_HEIGHT, run[-1].width), np.float32)
+        for n, strip in enumerate(run):
+            batch[n, :, :, :strip.width] = 1.0
+            for index, left in strip.texts:
+                image = images[index]
+                batch[n, :, top:top + TEXT_HEIGHT, left:left + image.shape[1]] = image.astype(np.float32) / 127.5 - 1.0
+        for strip, (best, chosen) in zip(run, _best_paths(rec.session(batch)), strict=True):
+            # each step goes to the image whose span (widened by half the space around it) holds its centre
+            centres = (np.arange(best.size) + 0.5) * batch.shape[3] / best.size
+            for index, left in strip.texts:
+                right = left + images[index].shape[1]
+                mine = (centres >= left - SPACE / 2) & (centres < right + SPACE / 2)
+                out[index] = _Steps(best[mine], chosen[mine], centres[mine] - left)
     return out
+
+
+def recognise(texts: list[list[np.ndarray]]) -> list[tuple[str, float]]:
+    """Text and confidence (the model's mean probability of the characters read) of each text,
+    given as its line images (a wrapped cell's lines, top to bottom), read as one line."""
+    return [_text(steps) for steps in _read([_joined(pieces) for pieces in texts])]
 
 
 @cache
@@ -124,16 +215,31 @@ def _prior() -> tuple[np.ndarray, list[str]]:
     return weights, alphabet
 
 
-def _decode(probabilities: np.ndarray) -> list[tuple[str, float]]:
-    """Greedy CTC decoding (as rapidocr's) with the character prior; the score is the
-    mean probability the model gave the characters kept, 0 when none was."""
-    weights, alphabet = _prior()
-    best = (probabilities * weights).argmax(axis=2)
+def _best_paths(probabilities: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per strip, the character chosen at each step (greedy, with the prior) and the model's probability of it.
+
+    The prior only matters where the likeliest character is one it weighs
+    down, so only those steps are weighed again.
+    """
+    weights, _ = _prior()
+    best = probabilities.argmax(axis=2)
+    doubtful = weights[best] < 1
+    if doubtful.any():
+        best[doubtful] = (probabilities[doubtful] * weights).argmax(axis=1)
     chosen = np.take_along_axis(probabilities, best[..., None], axis=2)[..., 0]
-    out = []
-    for idx, prob in zip(best, chosen, strict=True):
-        keep = idx != 0
-        keep[1:] &= idx[1:] != idx[:-1]
-        text = "".join(alphabet[i] for i in idx[keep])
-        out.append((text, float(prob[keep].mean()) if text else 0.0))
-    return out
+    return list(zip(best, chosen, strict=True))
+
+
+def _text(steps: _Steps) -> tuple[str, float]:
+    """CTC collapse of one text's steps (repeats merged, blanks dropped) and the mean probability of
+    the characters kept (0 when none was); spaces read in the paper around a text are not part of it."""
+    _, alphabet = _prior()
+    keep = steps.best != 0
+    keep[1:] &= steps.best[1:] != steps.best[:-1]
+    chars = [alphabet[i] for i in steps.best[keep]]
+    scores = steps.chosen[keep]
+    first = next((i for i, char in enumerate(chars) if not char.isspace()), len(chars))
+    last = next((i for i in range(len(chars) - 1, -1, -1) if not chars[i].isspace()), -1) + 1
+    if first >= last:
+        return "", 0.0
+    return "".join(chars[first:last]), float(scores[first:last].mean())

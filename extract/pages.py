@@ -1,6 +1,7 @@
 """The pages of a scan as grayscale images, with the work bounded before anything is decoded.
 
-Image-only PDFs are rendered page by page with pypdfium2; PNG, JPEG, TIFF
+Image-only PDFs are read page by page with pypdfium2 (a page that is one
+stored image is decoded as stored, any other page rendered); PNG, JPEG, TIFF
 (every page of a multi-page TIFF), BMP and GIF are decoded with OpenCV. A
 small file can claim a huge image (a decompression bomb) that OpenCV would
 allocate in full, so the sizes are read from the headers first (PNG IHDR,
@@ -101,6 +102,32 @@ def image_sizes(data: bytes) -> list[tuple[int, int]]:
     return []
 
 
+def _stored_image(page: pdfium.PdfPage, limits: ReadLimits) -> tuple[np.ndarray, float] | None:
+    """The page's one image as stored, and its resolution, when the page is nothing else.
+
+    A scanner writes each page as one image filling it; decoding that image
+    at its own resolution costs a fifth of rendering the page (measured: 16
+    against 90 ms at 300 dpi) and resamples it once instead of twice. Any
+    other page (several objects, a turned or flipped image, a page /Rotate,
+    an image over the pixel bound) is rendered.
+    """
+    if page.get_rotation() or len(objects := list(page.get_objects(max_depth=1))) != 1:
+        return None
+    image = objects[0]
+    if not isinstance(image, pdfium.PdfImage):
+        return None
+    a, b, c, d, _, _ = image.get_matrix().get()
+    width, height = page.get_size()
+    px_width, px_height = image.get_px_size()
+    if b or c or a <= 0 or d <= 0 or abs(a - width) > 0.02 * width or abs(d - height) > 0.02 * height:
+        return None
+    if px_width * px_height > limits.max_pixels or px_width < 1:
+        return None
+    pixels = image.get_bitmap(render=False).to_numpy()
+    gray = cv2.cvtColor(pixels[..., :3], cv2.COLOR_BGR2GRAY) if pixels.ndim == 3 else np.array(pixels, copy=True)
+    return gray, px_width * 72 / width
+
+
 def _pdf_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[np.ndarray, float]]:
     try:
         document = pdfium.PdfDocument(data)
@@ -110,11 +137,15 @@ def _pdf_pages(path: Path, data: bytes, limits: ReadLimits) -> Iterator[tuple[np
         check_pages(path, len(document), limits)
         for index in range(len(document)):
             page = document[index]
-            width, height = page.get_size()
-            dpi = min(RENDER_DPI, (limits.max_pixels / max(width * height / 72**2, 1)) ** 0.5)
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            yield np.array(bitmap.to_numpy(), copy=True), dpi
-            bitmap.close()
+            stored = _stored_image(page, limits)
+            if stored is not None:
+                yield stored
+            else:
+                width, height = page.get_size()
+                dpi = min(RENDER_DPI, (limits.max_pixels / max(width * height / 72**2, 1)) ** 0.5)
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                yield np.array(bitmap.to_numpy(), copy=True), dpi
+                bitmap.close()
             page.close()
     finally:
         document.close()

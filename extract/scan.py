@@ -25,19 +25,19 @@ import cv2
 import numpy as np
 
 from jixiao.extract import grid, ocr
-from jixiao.extract.clean import join_wrapped, tidy
+from jixiao.extract.clean import tidy
 from jixiao.extract.continued import join_broken_rows
 from jixiao.extract.forms import Row, drop_repeated_headers, split_forms
 from jixiao.extract.limits import ReadLimits
-from jixiao.extract.lines import Line, crop_lines, text_bands
+from jixiao.extract.lines import Line, crop_lines, text_bands, without_specks
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, RawDocument
 
-#: below this mean confidence an upright page is read again turned by a half turn
-_UPSIDE_DOWN_SUSPECT = 0.8
-#: lines read both ways to tell which way up a sideways page is
+#: below this mean confidence of its longest lines a page may be upside down
+_UPSIDE_DOWN_SUSPECT = 0.85
+#: lines read first, to tell which way up a page is
 _PROBE_LINES = 4
 
 
@@ -54,12 +54,11 @@ class _Region:
 
 @dataclass
 class _Reading:
-    """A page as read one way up: its regions, tables, each line's text and the mean confidence."""
+    """A page as read one way up: its regions, tables and each region's text and confidence."""
 
     regions: list[_Region]
     tables: list[grid.Table]
     results: list[tuple[str, float]]
-    confidence: float
 
 
 def _points(box: grid.Box) -> BBox:
@@ -71,7 +70,9 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     """Every table cell and every text line outside the tables, each with its text lines cropped."""
     horizontal, vertical = grid.line_masks(ink)
     tables = grid.find_tables(horizontal, vertical)
-    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(grid.rulings(horizontal, vertical)))
+    rulings = grid.rulings(horizontal, vertical)
+    text_ink = without_specks(cv2.bitwise_and(ink, cv2.bitwise_not(rulings)))
+    paper = cv2.bitwise_or(flat, rulings)  # the page without its lines: a crop's margin never shows a cell's border
     outside = text_ink.copy()
     inset = grid.inch(0.015)  # keeps the cell's own lines out of its crop
     regions: list[_Region] = []
@@ -89,45 +90,38 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     line_height = float(np.median(heights)) if heights else float(grid.inch(0.14))
     for region, region_bands in zip(regions, bands, strict=True):
         if region.table is None:
-            region.lines = crop_lines(flat, outside, region.box, region_bands, None)
+            region.lines = crop_lines(paper, outside, region.box, region_bands, None)
         else:
-            region.lines = crop_lines(flat, text_ink, region.box, region_bands, line_height)
+            region.lines = crop_lines(paper, text_ink, region.box, region_bands, line_height)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
 
 
-def _read(regions: list[_Region], tables: list[grid.Table]) -> _Reading:
-    results = ocr.recognise([line.image for region in regions for line in region.lines])
+def _confidence(results: list[tuple[str, float]]) -> float:
+    """The mean confidence of some readings, each weighted by its length (1 when there are none)."""
     weights = [max(1, len(text)) for text, _ in results]
-    mean = sum(score * w for (_, score), w in zip(results, weights, strict=True)) / sum(weights) if results else 1.0
-    return _Reading(regions, tables, results, mean)
+    return sum(score * w for (_, score), w in zip(results, weights, strict=True)) / sum(weights) if results else 1.0
 
 
-def _upside_down(regions: list[_Region]) -> bool:
-    """Whether a few of the page's longer lines (their first 8 line heights) read better turned by a half turn."""
-    images = [
-        line.image for region in regions for line in region.lines if line.image.shape[1] >= 3 * line.image.shape[0]
-    ]
-    probes = [img[:, : 8 * img.shape[0]] for img in sorted(images, key=lambda img: -img.shape[1])[:_PROBE_LINES]]
-    as_is = ocr.recognise(probes)
-    turned = ocr.recognise([cv2.rotate(img, cv2.ROTATE_180) for img in probes])
-    return sum(s for _, s in turned) > sum(s for _, s in as_is)
+def _probes(regions: list[_Region]) -> list[int]:
+    """The regions that tell which way up a page is: the few longest one-line texts (lines at least
+    three line heights long; a column of single characters says little)."""
+    lines = [i for i, region in enumerate(regions)
+             if len(region.lines) == 1 and region.lines[0].image.shape[1] >= 3 * region.lines[0].image.shape[0]]
+    return sorted(lines, key=lambda i: -regions[i].lines[0].image.shape[1])[:_PROBE_LINES]
+
+
+def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tuple[str, float]]) -> _Reading:
+    """Every region read as one text (a cell's wrapped lines side by side), but for those already `known`."""
+    wanted = [i for i, region in enumerate(regions) if region.lines and i not in known]
+    read = dict(zip(wanted, ocr.recognise([[line.image for line in regions[i].lines] for i in wanted]), strict=True))
+    read.update(known)
+    return _Reading(regions, tables, [read.get(i, ("", 0.0)) for i in range(len(regions))])
 
 
 def _texts(reading: _Reading) -> list[tuple[str, float | None]]:
-    """Each region's text (lines joined, tidied, misreads repaired) and its lowest line confidence."""
-    out = []
-    position = 0
-    for region in reading.regions:
-        read = reading.results[position:position + len(region.lines)]
-        position += len(region.lines)
-        if region.table is None:
-            joined = " ".join(text for text, _ in read if text)
-        else:
-            joined = join_wrapped("\n".join(text for text, _ in read))
-        scores = [score for text, score in read if text]  # a crop that read as nothing was a speck
-        out.append((repair(tidy(joined)), min(scores) if scores else None))
-    return out
+    """Each region's text (tidied, misreads repaired) and its confidence (None when it read as nothing: a speck)."""
+    return [(repair(tidy(text)), score if text else None) for text, score in reading.results]
 
 
 def _rows(reading: _Reading, page: int) -> list[Row]:
@@ -156,7 +150,14 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
 
 
 def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
-    """The page turned the way it reads best (working resolution, flattened) and its reading."""
+    """The page turned the way it reads best (working resolution, flattened) and its reading.
+
+    The quarter turn and the skew come from the ink (`grid.orientation`);
+    which way up is left to the OCR: the page's longest lines are read first
+    (they are part of the reading, so an upright page pays nothing), and only
+    when they read badly are they read again turned by a half turn, the page
+    turned if that reads better.
+    """
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
     turns, skew = grid.orientation(ink)
@@ -164,16 +165,15 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
         flat = grid.upright(flat, turns, skew)
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
-    if turns % 2 and _upside_down(regions):
-        flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
-        regions, tables = _regions(flat, ink)
-    reading = _read(regions, tables)
-    if reading.confidence < _UPSIDE_DOWN_SUSPECT and turns % 2 == 0:
-        turned = cv2.rotate(flat, cv2.ROTATE_180)
-        attempt = _read(*_regions(turned, cv2.rotate(ink, cv2.ROTATE_180)))
-        if attempt.confidence > reading.confidence:
-            flat, reading = turned, attempt
-    return flat, reading
+    probes = _probes(regions)
+    as_is = ocr.recognise([[line.image for line in regions[i].lines] for i in probes])
+    if _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
+        turned = ocr.recognise([[cv2.rotate(regions[i].lines[0].image, cv2.ROTATE_180)] for i in probes])
+        if _confidence(turned) > _confidence(as_is):
+            flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
+            regions, tables = _regions(flat, ink)
+            return flat, _read(regions, tables, {})
+    return flat, _read(regions, tables, dict(zip(probes, as_is, strict=True)))
 
 
 def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
