@@ -43,7 +43,7 @@ class Frame:
     scale: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One source row: its cleaned cells and where it stands in the file."""
 
