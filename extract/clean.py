@@ -11,9 +11,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# NFKC folds the Kangxi Radicals block but not the CJK Radicals Supplement
-# that Type 3 PDF fonts produce; these are the ones met in these forms.
-_RADICALS = str.maketrans({"⻔": "门", "⻓": "长", "⻢": "马", "⻅": "见", "⻆": "角", "⻋": "车", "⻚": "页"})
+# NFKC folds the Kangxi Radicals block but not the CJK Radicals Supplement, which
+# Type 3 PDF fonts and converters (pdfminer, pdftotext) give for whole characters:
+# 全⺠ for 全民, ⻬心 for 齐心. Each supplement radical that stands for a whole
+# character goes to it (Unicode's EquivalentUnifiedIdeograph data); the radicals
+# that are only parts of characters (⺡ for 氵) are left alone.
+_RADICALS = str.maketrans(dict(zip(
+    "⺁⺄⺊⺒⺓⺝⺟⺠⺩⺬⺶⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "厂乙卜巳幺月母民王示羊虎西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+    strict=True,
+)))
 
 _LATEX = [
     (r"\geq", "≥"), (r"\geqslant", "≥"), (r"\ge", "≥"),

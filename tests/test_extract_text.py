@@ -35,6 +35,9 @@ def test_encodings_detected_from_content(tmp_path, codec):
     ("优 <input type=\"checkbox\"/> 良", "优良"),
     ("395694件 700064卷", "395694件700064卷"),
     ("⽬标 ⻔户", "目标门户"),
+    # pdfminer's text of the layout bed's Chromium PDFs (bench/layouts converted)
+    ("提高全⺠素质", "提高全民素质"), ("⻬心协力", "齐心协力"), ("⻩⾦周", "黄金周"),
+    ("氵", "氵"), ("⺡", "⺡"),  # a radical that is only part of a character stays as it is
 ])
 def test_tidy(raw, clean):
     assert tidy(raw) == clean

@@ -1,5 +1,5 @@
-"""`python -m bench.layouts build|score|fixtures`: render the sample forms, score jixiao on them,
-or make the test sample."""
+"""`python -m bench.layouts build|score|converted|fixtures`: render the sample forms, score jixiao on them
+(or on what other converters make of them), or make the test sample."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     rate.add_argument("folder", type=Path)
     rate.add_argument("--workers", type=int, default=2, help="jixiao extract --workers")
     rate.add_argument("--worst", type=int, default=10, help="how many of the worst renderings to list")
+    text = commands.add_parser("converted", help="score jixiao on pdftotext and pdfplumber text of the PDFs")
+    text.add_argument("folder", type=Path)
+    text.add_argument("--count", type=int, default=None, help="only the first COUNT native PDFs")
     sample = commands.add_parser("fixtures", help="render the committed test sample (tests/fixtures/layouts)")
     sample.add_argument("--out", type=Path, required=True)
     sample.add_argument("--jobs", type=int, default=2)
@@ -42,6 +45,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.layouts.fixtures import write_fixtures
 
         write_fixtures(args.out, args.jobs, args.force)
+    elif args.command == "converted":
+        from bench.layouts.converted import run
+
+        run(args.folder, args.count)
     else:
         from bench.layouts.score import score
 

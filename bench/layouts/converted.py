@@ -1,0 +1,122 @@
+"""Converted text of the layout bed's PDFs: what other converters make of layouts jixiao was not tuned on.
+
+Archives hold text that other tools made from PDFs. For each native PDF
+rendering of a built folder (`python -m bench.layouts build`), this writes
+- `layout`: `pdftotext -layout` (cells placed by spaces, wrapped cells interleaved),
+- `cells`: plain `pdftotext` (reading order: mostly one cell per line),
+- `json`: pdfplumber's `extract_tables`, every page's tables as JSON rows,
+then runs `jixiao extract` on them and scores each file against the
+rendering's hand-verified records (`score.score_rendering`), per converter
+and producer.
+
+Text that cannot be lined up into rows must say so (the check
+`rows_not_aligned`), never give wrong fields in silence: beside accuracy,
+the table gives the share of forms carrying that check and the fields
+wrong in forms that do not carry it ("silent"). A converter that keeps no
+title (pdfplumber's tables hold none) loses that field on every form.
+
+    python -m bench.layouts converted FOLDER [--count N]
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pdfplumber
+
+from bench.layouts.score import score_rendering
+from jixiao.batch import read_manifest
+from jixiao.diff import compare, match_forms
+from jixiao.schemas.form import CheckCode, Form
+from jixiao.writers import read
+
+CONVERTERS = ("layout", "cells", "json")
+
+
+def _tables_json(pdf: Path) -> str:
+    with pdfplumber.open(pdf) as document:
+        return json.dumps([page.extract_tables() for page in document.pages], ensure_ascii=False)
+
+
+def convert(pdf: Path, out: Path) -> list[Path]:
+    """The three converted texts of one PDF, in `out`, named `<stem>.<converter>.txt` (JSON: `.json`)."""
+    made = []
+    for converter in CONVERTERS:
+        target = out / (f"{pdf.stem}.json" if converter == "json" else f"{pdf.stem}.{converter}.txt")
+        if not target.exists():
+            if converter == "json":
+                target.write_text(_tables_json(pdf), encoding="utf-8")
+            else:
+                flags = ["-layout"] if converter == "layout" else []
+                subprocess.run(["pdftotext", *flags, "-enc", "UTF-8", str(pdf), str(target)], check=True)
+        made.append(target)
+    return made
+
+
+@dataclass
+class Tally:
+    files: int = 0
+    right: int = 0
+    total: int = 0
+    forms: int = 0
+    flagged: int = 0
+    silent: int = 0  # wrong fields in forms that carry no rows_not_aligned check
+    missing: int = 0  # expected forms not found at all
+
+    def line(self, name: str) -> str:
+        return (f"{name:<22} {self.files:>6} {self.total:>8} {self.right / max(self.total, 1):>9.2%} "
+                f"{self.flagged / max(self.forms, 1):>8.0%} {self.silent:>7} {self.missing:>8}")
+
+
+def _silent(actual: list[Form], expected: list[Form]) -> tuple[int, int, int]:
+    """(forms found, forms flagged rows_not_aligned, wrong fields in the unflagged ones)."""
+    pairs, _, _ = match_forms(actual, expected)
+    flagged = [a for a in actual if any(c.code == CheckCode.rows_not_aligned for c in a.checks)]
+    silent = sum(
+        len(compare([a], [e], ignore_source=True).differences) for a, e in pairs if a not in flagged
+    )
+    return len(actual), len(flagged), silent
+
+
+def run(folder: Path, count: int | None) -> dict[str, Tally]:
+    """Convert, extract and score; print the table and return it by converter and producer."""
+    entries = [json.loads(line) for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    native = [e for e in entries if not e["kind"].endswith("/scan")][:count]
+    converted = folder / "converted"
+    converted.mkdir(exist_ok=True)
+    made = {e["stem"]: convert(folder / e["file"], converted) for e in native}
+    actual = folder / "converted-actual"
+    subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "extract", str(converted), "-o", str(actual / "forms.jsonl")],
+        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    forms: dict[str, list[Form]] = defaultdict(list)
+    for form in read(actual / "forms.jsonl"):
+        forms[PurePosixPath(form.source.path).name].append(form)
+    errors = {PurePosixPath(e["path"]).name: e["error"] for e in read_manifest(actual / "forms.jsonl") or []
+              if e["status"] != "ok"}
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for entry in native:
+        expected = read(folder / "expected" / f"{entry['stem']}.jsonl")
+        for converter, path in zip(CONVERTERS, made[entry["stem"]], strict=True):
+            got = forms.get(path.name, [])
+            score = score_rendering(got, expected, errors.get(path.name))
+            found, flagged, silent = _silent(got, expected)
+            for key in (f"{converter} {entry['kind']}", f"{converter} all"):
+                tally = tallies[key]
+                tally.files += 1
+                tally.right += score.right
+                tally.total += score.total
+                tally.forms += found
+                tally.flagged += flagged
+                tally.silent += silent
+                tally.missing += len(score.missing)
+    print(f"{'converter producer':<22} {'files':>6} {'fields':>8} {'accuracy':>9} {'flagged':>8} {'silent':>7} "
+          f"{'missing':>8}")
+    for key in sorted(tallies):
+        print(tallies[key].line(key))
+    return tallies
