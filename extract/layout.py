@@ -342,9 +342,9 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
     rows.sort(key=lambda r: r.top)
     for col in range(name_col - 1, 0, -1):  # level 2 first: a level-1 run starts where a level-2 run does
         inner = [k for k, r in enumerate(rows) if col + 1 in r.cells] if col + 1 < name_col else []
-        miss, label = _place_labels(cells.get(col, []), rows, col, inner or list(range(len(rows))))
+        miss, text = _place_labels(cells.get(col, []), rows, col, inner or list(range(len(rows))))
         if miss > _MAX_LABEL_MISS:
-            return [], f"合并标签“{label}”离它的行段中间太远({miss:.0%}),属于哪几行不能确定"
+            return [], f"合并标签“{text}”离它的行段中间太远({miss:.0%}),属于哪几行不能确定"
     # Left of the first header word: the block's own label (绩效指标), merged over the header row too.
     block = " ".join(c.text.replace("\n", "") for c in cells.get(0, []))
     width = len(borders) + 1
