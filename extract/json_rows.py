@@ -6,6 +6,13 @@ camelot's JSON export gives each table as a list of records keyed by column
 number ({"0": "项目名称", "1": "…"}), `""` for merged cells. Any nesting of
 lists and objects is walked; whatever is a row is read, in order, so the
 normalizer meets the same rows as from any other table.
+
+A table continued on the next page is a table of its own there, and its
+grid may lack a column the first page has: a header cell merged over two
+grid columns (三级指标 over the name's two) leaves a `None` in the header
+row, and a page that draws no line there has one column fewer. Such a
+table's rows get the missing column back where the header has its `None`,
+so every row keeps the header's columns.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ import json
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
+from jixiao.schemas.markers import is_block_header
 from jixiao.schemas.raw import Row
 
 _Cell = (str, int, float, type(None))
@@ -36,10 +44,13 @@ def _as_row(node: Any) -> list[Any] | None:
     return None
 
 
-def _walk(node: Any, out: list[list[str]]) -> None:
+def _walk(node: Any, out: list[list[list[Any]]]) -> None:
+    """Collect the tables under `node`: a list of rows is one table, a row standing alone another."""
     row = _as_row(node)
     if row is not None:
-        out.append([_cell(v) for v in row])
+        out.append([row])
+    elif isinstance(node, list) and node and all(_as_row(item) is not None for item in node):
+        out.append([_as_row(item) or [] for item in node])
     elif isinstance(node, list):
         for item in node:
             _walk(item, out)
@@ -48,15 +59,39 @@ def _walk(node: Any, out: list[list[str]]) -> None:
             _walk(item, out)
 
 
+def _aligned(tables: list[list[list[Any]]]) -> list[list[str]]:
+    """Every table's rows as cell texts, a continued table's widened to its block header's columns."""
+    out: list[list[str]] = []
+    header: list[Any] | None = None
+    for table in tables:
+        own = next((row for row in table if is_block_header(_cell(v) for v in row)), None)
+        header = own or header
+        width = max(len(row) for row in table)
+        covered = [k for k, v in enumerate(header or []) if v is None]
+        if own is None and header is not None and covered and width == len(header) - len(covered):
+            table = [_widened(row, covered) for row in table]
+        out += [[_cell(v) for v in row] for row in table]
+    return out
+
+
+def _widened(row: list[Any], covered: list[int]) -> list[Any]:
+    """`row` with a merge-covered cell (None) put in at each of the header's `covered` columns."""
+    cells = list(row)
+    for k in covered:
+        cells.insert(k, None)
+    return cells
+
+
 def json_rows(text: str) -> list[Row] | None:
     """The rows of a JSON document of tables (numbered 1, 2, … as `line`), or None when it is not one."""
     if not text[:_HEAD].lstrip().startswith(("[", "{")):
         return None
-    found: list[list[str]] = []
+    tables: list[list[list[Any]]] = []
     try:
-        _walk(json.loads(text), found)
+        _walk(json.loads(text), tables)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than any table is
         return None
+    found = _aligned(tables)
     if not found:
         return None
     rows = []

@@ -215,6 +215,20 @@ def test_json_rows_of_both_shapes(tmp_path: Path) -> None:
         assert [(i.level2, i.value_raw) for i in form.indicators] == [("数量指标", "≥100人"), ("质量指标", "100%")]
 
 
+def test_json_table_continued_on_a_page_with_a_column_fewer(tmp_path: Path) -> None:
+    """pdfplumber on the layout bed's Writer PDFs: the header's 三级指标 is merged over two grid columns
+    (None after it), the next page's table has one column fewer; its op, value and unit stay in their columns."""
+    first = [["项目名称", "测试项目", None, None, None, None],
+             ["二级指标", "三级指标", None, "指标性\n质", "指标值", "计量单\n位"],
+             ["数量指标（必填）", "培训人数", None, "≥", "80", "人"]]
+    second = [["质量指标（必填）", "指标1：保证内网畅通", "定性", "零故障", ""],
+              [None, "指标2：培训合格率", "≥", "95", "%"]]
+    form = _only(tmp_path, "pages.json", json.dumps([[first], [second]], ensure_ascii=False))
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "培训人数", "≥80人"), ("质量指标", "保证内网畅通", "零故障"), ("质量指标", "培训合格率", "≥95%"),
+    ]
+
+
 def test_json_that_holds_no_rows_is_text(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
