@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from jixiao.batch import read_manifest
 from jixiao.diff import compare, label
 from jixiao.schemas.form import Form
 from jixiao.writers import read
@@ -82,8 +83,7 @@ def run_jixiao(folder: Path, workers: int) -> tuple[dict[str, list[Form]], dict[
     for form in read(actual / "forms.jsonl"):
         forms[PurePosixPath(form.source.path).name].append(form)
     errors = {}
-    for line in (actual / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
+    for entry in read_manifest(actual / "forms.jsonl") or []:
         if entry["status"] != "ok":
             errors[PurePosixPath(entry["path"]).name] = entry["error"] or entry["status"]
     return forms, errors, seconds
