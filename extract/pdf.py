@@ -71,14 +71,31 @@ class PageText:
         return join_wrapped(text)
 
 
+#: how far apart (points) two copies of a run may be drawn and still be one run printed in simulated bold
+_OVERPRINT = 1.5
+
+
 def _runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
-    """pdfium's text runs with their top-left boxes, in reading order."""
-    runs = []
+    """pdfium's text runs with their top-left boxes, in reading order; a run drawn again over itself counts once.
+
+    Simulated bold draws each run several times, shifted by a fraction of a
+    point. pdfium folds the copies of horizontal text, not those of rotated
+    text (a label turned down a tall cell): there each copy is a rect of its
+    own, and the label would read 产出指标产出指标产出指标产出指标.
+    """
+    runs: list[tuple[BBox, str]] = []
+    seen: dict[str, list[BBox]] = {}
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        if text.strip():
-            runs.append(((left, height - top, right, height - bottom), text.strip()))
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if not text:
+            continue
+        box = (left, height - top, right, height - bottom)
+        copies = seen.setdefault(text, [])
+        if any(all(abs(a - b) <= _OVERPRINT for a, b in zip(box, other, strict=True)) for other in copies):
+            continue
+        copies.append(box)
+        runs.append((box, text))
     runs.sort(key=lambda r: (r[0][1], r[0][0]))
     return runs
 
