@@ -240,8 +240,8 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
 
 
 def _header_key(cells: list[str]) -> tuple[str, ...] | None:
-    """The indicator header words a row starts its cells with (二级指标, 三级指标, …), None when fewer than two."""
-    words = [next((h for h in INDICATOR_HEADERS if compact(c).startswith(h)), "") for c in cells if c]
+    """The indicator header words a row's short cells hold (二级指标, 三级指标, …), None when fewer than two."""
+    words = [next((h for h in INDICATOR_HEADERS if h in c), "") for c in cells if c and len(c) <= _LABEL_CHARS]
     found = tuple(w for w in words if w)
     return found if len(found) >= 2 else None
 
@@ -251,7 +251,7 @@ def drop_repeated_headers(rows: list[Row]) -> list[Row]:
 
     The repeat is known by its header words, not its exact text: the label
     of a merged cell cut by the break may be drawn into it
-    (二级指标质量指标(必 over 质量指标(必填)).
+    (二级指标质量指标(必 over 质量指标(必填), 一级指标产 over 出指标).
     """
     out: list[Row] = []
     header: tuple[str, ...] | None = None

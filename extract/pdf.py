@@ -468,8 +468,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in continued), default=0)
         # A fragment is thinner than the row it ends: only the cells that overflowed
         # go on. A row that fills as many cells as the one above is a row of its own.
+        # One label of the row cut (or the margin) says the page ended inside some row.
         if rest and len(continued) == len(rest) and (
-            cut or at_margin and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
+            cut or (own or at_margin) and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
         ):
             joins += continued
         for col, owner in joins:
