@@ -113,10 +113,34 @@ def _text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     merged = []
     for line in lines:
         line.sort(key=lambda r: r[0][0])
-        boxes = [b for b, _ in line]
-        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        merged.append((box, " ".join(t for _, t in line)))
+        for part in _pieces(line):
+            boxes = [b for b, _ in part]
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                   max(b[3] for b in boxes))
+            merged.append((box, " ".join(t for _, t in part)))
     return merged
+
+
+#: a gap this many line heights wide parts two texts on one line: they stand in different columns
+_COLUMN_GAP = 2.0
+
+
+def _pieces(line: list[tuple[BBox, str]]) -> list[list[tuple[BBox, str]]]:
+    """A line's runs (left to right) parted where a wide gap stands between them.
+
+    Outside a table's grid, the texts of different columns printed at one
+    height (the overflow of a cut label beside that of the next column's
+    label, or beside the page number) are not one line.
+    """
+    parts = [[line[0]]]
+    for run in line[1:]:
+        last = parts[-1][-1][0]
+        height = max(last[3] - last[1], run[0][3] - run[0][1])
+        if run[0][0] - last[2] > _COLUMN_GAP * height:
+            parts.append([run])
+        else:
+            parts[-1].append(run)
+    return parts
 
 
 def _join_stacked(lines: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
