@@ -90,8 +90,23 @@ def _closing_edges(cells: list[BBox], edges: list[dict]) -> list[dict]:
              and e["bottom"] >= top - TOLERANCE and e["top"] <= bottom + TOLERANCE]
     first = min((e["top"] for e in rules), default=top)
     last = max((e["bottom"] for e in rules), default=bottom)
+    beside = [e["x0"] for e in _rules_beside(cells, edges)]
+    left, right = min([x0, *beside]), max([x1, *beside])
     ys = {top, bottom, first, last}
-    return [e for e in (_edge(x0, y, x1, y) for y in ys) if e is not None]
+    return [e for e in (_edge(left, y, right, y) for y in ys) if e is not None]
+
+
+def _rules_beside(cells: list[BBox], edges: list[dict]) -> list[dict]:
+    """Vertical rules left or right of the table that run down its whole height: columns the table lost.
+
+    On the page after a break, the columns whose merged cells (绩效指标,
+    产出指标, 成本指标) go on from the page before have no border at the
+    page's head (LibreOffice), so no cell there closes and the table found
+    starts right of them; their rules still run beside it from top to bottom.
+    """
+    x0, top, x1, bottom = _box(cells)
+    return [e for e in edges if e["orientation"] == "v" and (e["x0"] < x0 - TOLERANCE or e["x0"] > x1 + TOLERANCE)
+            and e["top"] <= top + TOLERANCE and e["bottom"] >= bottom - TOLERANCE]
 
 
 def _open(cells: list[BBox], edges: list[dict]) -> bool:
@@ -104,7 +119,7 @@ def _open(cells: list[BBox], edges: list[dict]) -> bool:
         )
         for e in edges
     )
-    return runs_on or _holes(cells)
+    return runs_on or _holes(cells) or bool(_rules_beside(cells, edges))
 
 
 def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:

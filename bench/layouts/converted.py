@@ -65,7 +65,7 @@ class Tally:
     forms: int = 0
     flagged: int = 0
     silent: int = 0  # wrong fields in forms that carry no rows_not_aligned check
-    missing: int = 0  # expected forms not found at all
+    missing: int = 0  # expected forms with no form found for them (more expected than found)
 
     def line(self, name: str) -> str:
         return (f"{name:<22} {self.files:>6} {self.total:>8} {self.right / max(self.total, 1):>9.2%} "
@@ -114,7 +114,7 @@ def run(folder: Path, count: int | None) -> dict[str, Tally]:
                 tally.forms += found
                 tally.flagged += flagged
                 tally.silent += silent
-                tally.missing += len(score.missing)
+                tally.missing += max(0, len(expected) - found)
     print(f"{'converter producer':<22} {'files':>6} {'fields':>8} {'accuracy':>9} {'flagged':>8} {'silent':>7} "
           f"{'missing':>8}")
     for key in sorted(tallies):
