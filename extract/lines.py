@@ -144,11 +144,53 @@ def _lines_of(bands: list[tuple[int, int]], profile: np.ndarray, line_height: fl
     return lines
 
 
+def _runs(present: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs (start, end exclusive) of True, gaps shorter than `gap` bridged."""
+    idx = np.flatnonzero(present)
+    if idx.size == 0:
+        return []
+    groups = np.split(idx, np.flatnonzero(np.diff(idx) > gap) + 1)
+    return [(int(g[0]), int(g[-1]) + 1) for g in groups]
+
+
+def _vertical_columns(ink: np.ndarray, line_height: float) -> list[tuple[int, int]]:
+    """The columns of a cell written top to bottom in columns (a label set vertically that wrapped
+    into two or three columns in a low cell: 满意 | 度指 | 标, read right to left), or [] when its
+    text runs in rows.
+
+    Characters in a row stand nearly solid, their gaps far below a fifth of
+    a line; columns of vertical text stand a line's leading apart. So the
+    cell is in columns when its ink parts at such gaps into two or more
+    pieces, each one character wide, and one of them holds two characters
+    or more, stacked.
+    """
+    columns = _runs(np.any(ink, axis=0), max(2, round(0.2 * line_height)))
+    if len(columns) < 2 or any(not 0.5 * line_height <= b - a <= 1.3 * line_height for a, b in columns):
+        return []
+    heights = [np.ptp(np.flatnonzero(ink[:, a:b].any(axis=1))) + 1 for a, b in columns]
+    return columns[::-1] if max(heights) >= 1.6 * line_height else []
+
+
+def _characters(ink: np.ndarray, columns: list[tuple[int, int]], line_height: float) -> list[Box]:
+    """The characters of a cell in columns, in reading order, as boxes relative to the cell: each
+    column's bands (pieces of one character joined) cut at its faintest rows into characters."""
+    boxes: list[Box] = []
+    for a, b in columns:
+        column = ink[:, a:b]
+        for top, bottom in _lines_of(_bands(column), column.sum(axis=1, dtype=np.int64), line_height):
+            cols = np.flatnonzero(column[top:bottom].any(axis=0))
+            if cols.size:
+                boxes.append((a + int(cols[0]), top, a + int(cols[-1]) + 1, bottom))
+    return boxes
+
+
 def crop_lines(flat: np.ndarray, text_ink: np.ndarray, box: Box, bands: list[tuple[int, int]],
                line_height: float | None) -> list[Line]:
     """The text lines of `box` (page pixels), top to bottom, each trimmed to its ink plus a margin.
 
-    With a `line_height` the bands are first made into lines (`_lines_of`);
+    With a `line_height` (a table cell) the bands are first made into lines
+    (`_lines_of`), or, in a cell written in vertical columns, each character
+    is a line of its own, in reading order (right to left, top to bottom);
     without, each band is one line (text outside the tables, where lines
     stand apart and a title is taller than the rest).
     """
@@ -156,14 +198,21 @@ def crop_lines(flat: np.ndarray, text_ink: np.ndarray, box: Box, bands: list[tup
     ink = text_ink[y0:y1, x0:x1]
     margin = inch(0.015)
     lines: list[Line] = []
+    spans: list[Box] = []
     if line_height is not None:
-        bands = _lines_of(bands, ink.sum(axis=1, dtype=np.int64), line_height)
-    for a, b in bands:
-        cols = np.flatnonzero(ink[a:b].any(axis=0))
-        if cols.size == 0:
-            continue
+        columns = _vertical_columns(ink, line_height) if bands else []
+        if columns:
+            spans = _characters(ink, columns, line_height)
+        else:
+            bands = _lines_of(bands, ink.sum(axis=1, dtype=np.int64), line_height)
+    if not spans:
+        for a, b in bands:
+            cols = np.flatnonzero(ink[a:b].any(axis=0))
+            if cols.size:
+                spans.append((int(cols[0]), a, int(cols[-1]) + 1, b))
+    for left, a, right, b in spans:
         ya, yb = max(0, y0 + a - margin), min(flat.shape[0], y0 + b + margin)
-        xa, xb = max(0, x0 + int(cols[0]) - margin), min(flat.shape[1], x0 + int(cols[-1]) + 1 + margin)
+        xa, xb = max(0, x0 + left - margin), min(flat.shape[1], x0 + right + margin)
         image = flat[ya:yb, xa:xb]
         short = 0 if line_height is None else round(line_height) + 2 * margin - image.shape[0]
         if short > 0:  # a line of flat characters (一, —) keeps its size: paper above and below
