@@ -33,7 +33,7 @@ from jixiao.extract.lines import Line, crop_lines, text_bands, without_specks
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
 from jixiao.schemas.form import SourceFormat
-from jixiao.schemas.raw import BBox, RawDocument
+from jixiao.schemas.raw import BBox, Frame, RawDocument
 
 #: below this mean confidence of its longest lines a page may be upside down
 _UPSIDE_DOWN_SUSPECT = 0.85
@@ -149,8 +149,9 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     return [row for _, row in items]
 
 
-def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
-    """The page turned the way it reads best (working resolution, flattened) and its reading.
+def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, Frame]:
+    """The page turned the way it reads best (working resolution, flattened), its reading, and the
+    frame its boxes are measured in (the stored image scaled, turned and straightened so).
 
     The quarter turn and the skew come from the ink (`grid.orientation`);
     which way up is left to the OCR: the page's longest lines are read first
@@ -172,13 +173,22 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading]:
         if _confidence(turned) > _confidence(as_is):
             flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
             regions, tables = _regions(flat, ink)
-            return flat, _read(regions, tables, {})
-    return flat, _read(regions, tables, dict(zip(probes, as_is, strict=True)))
+            return flat, _read(regions, tables, {}), _frame(flat, turns + 2, skew, dpi)
+    return flat, _read(regions, tables, dict(zip(probes, as_is, strict=True))), _frame(flat, turns, skew, dpi)
 
 
-def read_page(gray: np.ndarray, dpi: float, page: int) -> list[Row]:
-    """One page image (at `dpi`) to its rows: upright, flattened, grid found, every line recognised."""
-    return _rows(_read_upright(gray, dpi)[1], page)
+def _frame(flat: np.ndarray, turns: int, skew: float, dpi: float) -> Frame:
+    """Boxes are points of the upright page (`_points`); a stored pixel is 72/dpi of them."""
+    height, width = flat.shape[:2]
+    scale = 72 / grid.DPI
+    return Frame("scan-pt", round(width * scale, 2), round(height * scale, 2), turns % 4, skew, 72 / dpi)
+
+
+def read_page(gray: np.ndarray, dpi: float, page: int) -> tuple[list[Row], Frame]:
+    """One page image (at `dpi`) to its rows (upright, flattened, grid found, every line recognised)
+    and the frame of their boxes."""
+    _, reading, frame = _read_upright(gray, dpi)
+    return _rows(reading, page), frame
 
 
 def upright_pages(path: Path, data: bytes, kind: SourceFormat, limits: ReadLimits) -> Iterator[np.ndarray]:
@@ -199,7 +209,11 @@ def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limit
     file when it cannot be decoded, TooLarge when it is over `limits`.
     """
     rows: list[Row] = []
+    frames: dict[int, Frame] = {}
     for number, (gray, dpi) in enumerate(page_images(path, data, kind, limits), start=1):
-        rows.extend(read_page(gray, dpi, number))
+        page_rows, frames[number] = read_page(gray, dpi, number)
+        rows.extend(page_rows)
     forms = split_forms(drop_repeated_headers(join_broken_rows(rows)))
-    return RawDocument(path=path.as_posix(), sha256=sha256, format=SourceFormat.scan, extractor="ocr", forms=forms)
+    return RawDocument(
+        path=path.as_posix(), sha256=sha256, format=SourceFormat.scan, extractor="ocr", forms=forms, frames=frames
+    )

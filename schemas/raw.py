@@ -29,10 +29,11 @@ BBox = tuple[float, float, float, float]
 class Frame:
     """What the boxes of one page are measured in, so a box can be found again on its source.
 
-    PDF pages: points from the page's top-left (`unit` "pt"), the page as
-    printed. Scans: pixels of the image as the reader saw it (`unit` "px"):
-    the stored image turned by `turns` quarter turns clockwise, then
-    rotated by `skew` degrees to straighten it, then scaled by `scale`.
+    PDF pages (`unit` "pt"): points from the page's top-left, the page as
+    printed. Scans (`unit` "scan-pt"): points from the top-left of the page
+    as OCR read it: the stored image turned by `turns` quarter turns
+    clockwise, then rotated by `skew` degrees to straighten it, each stored
+    pixel `scale` points (72 / its dpi).
     """
 
     unit: str
@@ -68,7 +69,7 @@ class RawCell:
     """One cell as read, with where it came from (for diff and review).
 
     `bbox` is x0, top, x1, bottom from the page's top-left, in its page's frame
-    (`RawDocument.frames`: PDF points, or pixels of the upright scan);
+    (`RawDocument.frames`: PDF points, or points of the upright scan);
     `confidence` is the OCR confidence (0-1) where a cell was recognised.
     """
 

@@ -142,3 +142,23 @@ def test_document_rows_carry_the_spans_before_forms_are_found(tmp_path: Path, na
     assert title.spans == ({0: (1, 4)} if name == "f.xlsx" else {})
     name_row = next(row for row in rows if row.cells and row.cells[0] == "项目名称")
     assert name_row.spans == {1: (1, 3)}
+
+
+SCANS = Path(__file__).resolve().parent / "fixtures" / "scans"
+
+
+def test_scan_boxes_say_how_the_page_was_turned_and_straightened() -> None:
+    """The scan fixtures' README: 001 was fed sideways (turned 90° clockwise), 003's pages were turned
+    +2° and -2°, both scanned at 200 dpi; boxes are points of the page as read, upright."""
+    sideways = extract_file(SCANS / "001_two_forms_rot90.jpg")
+    (frame,) = sideways.frames.values()
+    assert (frame.unit, frame.turns, frame.scale) == ("scan-pt", 3, pytest.approx(72 / 200))
+    assert frame.width < frame.height  # a portrait page once upright
+    skewed = extract_file(SCANS / "003_form0_skewed.pdf")
+    first, second = skewed.frames[1].skew, skewed.frames[2].skew
+    assert abs(abs(first) - 2) < 0.5 and abs(abs(second) - 2) < 0.5 and first * second < 0
+    for form in (*sideways.forms, *skewed.forms):
+        for cell in (c for row in form.rows for c in row if c.bbox is not None):
+            page = (sideways if form in sideways.forms else skewed).frames[cell.page or 1]
+            x0, top, x1, bottom = cell.bbox
+            assert 0 <= x0 < x1 <= page.width + 1 and 0 <= top < bottom <= page.height + 1
