@@ -181,6 +181,9 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
         filled = [c for c in row.cells if c]  # the row's non-empty cells, worked out once
         if not filled or _RULE.match("".join(filled)) or (len(filled) == 1 and PAGE_NUMBER.match(compact(filled[0]))):
             continue
+        if row.new_table and current is not None and current.block:
+            close()  # another table after the block: the form ends (JSON rows keep tables apart)
+            current = None
         title = _title_of(filled)
         if title is not None:
             attachment = _attachment_of(filled)

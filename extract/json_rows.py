@@ -12,11 +12,14 @@ grid may lack a column the first page has: a header cell merged over two
 grid columns (三级指标 over the name's two) leaves a `None` in the header
 row, and a page that draws no line there has one column fewer. Such a
 table's rows get the missing column back where the header has its `None`,
-so every row keeps the header's columns.
+so every row keeps the header's columns. A table of any other width after
+an indicator block is another table (a budget table printed after the
+form): its first row says so, and the form ends there.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
@@ -24,6 +27,7 @@ from jixiao.schemas.markers import is_block_header
 from jixiao.schemas.raw import Row
 
 _Cell = (str, int, float, type(None))
+_FIGURE = re.compile(r"\d")
 #: characters looked at for the opening bracket (whitespace before it, never a whole file)
 _HEAD = 4096
 
@@ -59,19 +63,38 @@ def _walk(node: Any, out: list[list[list[Any]]]) -> None:
             _walk(item, out)
 
 
-def _aligned(tables: list[list[list[Any]]]) -> list[list[str]]:
-    """Every table's rows as cell texts, a continued table's widened to its block header's columns."""
-    out: list[list[str]] = []
+def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
+    """Every table's rows (numbered 1, 2, … as `line`), a continued table's widened to its block
+    header's columns, the first row of a table that cannot continue the block marked `new_table`."""
+    out: list[Row] = []
     header: list[Any] | None = None
     for table in tables:
         own = next((row for row in table if is_block_header(_cell(v) for v in row)), None)
         header = own or header
         width = max(len(row) for row in table)
         covered = [k for k, v in enumerate(header or []) if v is None]
-        if own is None and header is not None and covered and width == len(header) - len(covered):
-            table = [_widened(row, covered) for row in table]
-        out += [[_cell(v) for v in row] for row in table]
+        other = False
+        if own is None and header is not None:
+            if covered and width == len(header) - len(covered):
+                table = [_widened(row, covered) for row in table]
+            elif width != len(header) and _heads_a_table(table[0]):
+                other, header = True, None
+        for k, row in enumerate(table):
+            cells = [_cell(v) for v in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            out.append(Row(cells=cells, line=len(out) + 1, new_table=other and k == 0))
     return out
+
+
+def _heads_a_table(row: list[Any]) -> bool:
+    """A row of column names (收入 | 支出, 采购项目 | 数量 | 预算金额): no figure, no indicator's words.
+
+    What a continued block's first row never is: an indicator row has a value
+    with a figure, or names a category or an indicator (…指标, 指标1:).
+    """
+    cells = [_cell(v) for v in row if v]
+    return len(cells) >= 2 and not any(_FIGURE.search(c) or "指标" in c for c in cells)
 
 
 def _widened(row: list[Any], covered: list[int]) -> list[Any]:
@@ -91,12 +114,4 @@ def json_rows(text: str) -> list[Row] | None:
         _walk(json.loads(text), tables)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than any table is
         return None
-    found = _aligned(tables)
-    if not found:
-        return None
-    rows = []
-    for number, cells in enumerate(found, start=1):
-        while cells and not cells[-1]:
-            cells.pop()
-        rows.append(Row(cells=cells, line=number))
-    return rows
+    return _aligned(tables) or None

@@ -57,6 +57,9 @@ class Row:
     mends: list[str] = field(default_factory=list)
     #: (rowspan, colspan) of each cell that spans more than itself, by its column
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: the row starts a table that does not go on from the one before (a reader that
+    #: keeps tables apart can tell): an indicator block above it ends there
+    new_table: bool = False
 
     @property
     def text(self) -> str:

@@ -229,6 +229,20 @@ def test_json_table_continued_on_a_page_with_a_column_fewer(tmp_path: Path) -> N
     ]
 
 
+def test_json_table_of_another_kind_after_the_form_ends_it(tmp_path: Path) -> None:
+    """A budget table printed after the form (the layout bed's distractors, through pdfplumber) is no
+    continuation of its indicator block: other columns, and a first row of column names."""
+    form_table = [["项目名称", "测试项目", None, None],
+                  ["一级指标", "二级指标", "三级指标", "指标值"],
+                  ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    continued = [[None, "质量指标", "合格率", "100%"]]
+    budget = [["收入", None, "支出"], ["一般公共预算拨款收入", "197.03", "一般公共服务支出"]]
+    form = _only(tmp_path, "budget.json", json.dumps([[form_table], [continued, budget]], ensure_ascii=False))
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "培训人数", "≥100人"), ("质量指标", "合格率", "100%"),
+    ]
+
+
 def test_json_that_holds_no_rows_is_text(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
