@@ -27,6 +27,8 @@ from jixiao.schemas.markers import (
 )
 from jixiao.schemas.raw import RawCell, RawForm, Row
 
+#: any self-evaluation column word, looked for in a row's text first (one search per row)
+_SELF_EVALUATION = re.compile("|".join(SELF_EVALUATION_HEADERS))
 _ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_LINE = re.compile(r"^\(?((?:19|20)\d{2})(?:年度?)?\)?$")
@@ -120,18 +122,18 @@ class _Open:
     block: bool = False
     self_evaluation: bool = False
 
-    def add(self, row: Row, filled: list[str], subject: bool) -> None:
-        """Take the row (`subject`: it labels the subject); look at its cells only for what is still unknown.
+    def add(self, row: Row, filled: list[str], text: str, subject: bool) -> None:
+        """Take the row (`filled`: its non-empty cells, `text` them joined, `subject`: it labels the
+        subject); look at its cells only for what is still unknown.
 
         Once a form has shown its block, most rows are indicators: a substring
         test on the row's text is all they cost (a 50 MB archive is a million rows).
         """
         self.rows.append(row)
         self.subject = self.subject or subject
-        text = "".join(filled)
         if not self.block and "指标" in text:
             self.block = is_block_header(filled) or _has_category(filled)
-        if any(word in text for word in SELF_EVALUATION_HEADERS) and any(
+        if _SELF_EVALUATION.search(text) and any(
             len(c) <= _LABEL_CHARS and compact(c).endswith(SELF_EVALUATION_HEADERS) for c in filled
         ):
             self.self_evaluation = True
@@ -178,8 +180,9 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
         )
 
     for row in rows:
-        filled = [c for c in row.cells if c]  # the row's non-empty cells, worked out once
-        if not filled or _RULE.match("".join(filled)) or (len(filled) == 1 and PAGE_NUMBER.match(compact(filled[0]))):
+        filled = [c for c in row.cells if c]  # the row's non-empty cells and their text, worked out once
+        joined = "".join(filled)
+        if not filled or _RULE.match(joined) or (len(filled) == 1 and PAGE_NUMBER.match(compact(filled[0]))):
             continue
         if row.new_table and current is not None and current.block:
             close()  # another table after the block: the form ends (JSON rows keep tables apart)
@@ -203,7 +206,7 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
         if attachment is not None and filled == [attachment]:
             pending_attachment = (attachment, row)
             continue
-        subject = "名称" in row.text and _is_subject(filled)
+        subject = "名称" in joined and _is_subject(filled)
         if subject and (current is None or current.subject or len(current.rows) > _TITLE_REACH):
             # A table with no heading of its own (or a heading too far above to be its title).
             close()
@@ -220,7 +223,7 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
             close()
             current = None
             continue
-        current.add(row, filled, subject)
+        current.add(row, filled, joined, subject)
     close()
     return forms
 

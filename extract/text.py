@@ -32,7 +32,7 @@ def read_rows(text: str) -> list[Row]:
     """Each line becomes a row of tidied cells, keeping its 1-based line number."""
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        cells = [tidy(cell) for cell in line.split("\t")]
+        cells = [tidy(cell) if cell else cell for cell in line.split("\t")]
         while cells and not cells[-1]:
             cells.pop()
         rows.append(Row(cells=cells, line=number))

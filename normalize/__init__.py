@@ -41,7 +41,7 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     texts = [[c.text for c in row] for row in header_rows]
     header = mended(texts)
     found = pairs(header)
-    department = is_department(raw.title, {compact(cell) for row in texts for cell in row})
+    department = is_department(raw.title, {compact(cell) for row in texts for cell in row if "称" in cell})
     money = funds(
         found.get("funds_label"), found.get("total"), found.get("fiscal"), found.get("other"),
         found.get("lifetime"), found.get("current_fiscal"), found.get("carryover"),

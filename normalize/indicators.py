@@ -192,13 +192,14 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     split, value_col = columns.split, columns.value  # asked of every row: worked out once per header
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
-        if is_block_header(c.text for c in cells):
+        texts = [c.text for c in cells]
+        if is_block_header(texts):
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
             split, value_col = columns.split, columns.value
             page = next((c.page for c in cells if c.page is not None), None)
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
-        if any(c.text.startswith(STOP_WORDS) for c in cells):
+        if any(t.startswith(STOP_WORDS) for t in texts):
             break
         labels, content = _row_labels(cells, columns)
         previous: str | None = None

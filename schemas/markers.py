@@ -55,7 +55,7 @@ def is_block_header(texts: Iterable[str]) -> bool:
     """
     found = 0
     for text in texts:
-        if len(text) <= _HEADER_CHARS and compact(text) in _HEADER_SET:
+        if len(text) <= _HEADER_CHARS and "指" in text and compact(text) in _HEADER_SET:
             found += 1
             if found == 2:
                 return True
