@@ -1,0 +1,291 @@
+"""Tables a page break cut, mended: labels and rows cut in two, and the text of cut merged cells.
+
+A page break cuts a table three ways. A row breaks over two pages (Word):
+its first lines end one page and the rest opens the next. A merged label
+cell (产出指标 over many rows) is cut, and its text, centred in the whole
+cell, is drawn below the table, above the next, or in part on each
+(LibreOffice draws it again on each page, clipped). And a label is cut
+mid-word (满意度指 / 标). The words say where: a bracket left open and
+closed, two halves that make a label neither is. Every mend is noted on
+its row for the reviewer.
+"""
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from jixiao.extract.clean import tidy
+from jixiao.extract.forms import Row
+from jixiao.extract.pdf_grid import spans
+from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in
+from jixiao.schemas.markers import CATEGORY_WORDS, INDICATOR_HEADERS, PAGE_NUMBER, compact
+from jixiao.schemas.raw import BBox
+
+#: longest outside line taken for the label of a cut merged cell
+_LABEL_LINE_CHARS = 24
+#: how a label ends: 数量指标, 成本指标(必填硬性指标)
+_LABEL_END = re.compile(r"指标(?:\([^()]*\))?$")
+
+
+def _label_cut(above: str, below: str) -> bool:
+    """A label a page break cut in two: the first half does not end as a label does, the two together do
+    (满意度指 + 标, 服务对象满意度 + 指标(必填量化), 绩 + 效指标)."""
+    if not above or not below or len(above) > _LABEL_LINE_CHARS or len(below) > _LABEL_LINE_CHARS:
+        return False
+    whole = below.startswith(INDICATOR_HEADERS + CATEGORY_WORDS)  # a label of its own: 三级指标, 质量指标(必填)
+    return bool(_LABEL_END.search(above + below)) and not _LABEL_END.search(above) and not whole
+
+
+def _goes_on(text: str, line: str) -> bool:
+    """`line` is the rest of the label `text`: it closes the bracket `text` left open, or completes the label."""
+    return (_unclosed(text) and _closes(line)) or _label_cut(text, line)
+
+
+def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, text: str) -> tuple[Row, int] | None:
+    """The merged cell a line outside the tables is the label (or the rest of the label) of,
+    when a page break cut that cell.
+
+    LibreOffice and Chromium centre a merged cell's text in the whole cell,
+    then cut the cell at the page's foot: the label (质量指标, 产出指标) is
+    drawn below the table on one page, or above it on the next, clipped
+    away, yet still in the text layer; part of it may fall inside the cell
+    and part outside, or the whole label be drawn once more beside the part
+    inside. It belongs to the column's last cell of the table above it, or
+    to its first cell below the header of the table under it, when that
+    cell is empty; to the last cell above it too when the line completes
+    that cell's label (产 + 出指标, 服务对象满意度指标(必填 + 量化)) or
+    repeats it (the cell is then kept as it is). Only label words are taken
+    (…指标, (必填)): an attachment line or a title below a table is a line of its own.
+    """
+    if len(text) > _LABEL_LINE_CHARS or not any(word in text for word in ("指", "必填", "选填")):
+        return None
+    centre, middle = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    below = [g for g in grids if g.bbox[3] <= middle]
+    above = [g for g in grids if g.bbox[1] >= middle]
+    if below:
+        grid = max(below, key=lambda g: g.bbox[3])
+        column = [c for row in grid.rows for c in row if c is not None and c[0] <= centre <= c[2]]
+        if column and _same(column[-1][3], grid.bbox[3]):
+            row, index = rows[column[-1]]
+            held = row.cells[index]
+            if not held or text.startswith(held) or _goes_on(held, text):
+                return row, index
+    if above:
+        grid = min(above, key=lambda g: g.bbox[1])
+        column = [c for row in grid.rows[:3] for c in row if c is not None and c[0] <= centre <= c[2]]
+        for cell in column:
+            row, index = rows[cell]
+            if not row.cells[index]:
+                return row, index
+    return None
+
+
+def _overlap(held: str, line: str) -> int:
+    """How many of `line`'s first characters `held` already ends with."""
+    return next((k for k in range(min(len(held), len(line) - 1), 0, -1) if held.endswith(line[:k])), 0)
+
+
+def _put_label(cell: tuple[Row, int], line: str, box: BBox, page_number: int) -> None:
+    """Put a cut cell's label line into it: fill it, complete it, or keep it where the line repeats it.
+
+    A line that straddles the cell's edge was read in part with the cell
+    (绩效指 inside, 指标 across the edge): that part is not taken twice.
+    """
+    row, index = cell
+    held = row.cells[index]
+    edge = row.bboxes[index]
+    if held and line.startswith(held):
+        if line == held or _LABEL_END.search(held):
+            return  # the label drawn once more: the cell already holds it
+        text = line  # the cell held the label's first part only
+    else:
+        straddles = edge is not None and (box[1] < edge[3] < box[3] or box[1] < edge[1] < box[3])
+        text = tidy(held + line[_overlap(held, line) if straddles else 0:])
+    row.cells[index] = text
+    row.mends.append(f"第{page_number}页: 分页截断的合并单元格文字“{line}”已放回单元格")
+
+
+def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
+    items: list[tuple[float, Row]] = []
+    owners: dict[BBox, tuple[Row, int]] = {}
+    for grid in grids:
+        for cells, merged in zip(grid.rows, spans(grid.rows), strict=True):
+            row = Row(cells=[tidy(text.inside(c)) if c is not None else "" for c in cells], page=page_number,
+                      bboxes=list(cells), spans=merged)
+            owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
+            items.append((min(c[1] for c in cells if c is not None), row))
+    filled: tuple[Row, int] | None = None  # the cut cell the line above went into
+    for box, line in text.lines:
+        if any(centre_in(box, g.bbox) for g in grids):
+            continue
+        if filled is not None and _unclosed(filled[0].cells[filled[1]]) and _closes(tidy(line)):
+            filled[0].cells[filled[1]] = tidy(filled[0].cells[filled[1]] + line)  # 质量指标(必 + 填)
+            continue
+        filled = _cut_cell(grids, owners, box, tidy(line))
+        if filled is not None:
+            _put_label(filled, tidy(line), box, page_number)
+            continue
+        items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
+    items.sort(key=lambda item: item[0])
+    return PageRows(text, [row for _, row in items], grids, owners)
+
+
+def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
+    return abs(a - b) <= tolerance
+
+
+_PAIRS = (("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"), ("[", "]"))
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket or quote left open: the text surely goes on."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS)
+
+
+def _closes(text: str) -> bool:
+    return any(text.count(b) > text.count(a) for a, b in _PAIRS)
+
+
+def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
+    """The previous page's cell in the same column that ends at the table's bottom."""
+    return next((b for b in before.owners if _same(b[0], box[0]) and _same(b[2], box[2]) and _same(b[3], floor)), None)
+
+
+def _owner(page: PageRows, cells: list[BBox | None]) -> Row | None:
+    """The row that holds the first cell of a grid row; None when the grid row has no cell."""
+    first = next((c for c in cells if c), None)
+    return page.owners[first][0] if first is not None and first in page.owners else None
+
+
+def _text_of(page: PageRows, box: BBox) -> str:
+    row, index = page.owners[box]
+    return row.cells[index]
+
+
+def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) -> BBox | None:
+    """The cell above the break that `box` continues when text flows across: its
+    text runs down to the table's bottom and `box`'s text starts at its top."""
+    owner = _cell_above(before, box, floor)
+    head = after.text.extent(box)
+    if owner is None or head is None or head[0] > box[1] + 1.6 * head[2]:
+        return None
+    tail = before.text.extent(owner)
+    if tail is None or tail[1] < owner[3] - 1.6 * tail[2]:
+        return None
+    return owner
+
+
+def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
+    """Every filled cell of a row several lines tall runs down to its bottom: the
+    row was cut by the page, for a whole row leaves its shorter cells short."""
+    row, _ = before.owners[cell]
+    boxes = [b for b, x in zip(row.bboxes, row.cells, strict=False) if b is not None and x]
+    extents = [e for e in (before.text.extent(b) for b in boxes) if e is not None]
+    if not extents or len(extents) < len(boxes):
+        return False
+    line = max(e[2] for e in extents)
+    tall = floor - min(b[1] for b in boxes) > 2.5 * line
+    return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
+
+
+def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
+    """A merged cell that starts above the break may print its text below it only:
+    the label then belongs to the rows above too. Move it up to where the cell starts."""
+    boxes = [b for b in row.bboxes if b is not None]
+    if not boxes:
+        return
+    row_bottom = min(b[3] for b in boxes)
+    for col, box in enumerate(row.bboxes):
+        if box is None or not row.cells[col] or box[3] <= row_bottom + 2:
+            continue
+        above = _cell_above(before, box, floor)
+        if above is not None and not _text_of(before, above):
+            owner_row, index = before.owners[above]
+            owner_row.cells[index], row.cells[col] = row.cells[col], ""
+
+
+def _edge_row(page: PageRows, last: bool) -> Row:
+    """The page's last (or first) row that is no page number printed in its foot (or head)."""
+    rows = reversed(page.rows) if last else iter(page.rows)
+    return next((r for r in rows if not (len(r.cells) == 1 and PAGE_NUMBER.match(compact(r.cells[0])))), page.rows[0])
+
+
+def join_split_rows(pages: list[PageRows]) -> list[Row]:
+    """Mend table rows that a page break cut, then chain the pages.
+
+    When a page ends with a table and the next begins with one of the same
+    width, a cell of the new page's first row continues the cell above the
+    break when the words say so: the text above leaves a bracket open and
+    the cell closes it (成本指标(必填硬性指 + 标)), or the two halves make one
+    label that neither is (满意度指 + 标, 绩 + 效指标). The other cells of that
+    row are then joined too where their text starts at the cell's top and
+    the text above runs down to the bottom.
+
+    Without such words a cut row cannot be told from a one-line row that
+    happened to end at the margin, so a row is then joined only at the
+    bottom margin (the same on every page: a table ending there on several
+    pages is the sign) and when it is a fragment: all its filled cells
+    continue and it fills fewer cells than the row above (…广度和深 + 度), or
+    the row above is several lines tall and every one of its cells runs to
+    the bottom (a long goal and its label cut together). A first row left
+    empty is dropped.
+    """
+    breaks = [(b, a) for b, a in pairwise(pages) if b.grids and a.grids and b.rows and a.rows]
+    floors = [b.grids[-1].bbox[3] for b, _ in breaks]
+    margin = max(floors, default=0.0)
+    margin_seen = sum(_same(f, margin, 2.5) for f in floors) >= 2
+    for before, after in breaks:
+        last, first = before.grids[-1], after.grids[0]
+        floor = last.bbox[3]
+        tail, row = _edge_row(before, True), _edge_row(after, False)
+        if tail.bboxes[0] is None and len(tail.bboxes) == 1:
+            continue
+        if not (_same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2])):
+            continue
+        if tail is not _owner(before, last.rows[-1]) or row is not _owner(after, first.rows[0]):
+            continue
+        if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in row.cells) >= 2:
+            continue  # a header repeated on the new page: what follows it is a row of its own
+        # The margin alone is trusted only where the table is the last thing on its page and the
+        # first on the next (no page number below or above it), as before the words were read.
+        alone = before.rows[-1] is tail and after.rows[0] is row
+        at_margin = alone and margin_seen and _same(floor, margin, 2.5)
+        width = sum(1 for cell in row.cells if cell)
+        if at_margin:
+            _lift_merged_labels(before, row, floor)
+        filled = [(col, box) for col, box in enumerate(row.bboxes) if box is not None and row.cells[col]]
+        joins, rest = [], []
+        for col, box in filled:
+            above = _cell_above(before, box, floor)
+            if above is not None and _goes_on(_text_of(before, above), row.cells[col]):
+                joins.append((col, above))
+            else:
+                rest.append((col, _continued_cell(before, after, box, floor)))
+        # The words prove the last row cut when they join two or more cells of that row alone,
+        # above and below the break: then its other cells go on their columns' cells too. One
+        # label alone may be a merged cell (质量指标(必 + 填) over two rows) cut between its rows.
+        bottom = min(b[3] for b in row.bboxes if b is not None)
+        own = [col for col, o in joins if before.owners[o][0] is tail and _same(row.bboxes[col][3], bottom)]  # type: ignore[index]
+        cut = len(own) >= 2
+        if cut:
+            rest = [(col, _cell_above(before, row.bboxes[col], floor)) for col, _ in rest]  # type: ignore[arg-type]
+        continued = [(col, o) for col, o in rest if o is not None]
+        above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in continued), default=0)
+        # A fragment is thinner than the row it ends: only the cells that overflowed
+        # go on. A row that fills as many cells as the one above is a row of its own.
+        # One label of the row cut (or the margin) says the page ended inside some row.
+        if rest and len(continued) == len(rest) and (
+            cut or (own or at_margin) and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
+        ):
+            joins += continued
+        for col, owner in joins:
+            held, index = before.owners[owner]
+            held.cells[index] = tidy(held.cells[index] + row.cells[col])
+            row.cells[col] = ""
+        if joins:
+            tail.mends.append(
+                f"第{row.page}页: 跨页断开的行已接回第{row.page - 1}页" if row.page else "跨页断开的行已接回"
+            )
+        if not any(row.cells):
+            after.rows.remove(row)
+    return [row for page in pages for row in page.rows]

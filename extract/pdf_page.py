@@ -1,0 +1,156 @@
+"""One page of a text-layer PDF as the reader sees it: its tables' grids, its text by box, its rows.
+
+pypdfium2 gives the text (runs with their boxes); the table engines give
+the grids (see pdf). Runs are put into lines here, texts drawn twice for
+simulated bold counted once, and labels written one character per line
+joined, so every later step sees text as printed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+
+from jixiao.extract.clean import join_wrapped
+from jixiao.extract.forms import Row
+from jixiao.schemas.raw import BBox
+
+
+@dataclass
+class Grid:
+    """One table on one page: its box and, per row, each cell's box (None where a merge covers it)."""
+
+    bbox: BBox
+    rows: list[list[BBox | None]]
+    engine: str
+
+
+@dataclass
+class PageText:
+    """pypdfium2's text of one page, read by box in top-left coordinates."""
+
+    textpage: pdfium.PdfTextPage
+    height: float
+    runs: list[tuple[BBox, str]] = field(default_factory=list)
+    lines: list[tuple[BBox, str]] = field(default_factory=list)
+
+    def extent(self, box: BBox) -> tuple[float, float, float] | None:
+        """(top of the first text line, bottom of the last, line height) inside `box`."""
+        inside = [b for b, _ in self.runs if centre_in(b, box)]
+        if not inside:
+            return None
+        height = sorted(b[3] - b[1] for b in inside)[len(inside) // 2]
+        return min(b[1] for b in inside), max(b[3] for b in inside), height
+
+    def inside(self, box: BBox) -> str:
+        x0, top, x1, bottom = box
+        pad = 0.8
+        text = self.textpage.get_text_bounded(x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
+        return join_wrapped(text)
+
+
+#: how far apart (points) two copies of a run may be drawn and still be one run printed in simulated bold
+_OVERPRINT = 1.5
+
+
+def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
+    """pdfium's text runs with their top-left boxes, in reading order; a run drawn again over itself counts once.
+
+    Simulated bold draws each run several times, shifted by a fraction of a
+    point. pdfium folds the copies of horizontal text, not those of rotated
+    text (a label turned down a tall cell): there each copy is a rect of its
+    own, and the label would read 产出指标产出指标产出指标产出指标.
+    """
+    found: list[tuple[BBox, str]] = []
+    seen: dict[str, list[BBox]] = {}
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if not text:
+            continue
+        box = (left, height - top, right, height - bottom)
+        copies = seen.setdefault(text, [])
+        if any(all(abs(a - b) <= _OVERPRINT for a, b in zip(box, other, strict=True)) for other in copies):
+            continue
+        copies.append(box)
+        found.append((box, text))
+    found.sort(key=lambda r: (r[0][1], r[0][0]))
+    return found
+
+
+def text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Runs grouped into lines, left to right."""
+    lines: list[list[tuple[BBox, str]]] = []
+    for box, text in runs:
+        middle = (box[1] + box[3]) / 2
+        if lines and lines[-1][0][0][1] <= middle <= lines[-1][0][0][3]:
+            lines[-1].append((box, text))
+        else:
+            lines.append([(box, text)])
+    merged = []
+    for line in lines:
+        line.sort(key=lambda r: r[0][0])
+        for part in _pieces(line):
+            boxes = [b for b, _ in part]
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                   max(b[3] for b in boxes))
+            merged.append((box, " ".join(t for _, t in part)))
+    return merged
+
+
+#: a gap this many line heights wide parts two texts on one line: they stand in different columns
+_COLUMN_GAP = 2.0
+
+
+def _pieces(line: list[tuple[BBox, str]]) -> list[list[tuple[BBox, str]]]:
+    """A line's runs (left to right) parted where a wide gap stands between them.
+
+    Outside a table's grid, the texts of different columns printed at one
+    height (the overflow of a cut label beside that of the next column's
+    label, or beside the page number) are not one line.
+    """
+    parts = [[line[0]]]
+    for run in line[1:]:
+        last = parts[-1][-1][0]
+        height = max(last[3] - last[1], run[0][3] - run[0][1])
+        if run[0][0] - last[2] > _COLUMN_GAP * height:
+            parts.append([run])
+        else:
+            parts[-1].append(run)
+    return parts
+
+
+def join_stacked(lines: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
+    """Text written down the page one character per line (a vertical label) read as one line.
+
+    A label printed vertically in a tall merged cell keeps its characters
+    one above the other; where the cell's box is lost (its text overflows a
+    table cut by a page break) each would be a line, and a row, of its own.
+    """
+    out: list[tuple[BBox, str]] = []
+    for box, text in lines:
+        if out and len(text) == 1:
+            above, joined = out[-1]
+            size = box[3] - box[1]
+            narrow = above[2] - above[0] <= 1.5 * size  # the line above is one character wide
+            centred = abs((above[0] + above[2]) - (box[0] + box[2])) / 2 <= size / 2
+            if narrow and centred and box[1] - above[3] <= size:
+                out[-1] = ((min(above[0], box[0]), above[1], max(above[2], box[2]), box[3]), joined + text)
+                continue
+        out.append((box, text))
+    return out
+
+
+def centre_in(box: BBox, area: BBox) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return area[0] <= x <= area[2] and area[1] <= y <= area[3]
+
+
+@dataclass
+class PageRows:
+    """A page's rows in reading order, and what split-row joining needs to know of them."""
+
+    text: PageText
+    rows: list[Row]
+    grids: list[Grid]
+    owners: dict[BBox, tuple[Row, int]]
