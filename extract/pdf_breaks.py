@@ -57,8 +57,9 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
     repeats it (the cell is then kept as it is). Only label words are taken
     (…指标, (必填)): an attachment line or a title below a table is a line of its own.
     """
-    if len(text) > _LABEL_LINE_CHARS or not any(word in text for word in ("指", "必填", "选填")):
+    if len(text) > _LABEL_LINE_CHARS:
         return None
+    words = any(word in text for word in ("指", "必填", "选填"))
     centre, middle = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     below = [g for g in grids if g.bbox[3] <= middle]
     above = [g for g in grids if g.bbox[1] >= middle]
@@ -68,9 +69,9 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
         if column and _same(column[-1][3], grid.bbox[3]):
             row, index = rows[column[-1]]
             held = row.cells[index]
-            if not held or text.startswith(held) or _goes_on(held, text):
+            if (words and (not held or text.startswith(held))) or (held and _goes_on(held, text)):
                 return row, index
-    if above:
+    if above and words:
         grid = min(above, key=lambda g: g.bbox[1])
         column = [c for row in grid.rows[:3] for c in row if c is not None and c[0] <= centre <= c[2]]
         for cell in column:
@@ -210,6 +211,38 @@ def _edge_row(page: PageRows, last: bool) -> Row:
     return next((r for r in rows if not (len(r.cells) == 1 and PAGE_NUMBER.match(compact(r.cells[0])))), page.rows[0])
 
 
+def _drop_redrawn(before: PageRows, after: PageRows, floor: float) -> None:
+    """Text of a cut merged cell that LibreOffice drew again on the next page, clipped, taken out.
+
+    LibreOffice prints a merged cell's text in every piece of it that a page
+    break makes: above the new page's table (质量指标(必填, 产) or at the
+    head of its first row (`)` under 质量指标(必填), 出指标 under 产出指标).
+    What is only part of a label the cell above the break already holds is
+    that label again. Lines are taken only above the table, cells only
+    where the label above is whole and the cell is its tail.
+    """
+    cut = [_text_of(before, b) for b in before.owners if _same(b[3], floor) and _text_of(before, b)]
+    owners = [_owner(after, cells) for cells in after.grids[0].rows[:2]]
+    head = owners[0]
+    if head is not None and len(owners) > 1 and sum(h in c for c in head.cells for h in INDICATOR_HEADERS) >= 2:
+        head = owners[1]  # the header repeated: the cut cells go on below it
+    for line in list(after.rows):
+        if line is head:
+            break
+        text = compact(line.cells[0]) if len(line.cells) == 1 else ""
+        if text and not PAGE_NUMBER.match(text) and any(text in compact(label) for label in cut):
+            after.rows.remove(line)
+            line.mends.append(f"第{line.page}页: 跨页合并单元格重印的文字“{text}”已略过")
+    if head is None:
+        return
+    for col, box in enumerate(head.bboxes):
+        above = _cell_above(before, box, floor) if box is not None and head.cells[col] else None
+        label = _text_of(before, above) if above is not None else ""
+        if _LABEL_END.search(label) and label.endswith(head.cells[col]) and label != head.cells[col]:
+            head.mends.append(f"第{head.page}页: 跨页合并单元格重印的文字“{head.cells[col]}”已略过")
+            head.cells[col] = ""
+
+
 def join_split_rows(pages: list[PageRows]) -> list[Row]:
     """Mend table rows that a page break cut, then chain the pages.
 
@@ -237,6 +270,8 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     for before, after in breaks:
         last, first = before.grids[-1], after.grids[0]
         floor = last.bbox[3]
+        if _same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2]):
+            _drop_redrawn(before, after, floor)
         tail, row = _edge_row(before, True), _edge_row(after, False)
         if tail.bboxes[0] is None and len(tail.bboxes) == 1:
             continue

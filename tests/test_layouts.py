@@ -63,7 +63,7 @@ FLOOR: dict[str, float] = {
     "0911_writer_scan.jpg": 1.0,
     "0105_chromium.pdf": 1.0,
     "0130_calc.pdf": 1.0,
-    "0148_calc.pdf": 0.81,
+    "0148_calc.pdf": 1.0,
     "0189_chromium.pdf": 1.0,
     "0209_writer.pdf": 1.0,
     "0212_writer.pdf": 1.0,
