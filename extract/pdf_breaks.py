@@ -37,8 +37,10 @@ def _label_cut(above: str, below: str) -> bool:
 
 
 def _goes_on(text: str, line: str) -> bool:
-    """`line` is the rest of the label `text`: it closes the bracket `text` left open, or completes the label."""
-    return (_unclosed(text) and _closes(line)) or _label_cut(text, line)
+    """`line` is the rest of the label `text`: it closes the bracket `text` left open, completes the label,
+    or opens the note a whole label carries (成本指标 + (必填硬性)."""
+    note = line.startswith("(") and len(text) <= _LABEL_LINE_CHARS and text.endswith("指标")
+    return (_unclosed(text) and _closes(line)) or _label_cut(text, line) or note
 
 
 def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, text: str) -> tuple[Row, int] | None:

@@ -51,6 +51,8 @@ class PageText:
 
 #: how far apart (points) two copies of a run may be drawn and still be one run printed in simulated bold
 _OVERPRINT = 1.5
+#: how far inside a run's rect (points) its text is read
+_INSET = 0.5
 
 
 def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
@@ -65,7 +67,14 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
     seen: dict[str, list[BBox]] = {}
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        # Read a little inside the rect: a glyph wider than its advance overlaps the next one's
+        # rect, and the whole rect would read both (填硬 填硬 for 填 硬); a rect one glyph
+        # wide that still reads two is read further in.
+        width = right - left
+        text = textpage.get_text_bounded(left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
+                                         top).strip()
+        if len(text) > 1 and width < 1.2 * (top - bottom):
+            text = textpage.get_text_bounded(left + width / 4, bottom, right - width / 4, top).strip() or text
         if not text:
             continue
         box = (left, height - top, right, height - bottom)

@@ -47,9 +47,9 @@ _ROLE_WORDS: tuple[tuple[re.Pattern[str], Role], ...] = (
 #: roles only split layouts have: with one of them, rows are read by column
 _SPLIT = frozenset({Role.op, Role.unit, Role.weight, Role.remark})
 
-#: 指标性质 words -> the sign a reader says; 定性 (qualitative) has none
+#: 指标性质 words -> the sign a reader says (a printed sign kept as printed: ≧ stays ≧); 定性 has none
 _OPS = {
-    "≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
+    "≥": "≥", "≤": "≤", "=": "=", ">": ">", "<": "<", "≧": "≧", "≦": "≦", "大于等于": "≥", "不低于": "≥", "不少于": "≥",
     "小于等于": "≤", "不高于": "≤", "不多于": "≤", "等于": "=", "大于": ">", "小于": "<",
     "正向": "≥", "反向": "≤",
 }
@@ -124,7 +124,7 @@ def joined_value(op: str, value: str, unit: str) -> str:
         return ""
     sign = op_sign(op)
     has_number = any(ch.isdigit() for ch in value)
-    if sign and sign != "=" and has_number and value[0] not in "≥≤=><约":
+    if sign and sign != "=" and has_number and value[0] not in "≥≤≧≦=><约":
         value = sign + value
     if unit and has_number and not value.endswith(unit) and compact(unit) not in ("无", "/", "-"):
         value += unit
