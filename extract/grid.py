@@ -283,7 +283,8 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
 
 
 def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
-    """Every ruled table on an upright page (given its `line_masks`), top to bottom."""
+    """Every ruled table on an upright page (given its `line_masks`), top to bottom: two rows or more,
+    or one row of two cells or more (the last row of a form, alone on the page after a break)."""
     lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     tables = []
@@ -292,6 +293,6 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
         if w < inch(1.0) or h < inch(0.3):
             continue
         table = _grid(horizontal, vertical, (int(x), int(y), int(x + w), int(y + h)))
-        if table is not None and len(table.rows) >= 2:
+        if table is not None and (len(table.rows) >= 2 or len(table.rows[0]) >= 2):
             tables.append(table)
     return sorted(tables, key=lambda t: t.box[1])

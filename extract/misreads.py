@@ -24,6 +24,10 @@ _SPLIT_PERCENT = re.compile(r"(?<![\d.])(\d{1,2}) (\d{1,2}(?:\.\d+)?%)")
 # `指标1:` with its digit read as a letter l, I or a bar.
 _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 
+# A page number `- 2 -` with one of its dashes read as a dot or lost: `-2.`, `1-` (no value of a
+# form is a number with a dash on one side only and a dot or nothing on the other).
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–])$")
+
 
 def _joined_percent(match: re.Match[str]) -> str:
     joined = match.group(1) + match.group(2)
@@ -44,4 +48,5 @@ def repair(text: str) -> str:
     text = _GE_AS_TWO.sub(_ge_for_two, text)
     text = _WAN_YUAN.sub(r"\1万元", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
+    text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

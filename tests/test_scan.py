@@ -206,12 +206,14 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
 @pytest.mark.parametrize(("read", "meant"), [
     (">=95%", "≥95%"), ("≥=90%", "≥90%"), ("<=20万元", "≤20万元"), ("295%", "≥95%"), ("2100%", "≥100%"),
     ("20万兀", "20万元"), ("22.5万无", "22.5万元"), ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
+    ("-2.", "- 2 -"), ("1-", "- 1 -"),
 ])
 def test_misreads_are_repaired(read, meant):
     assert repair(read) == meant
 
 
-@pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x"])
+@pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x",
+                                  "-2", "2-3", "- 3 -"])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
 
