@@ -67,7 +67,7 @@ def _one_core(command: list[str]) -> list[str]:
 def measure() -> dict:
     """jixiao on every fixture (run in a child pinned to one core)."""
     started = time.perf_counter()
-    ocr.recognise([[np.full((32, 200), 255, np.uint8)]])
+    ocr.recognise([ocr.Text([np.full((32, 200), 255, np.uint8)])])
     load = time.perf_counter() - started
     first = SCANS / manifest()[0]["file"]
     # onnxruntime's first runs of each input width

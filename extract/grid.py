@@ -64,8 +64,7 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (inch(0.3) // 4 | 1,) * 2)
     background = cv2.medianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel), 5)
     background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = gray.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 1.0)
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)  # rounded and saturated at 255
 
 
 def binarize(flat: np.ndarray) -> np.ndarray:
@@ -285,14 +284,18 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
 def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
     """Every ruled table on an upright page (given its `line_masks`), top to bottom: two rows or more,
     or one row of two cells or more (the last row of a form, alone on the page after a break)."""
-    lines = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))
+    # the sets of touching lines, found on a copy a quarter the size (lines widened to stay joined)
+    lines = cv2.resize(cv2.bitwise_or(horizontal, vertical), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    lines = cv2.dilate(np.where(lines > 0, np.uint8(255), np.uint8(0)), np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    height, width = horizontal.shape
     tables = []
     for label in range(1, count):
-        x, y, w, h, _ = stats[label]
+        x, y, w, h, _ = (int(v) * 4 for v in stats[label])
         if w < inch(1.0) or h < inch(0.3):
             continue
-        table = _grid(horizontal, vertical, (int(x), int(y), int(x + w), int(y + h)))
+        box = (max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4))
+        table = _grid(horizontal, vertical, box)
         if table is not None and (len(table.rows) >= 2 or len(table.rows[0]) >= 2):
             tables.append(table)
     return sorted(tables, key=lambda t: t.box[1])

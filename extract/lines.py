@@ -20,10 +20,12 @@ from jixiao.extract.grid import Box, inch
 
 @dataclass
 class Line:
-    """One text line to read: its pixels (flattened page, gray) and where it stands on the page."""
+    """One text line to read: its pixels (flattened page, gray), where it stands on the page, and
+    whether its ink is lower than a line of Chinese (digits, Latin letters, signs), which reads wider."""
 
     image: np.ndarray
     box: Box
+    low: bool = False
 
 
 def without_specks(text_ink: np.ndarray) -> np.ndarray:
@@ -66,13 +68,18 @@ def _stroke(ink: np.ndarray) -> bool:
 
 
 def _bands(ink: np.ndarray) -> list[tuple[int, int]]:
-    """Runs of ink rows (start, end exclusive): small gaps bridged, slivers dropped unless they are a stroke."""
+    """Runs of ink rows (start, end exclusive): small gaps bridged, slivers dropped unless they are
+    a stroke standing apart (一 on a line of its own; the top stroke of 元 lies close to the rest)."""
     idx = np.flatnonzero(ink.any(axis=1))
     if idx.size == 0:
         return []
     groups = np.split(idx, np.flatnonzero(np.diff(idx) > inch(0.012) + 1) + 1)
     runs = [(int(g[0]), int(g[-1]) + 1) for g in groups]
-    return [(a, b) for a, b in runs if b - a >= inch(0.025) or _stroke(ink[a:b])]
+    apart = inch(0.04)
+    return [(a, b) for k, (a, b) in enumerate(runs)
+            if b - a >= inch(0.025)
+            or (_stroke(ink[a:b]) and (k == 0 or a - runs[k - 1][1] >= apart)
+                and (k + 1 == len(runs) or runs[k + 1][0] - b >= apart))]
 
 
 def text_bands(text_ink: np.ndarray, box: Box) -> list[tuple[int, int]]:
@@ -85,13 +92,15 @@ def text_bands(text_ink: np.ndarray, box: Box) -> list[tuple[int, int]]:
 
 
 def _split_tall(profile: np.ndarray, start: int, end: int, line_height: float) -> list[tuple[int, int]]:
-    """Cut a band holding several touching lines at its faintest rows, into round(height / line) lines.
+    """Cut a band holding several touching lines at its faintest rows, into as many lines as fit whole.
 
     A cut needs a valley: a row with at most a quarter of the band's usual
     ink. One line in a larger type (a title inside the table) has none and
-    stays whole.
+    stays whole. Lines touch through their brackets and commas, so a band
+    of two is often 2.5 lines high: only three quarters of a line more make
+    one more line.
     """
-    count = round((end - start) / line_height)
+    count = int((end - start) / line_height + 0.25)
     if count < 2:
         return [(start, end)]
     rows = profile[start:end]
@@ -184,22 +193,33 @@ def _characters(ink: np.ndarray, columns: list[tuple[int, int]], line_height: fl
     return boxes
 
 
+def _body(ink: np.ndarray) -> int:
+    """How many rows a line's characters fill, without the tails of commas and brackets: the rows
+    holding at least a fifth of the fullest row's ink, from the first to the last."""
+    profile = ink.sum(axis=1, dtype=np.int64)
+    rows = np.flatnonzero(profile >= 0.2 * profile.max())
+    return int(rows[-1] - rows[0] + 1)
+
+
 def crop_lines(flat: np.ndarray, text_ink: np.ndarray, box: Box, bands: list[tuple[int, int]],
-               line_height: float | None) -> list[Line]:
+               line_height: float, split: bool) -> list[Line]:
     """The text lines of `box` (page pixels), top to bottom, each trimmed to its ink plus a margin.
 
-    With a `line_height` (a table cell) the bands are first made into lines
+    With `split` (a table cell) the bands are first made into lines
     (`_lines_of`), or, in a cell written in vertical columns, each character
     is a line of its own, in reading order (right to left, top to bottom);
     without, each band is one line (text outside the tables, where lines
-    stand apart and a title is taller than the rest).
+    stand apart and a title is taller than the rest). A line lower than
+    `line_height` (the height of a line of Chinese) is `low` when it holds
+    digits or letters, and given paper above and below when it is as flat
+    as 一 or — alone, which would otherwise be blown up to a line's height.
     """
     x0, y0, x1, y1 = box
     ink = text_ink[y0:y1, x0:x1]
     margin = inch(0.015)
     lines: list[Line] = []
     spans: list[Box] = []
-    if line_height is not None:
+    if split:
         columns = _vertical_columns(ink, line_height) if bands else []
         if columns:
             spans = _characters(ink, columns, line_height)
@@ -214,8 +234,9 @@ def crop_lines(flat: np.ndarray, text_ink: np.ndarray, box: Box, bands: list[tup
         ya, yb = max(0, y0 + a - margin), min(flat.shape[0], y0 + b + margin)
         xa, xb = max(0, x0 + left - margin), min(flat.shape[1], x0 + right + margin)
         image = flat[ya:yb, xa:xb]
-        short = 0 if line_height is None else round(line_height) + 2 * margin - image.shape[0]
-        if short > 0:  # a line of flat characters (一, —) keeps its size: paper above and below
+        short = round(line_height) + 2 * margin - image.shape[0]
+        if b - a < 0.5 * line_height:
             image = cv2.copyMakeBorder(image, short // 2, short - short // 2, 0, 0, cv2.BORDER_CONSTANT, value=255)
-        lines.append(Line(image, (xa, ya, xb, yb)))
+        low = 0.5 * line_height <= _body(ink[a:b, left:right]) < 0.85 * line_height
+        lines.append(Line(image, (xa, ya, xb, yb), low))
     return lines

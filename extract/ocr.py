@@ -8,12 +8,15 @@ cuts each cell into its text lines). The recognition model's cost grows with
 the width of its 48-pixel-high input (about 0.12 ms per pixel column on one
 core, and 2.7 ms a call) and nothing else, so:
 
-- each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels and
-  widened by `STRETCH` (measured on these forms: 22 px read CJK as well as
-  the full 48 at less than half the cost, but the model emits one character
-  per 8 columns and needs a blank between two equal ones, so at 22 px runs
-  of narrow digits collapse, `4,000,000.00` read as `4,00,00.0`; widened by
-  1.3 they read whole);
+- each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels
+  (measured on these forms: 22 px read CJK as well as the full 48 at less
+  than half the cost). The model emits one character per 8 columns and
+  needs a blank between two equal ones, so at 22 px runs of narrow digits
+  collapse, `4,000,000.00` read as `4,00,00.0`: a text of digits, Latin
+  letters and signs alone (its ink lower than a line of Chinese, `Text.wide`)
+  is widened by `WIDE` and reads whole, while Chinese, square and wide
+  enough, is not widened at all (`STRETCH`), which saves a quarter of the
+  columns of a page;
 - a text of several lines (a wrapped cell, a label written one character per
   line) is read as one line, its lines side by side `GAP` apart: the model
   sees the words across the breaks, and a lone character is no longer read
@@ -45,7 +48,8 @@ from rapidocr.ch_ppocr_rec import TextRecognizer
 
 MODEL_HEIGHT = 48
 TEXT_HEIGHT = 22
-STRETCH = 1.3
+STRETCH = 1.0
+WIDE = 1.5
 #: paper between the lines of one text
 GAP = 8
 #: paper between two texts packed in one strip
@@ -89,16 +93,25 @@ def model_dir() -> Path:
     return Path(_engine().cfg.Global.model_root_dir)
 
 
-def _scaled(image: np.ndarray) -> np.ndarray:
-    """A line at TEXT_HEIGHT pixels high, widened by STRETCH."""
+@dataclass
+class Text:
+    """One text to read: its line images (a wrapped cell's lines, top to bottom), read as one line,
+    and whether it is `wide`: digits, Latin letters and signs only, widened by WIDE."""
+
+    pieces: list[np.ndarray]
+    wide: bool = False
+
+
+def _scaled(image: np.ndarray, stretch: float) -> np.ndarray:
+    """A line at TEXT_HEIGHT pixels high, widened by `stretch`."""
     h, w = image.shape[:2]
-    width = max(1, round(w * TEXT_HEIGHT * STRETCH / h))
+    width = max(1, round(w * TEXT_HEIGHT * stretch / h))
     return cv2.resize(image, (width, TEXT_HEIGHT), interpolation=cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC)
 
 
-def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+def _joined(text: Text) -> np.ndarray:
     """The lines of one text, each scaled, side by side `GAP` apart on paper (TEXT_HEIGHT high)."""
-    scaled = [_scaled(piece) for piece in pieces]
+    scaled = [_scaled(piece, WIDE if text.wide else STRETCH) for piece in text.pieces]
     if len(scaled) == 1:
         return scaled[0]
     gap = np.full((TEXT_HEIGHT, GAP), 255, np.uint8)
@@ -189,10 +202,9 @@ def _read(images: list[np.ndarray]) -> list[_Steps]:
     return out
 
 
-def recognise(texts: list[list[np.ndarray]]) -> list[tuple[str, float]]:
-    """Text and confidence (the model's mean probability of the characters read) of each text,
-    given as its line images (a wrapped cell's lines, top to bottom), read as one line."""
-    return [_text(steps) for steps in _read([_joined(pieces) for pieces in texts])]
+def recognise(texts: list[Text]) -> list[tuple[str, float]]:
+    """Text and confidence (the model's mean probability of the characters read) of each text."""
+    return [_text(steps) for steps in _read([_joined(text) for text in texts])]
 
 
 @cache

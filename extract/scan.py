@@ -86,15 +86,21 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     height, width = outside.shape
     regions += [_Region((0, top, width, bottom)) for top, bottom in text_bands(outside, (0, 0, width, height))]
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
-    heights = [bottom - top for region_bands in bands for top, bottom in region_bands]
-    line_height = float(np.median(heights)) if heights else float(grid.inch(0.14))
+    line_height = _line_height([b - a for region, found in zip(regions, bands, strict=True)
+                                if region.table is not None for a, b in found])
     for region, region_bands in zip(regions, bands, strict=True):
         if region.table is None:
-            region.lines = crop_lines(paper, outside, region.box, region_bands, None)
+            region.lines = crop_lines(paper, outside, region.box, region_bands, line_height, split=False)
         else:
-            region.lines = crop_lines(paper, text_ink, region.box, region_bands, line_height)
+            region.lines = crop_lines(paper, text_ink, region.box, region_bands, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
+
+
+def _line_height(heights: list[int]) -> float:
+    """The height of a line of Chinese in the tables' cells: cells of digits alone are lower, and on a
+    page of amounts most cells are, so the upper quartile of the cells' lines, not their median."""
+    return float(np.percentile(heights, 75)) if heights else float(grid.inch(0.14))
 
 
 def _confidence(results: list[tuple[str, float]]) -> float:
@@ -104,17 +110,24 @@ def _confidence(results: list[tuple[str, float]]) -> float:
 
 
 def _probes(regions: list[_Region]) -> list[int]:
-    """The regions that tell which way up a page is: the few longest one-line texts (lines at least
-    three line heights long; a column of single characters says little)."""
-    lines = [i for i, region in enumerate(regions)
-             if len(region.lines) == 1 and region.lines[0].image.shape[1] >= 3 * region.lines[0].image.shape[0]]
-    return sorted(lines, key=lambda i: -regions[i].lines[0].image.shape[1])[:_PROBE_LINES]
+    """The regions that tell which way up a page is: a few one-line texts of Chinese (digits and signs
+    read nearly as well upside down: 0, 6 and 9, % and <), about eight line heights long (long
+    enough to tell, short enough that reading them twice costs little)."""
+    lines = [(i, region.lines[0].image.shape) for i, region in enumerate(regions)
+             if len(region.lines) == 1 and not region.lines[0].low]
+    lines = [(i, (h, w)) for i, (h, w) in lines if w >= 3 * h]
+    return [i for i, _ in sorted(lines, key=lambda line: abs(line[1][1] - 8 * line[1][0]))[:_PROBE_LINES]]
+
+
+def _text(region: _Region) -> ocr.Text:
+    """What the recognizer reads of a region: its lines, wider when none is as high as Chinese."""
+    return ocr.Text([line.image for line in region.lines], all(line.low for line in region.lines))
 
 
 def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tuple[str, float]]) -> _Reading:
     """Every region read as one text (a cell's wrapped lines side by side), but for those already `known`."""
     wanted = [i for i, region in enumerate(regions) if region.lines and i not in known]
-    read = dict(zip(wanted, ocr.recognise([[line.image for line in regions[i].lines] for i in wanted]), strict=True))
+    read = dict(zip(wanted, ocr.recognise([_text(regions[i]) for i in wanted]), strict=True))
     read.update(known)
     return _Reading(regions, tables, [read.get(i, ("", 0.0)) for i in range(len(regions))])
 
@@ -167,9 +180,9 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
     probes = _probes(regions)
-    as_is = ocr.recognise([[line.image for line in regions[i].lines] for i in probes])
+    as_is = ocr.recognise([_text(regions[i]) for i in probes])
     if _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
-        turned = ocr.recognise([[cv2.rotate(regions[i].lines[0].image, cv2.ROTATE_180)] for i in probes])
+        turned = ocr.recognise([ocr.Text([cv2.rotate(regions[i].lines[0].image, cv2.ROTATE_180)]) for i in probes])
         if _confidence(turned) > _confidence(as_is):
             flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
             regions, tables = _regions(flat, ink)
