@@ -50,6 +50,10 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     columns = column_roles(rows[start]) if start < len(rows) else Columns()
     block = read_block(block_rows, columns, raw.fiscal_year)
     unaligned = raw.unaligned or (run_together(raw.rows) if raw.stream else None)
+    if raw.stream and not block.indicators and unaligned is None:
+        # One cell per line with no indicator read back: the lines are not in the table's order
+        # (plain pdftotext reads some layouts column by column), so no field can be trusted.
+        unaligned = "各行文字不是按表格的行序排列,读不出任何指标"
     checks = chk.alignment_checks(unaligned) or chk.label_piece_checks([cell for row in header for cell in row])
     indicators, checks = block.indicators, checks + chk.column_checks(columns.unknown)
     checks += chk.funds_checks(money)

@@ -3,7 +3,8 @@
 The rule (issue "templates"): layout text is lined up into rows where it
 can be; where it cannot, the form carries the check `rows_not_aligned`,
 never wrong fields in silence. tests/fixtures/converted/ holds poppler's
-`pdftotext -layout` of the layout sample's native PDFs (see its README).
+`pdftotext -layout` and plain `pdftotext` of the layout sample's native
+PDFs (see its README).
 """
 from __future__ import annotations
 
@@ -19,14 +20,27 @@ from jixiao.writers import read
 
 CONVERTED = ROOT / "tests" / "fixtures" / "converted"
 EXPECTED = ROOT / "tests" / "fixtures" / "layouts" / "expected"
-FILES = sorted(CONVERTED.glob("*.layout.txt"))
+FILES = sorted(CONVERTED.glob("*.layout.txt")) + sorted(CONVERTED.glob("*.cells.txt"))
 
 
 def test_the_sample_is_there() -> None:
-    assert len(FILES) == 30
+    assert len(FILES) == 60
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+#: plain pdftotext whose lines jixiao still reads in silence (a wrong project name, indicators that
+#: run on): known, not yet caught; strict, so a fix shows up here
+SILENT = {
+    "0032_writer.cells.txt": "a piece of 主管部门及代码 (门及代) is read as the project name",
+    "0036_chromium.cells.txt": "no project name is read and the funds are misread, with no rows_not_aligned",
+}
+
+
+def _case(path: Path) -> object:
+    reason = SILENT.get(path.name)
+    return pytest.param(path, id=path.name, marks=pytest.mark.xfail(strict=True, reason=reason) if reason else ())
+
+
+@pytest.mark.parametrize("path", [_case(p) for p in FILES])
 def test_every_form_is_right_or_says_it_cannot_be_lined_up(path: Path) -> None:
     expected = read(EXPECTED / f"{path.name.split('.')[0]}.jsonl")
     result = process_file(path)
