@@ -216,6 +216,7 @@ def extract(
     ] = ReadLimits.max_pixels,
 ) -> None:
     """Extract every form from INPUTS and write them to OUT."""
+    batch.tune_gc()
     missing = [p for p in inputs if not p.exists()]
     if missing:
         raise BadArgument(", ".join(f"{p}: no such file or folder" for p in missing))
