@@ -16,8 +16,8 @@ from itertools import pairwise
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row
-from jixiao.extract.pdf_grid import spans
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in
+from jixiao.extract.spans import spans
 from jixiao.schemas.markers import CATEGORY_WORDS, INDICATOR_HEADERS, PAGE_NUMBER, compact
 from jixiao.schemas.raw import BBox
 

@@ -138,32 +138,5 @@ def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | Non
     return tables
 
 
-#: points two rules may differ by and still be one (a rule drawn twice, rounding)
-_SAME_RULE = 1.0
-
-
-def spans(rows: list[list[BBox | None]]) -> list[dict[int, tuple[int, int]]]:
-    """(rowspan, colspan) of each cell of a grid that spans more than one slot, per row by column.
-
-    A merged cell's box reaches over the slots it covers: its colspan is the
-    number of column starts inside its width, its rowspan that of row tops
-    inside its height.
-    """
-    lefts = sorted({cell[0] for row in rows for cell in row if cell is not None})
-    tops = sorted({cell[1] for row in rows for cell in row if cell is not None})
-    out: list[dict[int, tuple[int, int]]] = []
-    for row in rows:
-        found: dict[int, tuple[int, int]] = {}
-        for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            colspan = sum(cell[0] - _SAME_RULE < x < cell[2] - _SAME_RULE for x in lefts)
-            rowspan = sum(cell[1] - _SAME_RULE < y < cell[3] - _SAME_RULE for y in tops)
-            if rowspan > 1 or colspan > 1:
-                found[c] = (max(rowspan, 1), max(colspan, 1))
-        out.append(found)
-    return out
-
-
 def _overlaps(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -32,6 +32,7 @@ from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, text_bands, without_specks
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
+from jixiao.extract.spans import spans
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, Frame, RawDocument
 
@@ -150,13 +151,13 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
             box = (left, region.box[1], right, region.box[3])
             items.append((region.box[1], Row(cells=[text], page=page, bboxes=[_points(box)], confidences=[score])))
     for t, table in enumerate(reading.tables):
-        for r, boxes in enumerate(table.rows):
+        for r, (boxes, merged) in enumerate(zip(table.rows, spans(table.rows), strict=True)):
             if all(box is None for box in boxes):
                 continue  # a row line drawn through merged cells only
             read = [cells.get((t, r, c), ("", None)) if box is not None else ("", None) for c, box in enumerate(boxes)]
             row = Row(cells=[text for text, _ in read], page=page,
                       bboxes=[_points(box) if box is not None else None for box in boxes],
-                      confidences=[score for _, score in read])
+                      confidences=[score for _, score in read], spans=merged)
             items.append((min(box[1] for box in boxes if box is not None), row))
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]

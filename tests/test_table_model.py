@@ -8,9 +8,11 @@ reader printed; the indicators must come out the same from all three.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -145,6 +147,7 @@ def test_document_rows_carry_the_spans_before_forms_are_found(tmp_path: Path, na
 
 
 SCANS = Path(__file__).resolve().parent / "fixtures" / "scans"
+SAMPLES_EXPECTED = Path(__file__).resolve().parent.parent / "samples" / "expected"
 
 
 def test_scan_boxes_say_how_the_page_was_turned_and_straightened() -> None:
@@ -162,3 +165,16 @@ def test_scan_boxes_say_how_the_page_was_turned_and_straightened() -> None:
             page = (sideways if form in sideways.forms else skewed).frames[cell.page or 1]
             x0, top, x1, bottom = cell.bbox
             assert 0 <= x0 < x1 <= page.width + 1 and 0 <= top < bottom <= page.height + 1
+
+
+def test_scan_cells_carry_the_spans_of_the_ruled_grid() -> None:
+    """000_form0 (the scan fixtures' README: form #0 of 000, scanned at 200 dpi): each level-2 label
+    standing whole on page 1 is merged over as many rows as the hand-verified record files under it,
+    and 项目资金 over its three amounts (总额, 其中财政拨款, 其他资金)."""
+    record = json.loads((SAMPLES_EXPECTED / "000_b8c562a2c440e30e.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    counts = Counter(indicator["level2"] for indicator in record["indicators"])
+    form = extract_file(SCANS / "000_form0_200dpi_bw.tif").forms[0]
+    merged = {cell.text.split("(")[0]: cell.rowspan for row in form.rows for cell in row if cell.rowspan > 1}
+    for label in ("质量指标", "时效指标", "成本指标", "社会效益指标", "可持续影响指标"):
+        assert merged[label] == counts[label], label
+    assert merged["项目资金"] == 3
