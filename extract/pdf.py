@@ -11,7 +11,7 @@ of a page are put in reading order, pages one after another, so a table
 continued on the next page goes on (its repeated header row dropped, what
 the break cut mended: pdf_breaks) and several forms on one page split at
 their titles. pdf_page holds a page's text and grids, pdf_grid the fast
-grid finder.
+grid finder, pdf_spill the reading of a page whose text runs over its rules.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from jixiao.extract.limits import ReadLimits, check_pages
 from jixiao.extract.pdf_breaks import join_split_rows, page_rows
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, join_stacked, runs, text_lines
+from jixiao.extract.pdf_spill import cell_texts, spills
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS
@@ -141,6 +142,9 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
             text.runs = runs(text.textpage, text.height)
             text.lines = join_stacked(text_lines(text.runs))
             grids = _grids(path, data, page, index, engine, _may_hold_form(text))
+            cells = [c for grid in grids for row in grid.rows for c in row if c is not None]
+            if spills(text.runs, cells):
+                text.placed = cell_texts(text.textpage, text.height, cells)
             frame = Frame("pt", page.get_width(), page.get_height())
             yield page_rows(text, grids, index + 1), grids[0].engine if grids else "none", frame
     finally:

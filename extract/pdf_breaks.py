@@ -113,7 +113,7 @@ def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     owners: dict[BBox, tuple[Row, int]] = {}
     for grid in grids:
         for cells, merged in zip(grid.rows, spans(grid.rows), strict=True):
-            row = Row(cells=[tidy(text.inside(c)) if c is not None else "" for c in cells], page=page_number,
+            row = Row(cells=[tidy(text.cell(c)) if c is not None else "" for c in cells], page=page_number,
                       bboxes=list(cells), spans=merged)
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))

@@ -33,6 +33,8 @@ class PageText:
     height: float
     runs: list[tuple[BBox, str]] = field(default_factory=list)
     lines: list[tuple[BBox, str]] = field(default_factory=list)
+    #: cells whose text spilt over their rules, read whole (pdf_spill)
+    placed: dict[BBox, str] = field(default_factory=dict)
 
     def extent(self, box: BBox) -> tuple[float, float, float] | None:
         """(top of the first text line, bottom of the last, line height) inside `box`."""
@@ -41,6 +43,11 @@ class PageText:
             return None
         height = sorted(b[3] - b[1] for b in inside)[len(inside) // 2]
         return min(b[1] for b in inside), max(b[3] for b in inside), height
+
+    def cell(self, box: BBox) -> str:
+        """A table cell's text: as `pdf_spill` placed it where text spilt over the page's rules, else `inside`."""
+        placed = self.placed.get(box)
+        return placed if placed is not None else self.inside(box)
 
     def inside(self, box: BBox) -> str:
         x0, top, x1, bottom = box

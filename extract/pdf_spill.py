@@ -1,0 +1,245 @@
+"""Text printed beyond its cell's row, given back to its cell.
+
+LibreOffice prints a cell's whole text even where its row is too short for
+it: text centred in the cell spills over the rows above and below, and is
+drawn over whatever those rows hold. Read cell by cell, each box then gets
+the lines that happen to fall in it: in the Wuhan 2020 sheet the
+department's first line lands in the project name, the value `1000人、3000人`
+is split over three rows, and the last line of a long note is interleaved
+with the goal printed in the row below it.
+
+A cell's lines are one block: one font size, stacked at one line pitch,
+aligned on one edge or on their centres. A block that crosses a rule of its
+cell, or is drawn over another block, belongs whole to the cell holding its
+middle. Only a page where some text crosses a rule or is drawn over other
+text is read this way (`spills`), character by character; every other page
+keeps the cheaper reading by cell box.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from jixiao.extract.clean import join_wrapped
+from jixiao.schemas.raw import BBox
+
+#: share of its height a text may stand out of its cell before it is said to cross the cell's rule
+_OUT = 0.3
+#: line pitch of one block, in font sizes: LibreOffice sets about 1.2-1.6
+_PITCH = (1.0, 1.75)
+#: how far (points) the edges or centres of two lines of one block, or a block and its cell's, may differ
+_ALIGN = 2.0
+#: the most room (points) LibreOffice leaves between a cell's rule and text set at its top or bottom
+_PAD = 4.0
+
+
+def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
+    """Some text of the page crosses a rule of the cell holding its middle, or is drawn over other text.
+
+    `runs` are in reading order (top, then left). Cheap enough for every page:
+    the cells test is one array operation, the overlap test looks only at the
+    few runs after each.
+    """
+    if not runs or not cells:
+        return False
+    boxes = np.array([b for b, _ in runs])
+    grid = np.array(cells)
+    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
+    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
+    inside = (grid[:, 0] <= x) & (x <= grid[:, 2]) & (grid[:, 1] <= y) & (y <= grid[:, 3])
+    out = _OUT * (boxes[:, 3] - boxes[:, 1])[:, None]
+    crossing = (boxes[:, 1:2] < grid[:, 1] - out) | (boxes[:, 3:4] > grid[:, 3] + out)
+    if bool((inside & crossing).any()):
+        return True
+    for k in (1, 2, 3):  # each run against the next three: a run drawn over another starts near it
+        a, b = boxes[:-k], boxes[k:]
+        shared = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+        near = ((np.minimum(a[:, 2], b[:, 2]) > np.maximum(a[:, 0], b[:, 0]))
+                & (shared > 0.5 * np.minimum(a[:, 3] - a[:, 1], b[:, 3] - b[:, 1])))
+        if any(_drawn_over(runs[i], runs[i + k]) for i in np.flatnonzero(near).tolist()):
+            return True
+    return False
+
+
+def _drawn_over(a: tuple[BBox, str], b: tuple[BBox, str]) -> bool:
+    """Two different texts whose boxes cover each other by most of the lower one's height."""
+    (ax0, at, ax1, ab), (bx0, bt, bx1, bb) = a[0], b[0]
+    if a[1] == b[1] or min(ax1, bx1) - max(ax0, bx0) <= 0:
+        return False
+    shared = min(ab, bb) - max(at, bt)
+    return shared > 0.5 * min(ab - at, bb - bt) and abs(ab - bb) > 1.0
+
+
+@dataclass
+class _Line:
+    """One printed line of one cell: its characters left to right, where it stands and in what size."""
+
+    cell: int  # the cell it starts in
+    base: float  # baseline, top-left coordinates
+    size: float
+    box: BBox
+    text: str
+    loose: bool = False  # out of the cell it starts in, or drawn over another line there
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[float, float, float, BBox, str]]:
+    """Every printed character: (origin x, baseline, font size, box, text), spaces left out."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    found = []
+    for i in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage, i))
+        if char.isspace() or not char.isprintable():
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        if right <= left or top <= bottom:
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(textpage, i, x, y)
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        found.append((x.value, height - y.value, size, (left, height - top, right, height - bottom), char))
+    return found
+
+
+def _lines(chars: list[tuple[float, float, float, BBox, str]], cells: np.ndarray) -> list[_Line]:
+    """Characters grouped by baseline and size into lines, split where a wide gap parts them or where
+    one stops short of a cell's rule and the next stands in another cell; each line belongs to the
+    cell it starts in (overflowing text runs on over the rules, it never starts outside its cell)."""
+    if not chars:
+        return []
+    boxes = np.array([c[3] for c in chars])
+    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
+    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
+    inside = (cells[:, 0] <= x) & (x <= cells[:, 2]) & (cells[:, 1] <= y) & (y <= cells[:, 3])
+    owner = np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
+    groups: dict[tuple[float, float], list[tuple[int, tuple[float, float, float, BBox, str]]]] = {}
+    for char, cell in zip(chars, owner, strict=True):
+        groups.setdefault((round(char[1], 1), round(char[2], 1)), []).append((cell, char))
+    lines = []
+    for (base, size), members in groups.items():
+        members.sort(key=lambda m: m[1][0])
+        part = [members[0]]
+        for cell, char in members[1:]:
+            gap = char[3][0] - part[-1][1][3][2]
+            if gap > 1.5 * size or (gap > 1.0 and cell != part[-1][0]):
+                lines.append(_line(base, size, part))
+                part = []
+            part.append((cell, char))
+        lines.append(_line(base, size, part))
+    return [line for line in lines if line.cell >= 0]
+
+
+def _line(base: float, size: float, members: list[tuple[int, tuple[float, float, float, BBox, str]]]) -> _Line:
+    chars = [c for _, c in members]
+    box = (chars[0][3][0], min(c[3][1] for c in chars), chars[-1][3][2], max(c[3][3] for c in chars))
+    return _Line(members[0][0], base, size, box, "".join(c[4] for c in chars))
+
+
+def _same_column(a: _Line, b: _Line, cells: np.ndarray) -> bool:
+    """The cells two lines start in share an edge, or one line stands within the other's cell."""
+    (a0, a1), (b0, b1) = cells[a.cell][[0, 2]], cells[b.cell][[0, 2]]
+    return (abs(a0 - b0) <= 1.0 or abs(a1 - b1) <= 1.0 or (b0 <= a.box[0] and a.box[2] <= b1)
+            or (a0 <= b.box[0] and b.box[2] <= a1))
+
+
+def _aligned(a: BBox, b: BBox) -> bool:
+    return (abs(a[0] - b[0]) <= _ALIGN or abs(a[2] - b[2]) <= _ALIGN
+            or abs((a[0] + a[2]) - (b[0] + b[2])) / 2 <= _ALIGN)
+
+
+def _mark_loose(lines: list[_Line], cells: np.ndarray, drawn_over: bool) -> None:
+    """Mark each line that does not fit the cell it starts in or, with `drawn_over`, is drawn over another
+    of the lines in that cell."""
+    by_cell: dict[int, list[_Line]] = {}
+    for line in lines:
+        by_cell.setdefault(line.cell, []).append(line)
+    for line in lines:
+        x0, y0, x1, y1 = cells[line.cell].tolist()
+        out = _OUT * (line.box[3] - line.box[1])
+        line.loose = (line.box[1] < y0 - out or line.box[3] > y1 + out or line.box[2] > x1 + out or (
+            drawn_over and any(_drawn_over((line.box, line.text), (o.box, o.text)) for o in by_cell[line.cell])))
+
+
+def _blocks(lines: list[_Line], cells: np.ndarray) -> list[list[_Line]]:
+    """Lines chained into blocks: each line goes on with the nearest line below it in the same column
+    of cells, of the same size, aligned with it, at the block's one line pitch. A block goes on into
+    another cell only where one of the two lines is loose: lines that each fit their own cell are
+    consecutive rows, however regular their pitch."""
+    lines.sort(key=lambda line: line.base)
+    blocks: list[list[_Line]] = []
+    taken: set[int] = set()
+    for start in range(len(lines)):
+        if start in taken:
+            continue
+        block = [lines[start]]
+        taken.add(start)
+        pitch: float | None = None
+        for j in range(start + 1, len(lines)):
+            last, line = block[-1], lines[j]
+            step = line.base - last.base
+            if step > _PITCH[1] * last.size:
+                break
+            if (j in taken or abs(line.size - last.size) > 0.2 or step < _PITCH[0] * last.size
+                    or (line.cell != last.cell and not (line.loose or last.loose))
+                    or not _same_column(last, line, cells) or not _aligned(last.box, line.box)
+                    or (pitch is not None and abs(step - pitch) > 0.6)):
+                continue
+            pitch = step
+            block.append(line)
+            taken.add(j)
+        blocks.append(block)
+    return blocks
+
+
+def _home(block: list[_Line], cells: np.ndarray) -> int | None:
+    """The cell the block was set in: the one holding its middle, if the block stands centred in it, or at its
+    top or its bottom (LibreOffice's vertical alignments); None when it stands in none of these ways."""
+    top, bottom = block[0].box[1], block[-1].box[3]
+    x, y = block[0].box[0] + 0.5, (top + bottom) / 2
+    for i, (x0, y0, x1, y1) in enumerate(cells.tolist()):
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            set_in = abs((y0 + y1) / 2 - y) <= _ALIGN or 0 <= top - y0 <= _PAD or 0 <= y1 - bottom <= _PAD
+            return i if set_in else None
+    return None
+
+
+def _touched(block: list[_Line], cells: np.ndarray) -> set[int]:
+    """Every cell a line of the block is drawn into: reading those by their boxes would take a part of it."""
+    boxes = np.array([line.box for line in block])
+    hit = ((cells[:, 0] < boxes[:, 2:3]) & (boxes[:, 0:1] < cells[:, 2])
+           & (cells[:, 1] < boxes[:, 3:4]) & (boxes[:, 1:2] < cells[:, 3]))
+    return set(np.flatnonzero(hit.any(axis=0)).tolist())
+
+
+def cell_texts(textpage: pdfium.PdfTextPage, height: float, cells: list[BBox]) -> dict[BBox, str]:
+    """The text of every cell a loose block leaves or enters, each such block read whole in the cell it was
+    set in; lines of other blocks stay in the cell they start in.
+
+    Blocks that cross a rule are settled first. Two lines drawn over each other
+    are both loose, and only once the blocks that cross rules are gone does
+    it show which one is out of place: a cell's own line, no longer covered,
+    is no reason to chain it to the row below.
+    """
+    grid = np.array(cells)
+    lines = _lines(_chars(textpage, height), grid)
+    placed: dict[int, list[_Line]] = {}
+    moved: set[int] = set()
+    for drawn_over in (False, True):
+        _mark_loose(lines, grid, drawn_over)
+        kept = []
+        for block in _blocks(lines, grid):
+            home = _home(block, grid) if any(line.loose for line in block) else None
+            if home is None:
+                kept.extend(block)
+                continue
+            moved.update(_touched(block, grid))
+            moved.add(home)
+            placed.setdefault(home, []).extend(block)
+        lines = kept
+    for line in lines:
+        placed.setdefault(line.cell, []).append(line)
+    return {cells[i]: join_wrapped("\n".join(line.text for line in sorted(placed.get(i, []),
+                                                                         key=lambda line: (line.base, line.box[0]))))
+            for i in moved}
