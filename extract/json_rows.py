@@ -12,9 +12,11 @@ grid may lack a column the first page has: a header cell merged over two
 grid columns (三级指标 over the name's two) leaves a `None` in the header
 row, and a page that draws no line there has one column fewer. Such a
 table's rows get the missing column back where the header has its `None`,
-so every row keeps the header's columns. A table of any other width after
-an indicator block is another table (a budget table printed after the
-form): its first row says so, and the form ends there.
+so every row keeps the header's columns. A table after an indicator block
+that opens with a row of column names is another table (a budget table
+printed after the form): of another width, or of the same width with its
+first column filled (a continued block's first column is a merged label,
+empty, or names a category), the form ends there.
 """
 from __future__ import annotations
 
@@ -77,7 +79,7 @@ def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
         if own is None and header is not None:
             if covered and width == len(header) - len(covered):
                 table = [_widened(row, covered) for row in table]
-            elif width != len(header) and _heads_a_table(table[0]):
+            elif _heads_a_table(table[0]) and (width != len(header) or _cell(table[0][0])):
                 other, header = True, None
         for k, row in enumerate(table):
             cells = [_cell(v) for v in row]

@@ -252,6 +252,22 @@ def test_json_table_of_another_kind_after_the_form_ends_it(tmp_path: Path) -> No
     ]
 
 
+def test_json_table_of_another_kind_and_the_same_width_ends_the_form(tmp_path: Path) -> None:
+    """The bed's 收支总表 after a four-column indicator block has four columns too (收入 | 预算数 |
+    支出 | 预算数): its first row of names, first column filled, still says it is another table; a
+    continued block whose first row has no figure and no 指标 keeps going while its first column is empty."""
+    form_table = [["项目名称", "测试项目", None, None],
+                  ["一级指标", "二级指标", "三级指标", "指标值"],
+                  ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    continued = [[None, None, "群众满意", "满意"]]
+    budget = [["收入", None, "支出", None], ["项目", "预算数", "项目", "预算数"],
+              ["一般公共预算拨款收入", "866.09", "一般公共服务支出", "182.96"]]
+    form = _only(tmp_path, "same.json", json.dumps([[form_table], [continued], [budget]], ensure_ascii=False))
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "培训人数", "≥100人"), ("数量指标", "群众满意", "满意"),
+    ]
+
+
 def test_json_that_holds_no_rows_is_text(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
