@@ -11,7 +11,9 @@ Prints one line per measurement:
 - pdf: pages/s of jixiao end to end against pdfplumber and camelot alone (`bench/pdf.py`);
 - scan: seconds per page and field accuracy against img2table (`bench/scan.py`);
 - layouts: field accuracy per producer and per layout feature over 300 renderings
-  of the sample forms (`bench/layouts`; built once into bench/.data/layouts, kept).
+  of the sample forms (`bench/layouts`; built once into bench/.data/layouts, kept);
+- engines: the command against pdfplumber and camelot on 30 of those PDFs, and
+  on 10 of their scans, pages/s with field accuracy beside (`bench/layouts/engines.py`).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench import command, pdf, scan  # noqa: E402
 from bench.archive import make_archive  # noqa: E402
 from bench.layouts.build import build as build_layouts  # noqa: E402
+from bench.layouts.engines import run as time_engines  # noqa: E402
 from bench.layouts.score import score as score_layouts  # noqa: E402
 from jixiao.pipeline import process_file  # noqa: E402
 
@@ -70,6 +73,7 @@ def main() -> None:
     scan.main()
     build_layouts(DATA / "layouts", range(LAYOUT_RENDERINGS), seed=1)
     score_layouts(DATA / "layouts")
+    time_engines(DATA / "layouts")
 
 
 if __name__ == "__main__":

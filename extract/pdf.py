@@ -91,12 +91,15 @@ def _camelot_grids(path: Path, page_number: int, height: float) -> list[Grid]:
 
 
 def _well_formed(grids: list[Grid]) -> bool:
-    """Usable tables: several columns, no row without a cell, and some table of several rows.
+    """Usable tables: several columns, no row without a cell, and some table of several rows, or one alone.
 
     A one-row table is fine beside others: a form whose first row is the last
-    thing on a page (项目名称 | …) leaves exactly that.
+    thing on a page (项目名称 | …) leaves exactly that. Alone it is the last
+    row of a form carried onto a page of its own; pdfplumber and camelot read
+    it alike, so they are not asked again (on the layout bed, 16 of the 21
+    pages that went to the slower engines).
     """
-    return bool(grids) and any(len(g.rows) >= 2 for g in grids) and all(
+    return bool(grids) and (len(grids) == 1 or any(len(g.rows) >= 2 for g in grids)) and all(
         max(len(r) for r in g.rows) >= 2 and all(any(c is not None for c in r) for r in g.rows) for g in grids
     )
 

@@ -1,5 +1,5 @@
-"""`python -m bench.layouts build|score|converted|fixtures`: render the sample forms, score jixiao on them
-(or on what other converters make of them), or make the test sample."""
+"""`python -m bench.layouts build|score|converted|engines|fixtures`: render the sample forms, score jixiao on
+them (or on what other converters make of them), time it against the table engines, or make the test sample."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> None:
     text = commands.add_parser("converted", help="score jixiao on pdftotext and pdfplumber text of the PDFs")
     text.add_argument("folder", type=Path)
     text.add_argument("--count", type=int, default=None, help="only the first COUNT native PDFs")
+    engines = commands.add_parser("engines", help="time the command against pdfplumber and camelot on the PDFs")
+    engines.add_argument("folder", type=Path)
+    engines.add_argument("--count", type=int, default=30, help="native PDFs, each producer in turn")
+    engines.add_argument("--scans", type=int, default=10, help="scans, each producer in turn")
     sample = commands.add_parser("fixtures", help="render the committed test sample (tests/fixtures/layouts)")
     sample.add_argument("--out", type=Path, required=True)
     sample.add_argument("--jobs", type=int, default=2)
@@ -45,6 +49,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.layouts.fixtures import write_fixtures
 
         write_fixtures(args.out, args.jobs, args.force)
+    elif args.command == "engines":
+        from bench.layouts.engines import run as run_engines
+
+        run_engines(args.folder, args.count, args.scans)
     elif args.command == "converted":
         from bench.layouts.converted import run
 
