@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 from jixiao.extract.clean import tidy
 from jixiao.extract.pdf import extract_pdf
 from jixiao.normalize import normalize_document
+from jixiao.schemas.raw import RawDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = sorted((ROOT / "tests" / "fixtures" / "native").glob("*.pdf"))
@@ -43,8 +44,15 @@ def _expected_cells(pdf: Path, names: set[str]) -> list[str]:
     return [c for c in cells if c]
 
 
-def jixiao_cells(pdf: Path) -> tuple[list[str], set[str]]:
+def _extract(pdf: Path) -> RawDocument:
     doc = extract_pdf(pdf, pdf.read_bytes(), "", "auto")
+    if doc is None:
+        raise ValueError(f"{pdf}: no text layer (the native fixtures all have one)")
+    return doc
+
+
+def jixiao_cells(pdf: Path) -> tuple[list[str], set[str]]:
+    doc = _extract(pdf)
     forms = normalize_document(doc)
     cells = [c.text for form in doc.forms for row in form.rows for c in row]
     return cells, {f.project_name for f in forms}
@@ -82,7 +90,7 @@ def main() -> None:
     for run in (jixiao_cells, plumber_cells, camelot_cells):  # imports and caches out of the timing
         run(PDFS[0])
     seconds = {
-        "jixiao end to end": _timed(lambda p: normalize_document(extract_pdf(p, p.read_bytes(), "", "auto"))),
+        "jixiao end to end": _timed(lambda p: normalize_document(_extract(p))),
         "pdfplumber extract_tables": _timed(plumber_cells),
         "camelot lattice": _timed(camelot_cells, rounds=1),
     }

@@ -41,11 +41,10 @@ def _load(name: str) -> Reader:
 
 def _read_pdf(path: Path, data: bytes, sha256: str, engine: Engine, limits: ReadLimits) -> RawDocument:
     """A PDF with a text layer goes to the table finder; one without (a scan) to OCR."""
-    from jixiao.extract.pdf import extract_pdf, has_text_layer
+    from jixiao.extract.pdf import extract_pdf
 
-    if not has_text_layer(path, data, limits):
-        return _read_scan(path, data, sha256, SourceFormat.pdf, limits)
-    return extract_pdf(path, data, sha256, engine)
+    document = extract_pdf(path, data, sha256, engine, limits)
+    return document if document is not None else _read_scan(path, data, sha256, SourceFormat.pdf, limits)
 
 
 def _read_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:

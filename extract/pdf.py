@@ -38,6 +38,9 @@ from jixiao.schemas.raw import BBox, Frame, RawDocument
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
+#: a page with more characters than this carries text; a scanned page may hold a few (an OCR'd page number)
+_TEXT_CHARS = 20
+
 
 
 def _fast_grids(page: pdfium.PdfPage) -> list[Grid]:
@@ -136,12 +139,18 @@ def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: En
     return grids
 
 
-def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, str, Frame]]:
+def _pages(path: Path, data: bytes, engine: Engine, limits: ReadLimits) -> Iterator[tuple[PageRows, str, Frame, bool]]:
+    """Each page's rows, the engine that found its grids, its frame, and whether it carries text.
+
+    A PDF of more than `limits.max_pages` pages is refused before any page is read.
+    """
     document = _open(path, data)
     try:
+        check_pages(path, len(document), limits)
         for index in range(len(document)):
             page = document[index]
             text = PageText(page.get_textpage(), page.get_height())
+            carries_text = text.textpage.count_chars() > _TEXT_CHARS
             text.runs = runs(text.textpage, text.height)
             text.lines = join_stacked(text_lines(text.runs))
             grids = _grids(path, data, page, index, engine, _may_hold_form(text))
@@ -149,35 +158,27 @@ def _pages(path: Path, data: bytes, engine: Engine) -> Iterator[tuple[PageRows, 
             if spills(text.runs, cells):
                 text.placed = cell_texts(text.textpage, text.height, cells)
             frame = Frame("pt", page.get_width(), page.get_height())
-            yield page_rows(text, grids, index + 1), grids[0].engine if grids else "none", frame
+            yield page_rows(text, grids, index + 1), grids[0].engine if grids else "none", frame, carries_text
     finally:
         document.close()
 
 
-def has_text_layer(path: Path, data: bytes, limits: ReadLimits) -> bool:
-    """True when some page carries text (else the PDF is a scan).
-
-    The first look inside a PDF, so it also refuses one of more than
-    `limits.max_pages` pages before any page is read.
-    """
-    document = _open(path, data)
-    try:
-        check_pages(path, len(document), limits)
-        return any(document[i].get_textpage().count_chars() > 20 for i in range(len(document)))
-    finally:
-        document.close()
-
-
-def extract_pdf(path: Path, data: bytes, sha256: str, engine: Engine = "auto") -> RawDocument:
-    """Read a text-layer PDF into its forms; `engine` picks the table finder."""
+def extract_pdf(path: Path, data: bytes, sha256: str, engine: Engine = "auto",
+                limits: ReadLimits = ReadLimits()) -> RawDocument | None:
+    """Read a text-layer PDF into its forms; `engine` picks the table finder. None when no page carries
+    text: the PDF is a scan, for OCR. The document is opened, and each page loaded, once for both answers."""
     pages: list[PageRows] = []
     engines: set[str] = set()
     frames: dict[int, Frame] = {}
-    for page, used, frame in _pages(path, data, engine):
+    carries_text = False
+    for page, used, frame, text in _pages(path, data, engine, limits):
         pages.append(page)
         frames[len(pages)] = frame
+        carries_text = carries_text or text
         if used != "none":
             engines.add(used)
+    if not carries_text:
+        return None
     rows = join_split_rows(pages)
     forms = split_forms(drop_repeated_headers(rows))
     name = "+".join(sorted(engines)) or "pdfplumber"
