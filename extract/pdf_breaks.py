@@ -270,6 +270,8 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     margin = max(floors, default=0.0)
     margin_seen = sum(_same(f, margin, 2.5) for f in floors) >= 2
     for before, after in breaks:
+        if not (before.rows and after.rows):
+            continue  # a page whose only row the break before it joined to the page above
         last, first = before.grids[-1], after.grids[0]
         floor = last.bbox[3]
         if _same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2]):

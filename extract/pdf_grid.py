@@ -122,10 +122,42 @@ def _open(cells: list[BBox], edges: list[dict]) -> bool:
     return runs_on or _holes(cells) or bool(_rules_beside(cells, edges))
 
 
+def _fragment_edges(edges: list[dict]) -> list[dict]:
+    """Borders for a piece of a table that closes no cell: rules that start and end together, closed at both ends.
+
+    Chromium draws the piece of a table a page break carried onto the next
+    page with no border at its top. When the piece is one row (the form's
+    last row, 服务对象满意度指标 | … | ≥95%), its rules and bottom border close
+    no cell at all, and the row would need the slower engines (camelot reads
+    it, from the page's image). Three or more vertical rules sharing their
+    top and bottom are such a piece.
+    """
+    groups: list[list[dict]] = []
+    for rule in sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: (e["top"], e["bottom"])):
+        group = next((g for g in groups if abs(g[0]["top"] - rule["top"]) <= TOLERANCE
+                      and abs(g[0]["bottom"] - rule["bottom"]) <= TOLERANCE), None)
+        if group is None:
+            groups.append([rule])
+        else:
+            group.append(rule)
+    closing = []
+    for group in (g for g in groups if len(g) >= 3):
+        left, right = min(e["x0"] for e in group), max(e["x0"] for e in group)
+        for y in (group[0]["top"], group[0]["bottom"]):
+            edge = _edge(left, y, right, y)
+            if edge is not None:
+                closing.append(edge)
+    return closing
+
+
 def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
     """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
     tables = []
-    for table_cells in plumber_table.cells_to_tables(_cells(edges)):
+    pieces = plumber_table.cells_to_tables(_cells(edges))
+    if not pieces:
+        fragment = _fragment_edges(edges)
+        pieces = plumber_table.cells_to_tables(_cells(edges + fragment)) if fragment else []
+    for table_cells in pieces:
         if _open(table_cells, edges):
             closed = edges + _closing_edges(table_cells, edges)
             region = _box(table_cells)
