@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.layouts.draw import FONTS, Block, Cell, Grid, PageBreak, Para, title_font
+from bench.layouts.draw import FONTS, Block, Cell, Grid, PageBreak, Para, title_font, vertical_font
 from bench.layouts.plan import Plan
 
 FOOTERS = {"of_total": '"第 " counter(page) " 页，共 " counter(pages) " 页"', "dash": '"- " counter(page) " -"'}
@@ -24,6 +24,7 @@ FOOTERS = {"of_total": '"第 " counter(page) " 页，共 " counter(pages) " 页"
 def _style(plan: Plan) -> str:
     small = plan.arrangement == "several_per_page"
     font, bold = title_font(plan)
+    vertical = f";font-family:'{vertical_font(plan)}'" if vertical_font(plan) else ""
     footer = ""
     if plan.page_numbers != "none":
         footer = (f"@bottom-center{{content:{FOOTERS[plan.page_numbers]};font-size:9pt;"
@@ -33,25 +34,13 @@ def _style(plan: Plan) -> str:
         f"body{{font-family:'{FONTS[plan.font]}',sans-serif;font-size:{8 if small else 10}pt;margin:0}}",
         "table{border-collapse:collapse;table-layout:fixed;width:100%}",
         "td{border:1px solid #000;padding:3px 4px;vertical-align:middle;overflow-wrap:anywhere}",
-        "td.label{text-align:center}td.rot{writing-mode:vertical-rl;text-align:center" + _vertical_font(plan) + "}",
+        "td.label{text-align:center}td.rot{writing-mode:vertical-rl;text-align:center" + vertical + "}",
         f".title{{font-family:'{font}';font-weight:{'bold' if bold else 'normal'};"
         f"font-size:{12 if small else 16}pt;text-align:center;margin:4px 0}}",
         ".year,.heading{text-align:center;margin:2px 0 6px}.heading{font-weight:bold;font-size:13pt}",
         ".unit{text-align:right;margin:2px 0}.prose{text-indent:2em;line-height:1.6}",
         "table{margin-bottom:16px}table.top{margin-bottom:0}table.block{margin-top:-1px}",
     ))
-
-
-def _vertical_font(plan: Plan) -> str:
-    """The font of vertical labels on a page to be scanned.
-
-    WenQuanYi Zen Hei has no vertical metrics, and Chromium draws every
-    character of a vertical label in it on one spot. The text layer still
-    reads right, so the native PDFs keep this real Chromium behaviour; the
-    scan of it is an ink blob no reader could read (蠡 for 产出指标), so a
-    page to be scanned sets its vertical labels in a font that has them.
-    """
-    return f";font-family:'{FONTS['sans']}'" if plan.scan is not None and plan.font == "wqy" else ""
 
 
 def _cell(cell: Cell) -> str:

@@ -35,6 +35,18 @@ def title_font(plan: Plan) -> tuple[str, bool]:
     return body, False
 
 
+def vertical_font(plan: Plan) -> str | None:
+    """The font vertical labels are set in on a page to be scanned, None for the body's.
+
+    WenQuanYi Zen Hei has no vertical metrics: Chromium and Writer draw every
+    character of a vertical label in it on one spot. The text layer still
+    reads right, so the native PDFs keep this real behaviour of both; the
+    scan of it is an ink blob no reader could read (蠡 for 产出指标), so a
+    page to be scanned sets its vertical labels in a font that has them.
+    """
+    return FONTS["sans"] if plan.scan is not None and plan.font == "wqy" else None
+
+
 @dataclass(frozen=True)
 class Cell:
     """One printed cell; spans say how far a merge reaches."""

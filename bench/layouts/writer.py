@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from bench.layouts import office
-from bench.layouts.draw import FONTS, Block, Cell, Grid, PageBreak, Para, title_font
+from bench.layouts.draw import FONTS, Block, Cell, Grid, PageBreak, Para, title_font, vertical_font
 from bench.layouts.plan import Plan
 
 #: usable width of the page in cm (A4 less 2 × 1.8 cm margins)
@@ -97,6 +97,10 @@ def _fill(target, cell: Cell, plan: Plan, body_pt: float) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if cell.rotated:
+        vertical = vertical_font(plan)
+        if vertical is not None:
+            for run in (r for paragraph in target.paragraphs for r in paragraph.runs):
+                _east_asian(run, vertical)
         direction = OxmlElement("w:textDirection")
         direction.set(qn("w:val"), "tbRlV")
         target._tc.get_or_add_tcPr().append(direction)
