@@ -111,13 +111,18 @@ def _confidence(results: list[tuple[str, float]]) -> float:
 
 
 def _probes(regions: list[_Region]) -> list[int]:
-    """The regions that tell which way up a page is: a few one-line texts of Chinese (digits and signs
-    read nearly as well upside down: 0, 6 and 9, % and <), about eight line heights long (long
-    enough to tell, short enough that reading them twice costs little)."""
-    lines = [(i, region.lines[0].image.shape) for i, region in enumerate(regions)
-             if len(region.lines) == 1 and not region.lines[0].low]
-    lines = [(i, (h, w)) for i, (h, w) in lines if w >= 3 * h]
-    return [i for i, _ in sorted(lines, key=lambda line: abs(line[1][1] - 8 * line[1][0]))[:_PROBE_LINES]]
+    """The regions that tell which way up a page is: a few lines of Chinese (digits and signs read nearly
+    as well upside down: 0, 6 and 9, % and <), about eight line heights long (long enough to tell, short
+    enough that reading them twice costs little). One-line texts first: their reading is the region's
+    own, kept. A page of wrapped cells alone (vertical labels, long names) lends their first lines."""
+    def candidates(one_line: bool, low: bool) -> list[tuple[int, tuple[int, ...]]]:
+        lines = [(i, region.lines[0].image.shape) for i, region in enumerate(regions)
+                 if region.lines and (len(region.lines) == 1) == one_line and region.lines[0].low == low]
+        lines = [(i, shape) for i, shape in lines if shape[1] >= 3 * shape[0]]
+        return sorted(lines, key=lambda line: abs(line[1][1] - 8 * line[1][0]))
+
+    ranked = candidates(True, False) + candidates(False, False) + candidates(True, True) + candidates(False, True)
+    return [i for i, _ in ranked[:_PROBE_LINES]]
 
 
 def _text(region: _Region) -> ocr.Text:
@@ -169,9 +174,13 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
 
     The quarter turn and the skew come from the ink (`grid.orientation`);
     which way up is left to the OCR: the page's longest lines are read first
-    (they are part of the reading, so an upright page pays nothing), and only
-    when they read badly are they read again turned by a half turn, the page
-    turned if that reads better.
+    (they are part of the reading, so an upright page pays nothing), and
+    when they read badly, or the page was fed sideways (the ink shows a quarter
+    turn, not which way round), they are read again turned by a half turn, the
+    page turned if that reads better. A page may hold no one-line text of
+    Chinese at all (0011_writer_scan's second page: wrapped cells and vertical
+    labels): its probes are then the first lines of wrapped cells, or lines
+    read as digits, for with no probe a page upside down stayed so.
     """
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
@@ -181,14 +190,18 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
     probes = _probes(regions)
-    as_is = ocr.recognise([_text(regions[i]) for i in probes])
-    if _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
-        turned = ocr.recognise([ocr.Text([cv2.rotate(regions[i].lines[0].image, cv2.ROTATE_180)]) for i in probes])
+    firsts = [regions[i].lines[0] for i in probes]
+    as_is = ocr.recognise([ocr.Text([line.image], line.low) for line in firsts])
+    if turns % 2 or _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
+        turned = ocr.recognise([ocr.Text([cv2.rotate(line.image, cv2.ROTATE_180)], line.low) for line in firsts])
         if _confidence(turned) > _confidence(as_is):
             flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
             regions, tables = _regions(flat, ink)
             return flat, _read(regions, tables, {}), _frame(flat, turns + 2, skew, dpi)
-    return flat, _read(regions, tables, dict(zip(probes, as_is, strict=True))), _frame(flat, turns, skew, dpi)
+    # Only what the page's reading would have read alike is kept: a one-line text of Chinese.
+    known = {i: result for i, result in zip(probes, as_is, strict=True)
+             if len(regions[i].lines) == 1 and not regions[i].lines[0].low}
+    return flat, _read(regions, tables, known), _frame(flat, turns, skew, dpi)
 
 
 def _frame(flat: np.ndarray, turns: int, skew: float, dpi: float) -> Frame:

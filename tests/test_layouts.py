@@ -61,6 +61,7 @@ FLOOR: dict[str, float] = {
     "0743_writer.pdf": 1.0,
     "0870_chromium_scan.pdf": 1.0,
     "0911_writer_scan.jpg": 1.0,
+    "0011_writer_scan.pdf": 0.997,
     "0105_chromium.pdf": 1.0,
     "0130_calc.pdf": 1.0,
     "0148_calc.pdf": 1.0,
