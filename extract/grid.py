@@ -177,9 +177,11 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     only its pieces taller than a quarter inch are lines.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    tall = stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25)
-    tall[0] = False
-    lines = np.where(tall[labels], np.uint8(255), horizontal)
+    lines = horizontal.copy()
+    for label in np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= inch(0.25)) + 1:
+        x, y, w, h = stats[label, :4]  # drawn inside its box: a few lines, not a pass over the page
+        box = lines[y:y + h, x:x + w]
+        box[labels[y:y + h, x:x + w] == label] = 255
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 

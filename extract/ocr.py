@@ -6,7 +6,8 @@ for here. Full-page OCR is not used: detection over a whole page costs more
 than the page budget, and the table grid already says where text is (`lines`
 cuts each cell into its text lines). The recognition model's cost grows with
 the width of its 48-pixel-high input (about 0.12 ms per pixel column on one
-core, and 2.7 ms a call) and nothing else, so:
+core, and 2.7 ms a call), and past some 2,000 columns with the length of the
+line too, so:
 
 - each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels
   (measured on these forms: 22 px read CJK as well as the full 48 at less
