@@ -177,9 +177,11 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     only its pieces taller than a quarter inch are lines.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    tall = stats[:, cv2.CC_STAT_HEIGHT] >= inch(0.25)
-    tall[0] = False
-    lines = np.where(tall[labels], np.uint8(255), horizontal)
+    lines = horizontal.copy()
+    for label in np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= inch(0.25)) + 1:
+        x, y, w, h = stats[label, :4]  # drawn inside its box: a few lines, not a pass over the page
+        box = lines[y:y + h, x:x + w]
+        box[labels[y:y + h, x:x + w] == label] = 255
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
@@ -197,10 +199,13 @@ def _positions(profile: np.ndarray, minimum: float) -> list[int]:
     top = cv2.dilate(row, np.ones((1, 3), np.uint8))[0]
     values = row[0]
     peaks = np.flatnonzero((values >= top) & (values - floor >= minimum))
+    near = inch(0.1)
+    taken = np.zeros(values.size, bool)  # within `near` of a peak kept
     kept: list[int] = []
-    for x in sorted(peaks, key=lambda p: -values[p]):
-        if all(abs(int(x) - k) >= inch(0.1) for k in kept):
+    for x in peaks[np.argsort(-values[peaks], kind="stable")]:
+        if not taken[x]:
             kept.append(int(x))
+            taken[max(0, x - near + 1):x + near] = True
     return sorted(kept)
 
 
@@ -256,23 +261,39 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
 
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
+    # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the
+    # line, are taken once per line, not once per cell side.
+    across: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # column line x: rows with row-line ink, with column-line ink
+    along: dict[int, np.ndarray] = {}  # row line y: columns with row-line ink
+
+    def column(x: int) -> tuple[np.ndarray, np.ndarray]:
+        if x not in across:
+            strip = slice(max(0, x - band), x + band + 1)
+            across[x] = (np.any(h_part[:, strip], axis=1), np.any(v_part[:, strip], axis=1))
+        return across[x]
 
     def v_edge(j: int, i: int) -> bool:
         """A line at column line j all along grid row i, between the inner edges of the row's rules
         (under a double rule a column line may start at the lower of its two lines)."""
-        x = slice(max(0, xs[j] - band), xs[j] + band + 1)
-        above = np.flatnonzero(h_part[ys[i]:ys[i] + double + 1, x].any(axis=1))
-        below = np.flatnonzero(h_part[max(0, ys[i + 1] - double):ys[i + 1] + 1, x].any(axis=1))
+        if ys[i + 1] - ys[i] <= 2 * reach:
+            return False
+        rules, line = column(xs[j])
+        above = np.flatnonzero(rules[ys[i]:ys[i] + double + 1])
+        below = np.flatnonzero(rules[max(0, ys[i + 1] - double):ys[i + 1] + 1])
         top = ys[i] + int(above[-1]) if above.size else ys[i]
         bottom = max(0, ys[i + 1] - double) + int(below[0]) if below.size else ys[i + 1]
-        rows = (v_part[top:bottom + 1, x] > 0).any(axis=1)
-        return ys[i + 1] - ys[i] > 2 * reach and rows.size > reach and rows.mean() >= 0.85
+        rows = line[top:bottom + 1]
+        return bool(rows.size > reach and np.count_nonzero(rows) / rows.size >= 0.85)
 
     def h_edge(i: int, j: int) -> bool:
         """A line at row line i across grid column j, meeting the column lines at both ends
         (strokes of blurred text fused into a run stop short of them, inside the cell's margins)."""
-        cols: np.ndarray = np.any(h_part[max(0, ys[i] - band):ys[i] + band + 1, xs[j]:xs[j + 1] + 1] > 0, axis=0)
-        return cols.size > 2 * reach and cols.mean() >= 0.6 and bool(cols[:reach].any() and cols[-reach:].any())
+        y = ys[i]
+        if y not in along:
+            along[y] = np.any(h_part[max(0, y - band):y + band + 1], axis=0)
+        cols = along[y][xs[j]:xs[j + 1] + 1]
+        return bool(cols.size > 2 * reach and np.count_nonzero(cols) / cols.size >= 0.6
+                    and cols[:reach].any() and cols[-reach:].any())
 
     # Lines that bound no cell anywhere are strokes or specks, not rulings.
     xs = [x for j, x in enumerate(xs) if j in (0, len(xs) - 1) or any(v_edge(j, i) for i in range(len(ys) - 1))]

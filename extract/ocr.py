@@ -6,7 +6,8 @@ for here. Full-page OCR is not used: detection over a whole page costs more
 than the page budget, and the table grid already says where text is (`lines`
 cuts each cell into its text lines). The recognition model's cost grows with
 the width of its 48-pixel-high input (about 0.12 ms per pixel column on one
-core, and 2.7 ms a call) and nothing else, so:
+core, and 2.7 ms a call), and past some 2,000 columns with the length of the
+line too, so:
 
 - each line, trimmed to its ink, is scaled to `TEXT_HEIGHT` pixels
   (measured on these forms: 22 px read CJK as well as the full 48 at less
@@ -20,7 +21,13 @@ core, and 2.7 ms a call) and nothing else, so:
 - a text of several lines (a wrapped cell, a label written one character per
   line) is read as one line, its lines side by side `GAP` apart: the model
   sees the words across the breaks, and a lone character is no longer read
-  without context (`元` alone read as `π`);
+  without context (`元` alone read as `π`). Past `LONG` columns (a
+  年度总体目标 of twenty lines is ten thousand) such a line is cut between
+  its lines into parts of about equal width, read apart and their readings
+  joined: the model's cost per column grows with the line's length (its
+  attention spans the whole line; measured on one core: 0.10 ms a column up
+  to 2,000 columns, 0.14 at 7,700, 0.32 at 10,400), and a part of several
+  whole lines keeps the context that joining was for;
 - texts are packed side by side into strips about `ROW` wide, `SPACE` of
   paper apart, and each text takes the characters read over its own columns.
   A short text (a lone `≥`, `%`, `/` in a split value column) needs paper and
@@ -39,6 +46,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -54,6 +62,8 @@ WIDE = 1.5
 GAP = 8
 #: paper between two texts packed in one strip
 SPACE = 16
+#: a text joined wider than this is read in parts, cut between its lines (see the module docstring)
+LONG = 2048
 #: paper at either end of a strip
 MARGIN = 8
 #: texts are packed into strips up to this wide (a longer text has a strip of its own)
@@ -109,13 +119,27 @@ def _scaled(image: np.ndarray, stretch: float) -> np.ndarray:
     return cv2.resize(image, (width, TEXT_HEIGHT), interpolation=cv2.INTER_AREA if h > TEXT_HEIGHT else cv2.INTER_CUBIC)
 
 
-def _joined(text: Text) -> np.ndarray:
-    """The lines of one text, each scaled, side by side `GAP` apart on paper (TEXT_HEIGHT high)."""
-    scaled = [_scaled(piece, WIDE if text.wide else STRETCH) for piece in text.pieces]
-    if len(scaled) == 1:
-        return scaled[0]
+def _side_by_side(lines: list[np.ndarray]) -> np.ndarray:
+    """Scaled lines side by side `GAP` apart on paper (TEXT_HEIGHT high)."""
+    if len(lines) == 1:
+        return lines[0]
     gap = np.full((TEXT_HEIGHT, GAP), 255, np.uint8)
-    return np.hstack([part for piece in scaled for part in (gap, piece)][1:])
+    return np.hstack([part for line in lines for part in (gap, line)][1:])
+
+
+def _joined(text: Text) -> list[np.ndarray]:
+    """The lines of one text, each scaled, side by side: one image, or, wider than LONG, parts of
+    about equal width cut between lines (each cut at the line break nearest its share of the width)."""
+    scaled = [_scaled(piece, WIDE if text.wide else STRETCH) for piece in text.pieces]
+    ends = np.cumsum([line.shape[1] + GAP for line in scaled]) - GAP  # where each line ends
+    count = min(len(scaled), -(-int(ends[-1]) // LONG))
+    cuts = [0]
+    for k in range(1, count):
+        after = int(np.argmin(np.abs(ends[:-1] - k * ends[-1] / count))) + 1  # lines before the cut
+        if after > cuts[-1]:
+            cuts.append(after)
+    cuts.append(len(scaled))
+    return [_side_by_side(scaled[a:b]) for a, b in pairwise(cuts)]
 
 
 @dataclass
@@ -204,7 +228,20 @@ def _read(images: list[np.ndarray]) -> list[_Steps]:
 
 def recognise(texts: list[Text]) -> list[tuple[str, float]]:
     """Text and confidence (the model's mean probability of the characters read) of each text."""
-    return [_text(steps) for steps in _read([_joined(text) for text in texts])]
+    parts = [_joined(text) for text in texts]
+    steps = iter(_read([image for images in parts for image in images]))
+    return [_text(_chained([next(steps) for _ in images])) for images in parts]
+
+
+def _chained(parts: list[_Steps]) -> _Steps:
+    """The steps of a text read in parts, one after another, a blank between two parts (as the paper
+    between two lines reads), so the characters either side of a cut are never merged as a repeat."""
+    if len(parts) == 1:
+        return parts[0]
+    blank = _Steps(np.zeros(1, np.int64), np.zeros(1, np.float32), np.zeros(1))
+    joined = [part for steps in parts for part in (blank, steps)][1:]
+    return _Steps(np.concatenate([s.best for s in joined]), np.concatenate([s.chosen for s in joined]),
+                  np.concatenate([s.centres for s in joined]))
 
 
 @cache

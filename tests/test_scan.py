@@ -241,3 +241,21 @@ def test_a_label_broken_inside_its_note_gets_its_tail_back():
     first = _row(["", "", "标)", "指标2:培训经费", "5万元"], 2, xs)
     rows = join_broken_rows([label, first])
     assert rows[0].cells[2] == "成本指标(必填硬性指标)" and rows[1].cells[2] == ""
+
+
+def test_a_long_text_is_read_in_parts_cut_between_its_lines():
+    # twelve lines 400 px wide at the text height: 12 × 400 + 11 gaps of 8 = 4,888 columns, over LONG (2,048)
+    # three times rounded up, so three parts, cut at the line ends nearest 4,888 / 3 and 2 × 4,888 / 3
+    # (1,624 and 3,256): four lines each, 4 × 400 + 3 × 8 = 1,624 columns
+    line = np.full((ocr.TEXT_HEIGHT, 400), 255, np.uint8)
+    assert [part.shape[1] for part in ocr._joined(ocr.Text([line] * 12))] == [1624, 1624, 1624]
+    assert [part.shape[1] for part in ocr._joined(ocr.Text([line] * 2))] == [808]
+
+
+def test_a_character_either_side_of_a_cut_is_read_twice():
+    _, alphabet = ocr._prior()
+    one = alphabet.index("一")
+    part = ocr._Steps(np.array([0, one]), np.array([0.0, 0.9], np.float32), np.array([4.0, 12.0]))
+    start = ocr._Steps(np.array([one, 0]), np.array([0.8, 0.0], np.float32), np.array([4.0, 12.0]))
+    text, confidence = ocr._text(ocr._chained([part, start]))
+    assert text == "一一" and confidence == pytest.approx(0.85)
