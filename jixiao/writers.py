@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import importlib.metadata
 import json
 import os
 import re
@@ -98,16 +99,32 @@ SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOAL
            "tasks": TASKS_SCHEMA}
 
 
+#: (pandas_type, numpy_type) in pandas metadata by column type: the nullable dtypes pandas is to read
+#: them as (`Int64`, `boolean`), every other type an object column (of an empty frame: `empty`)
+_PANDAS_TYPES = {pa.int64(): ("int64", "Int64"), pa.bool_(): ("bool", "boolean"), pa.float64(): ("float64", "float64")}
+_PANDAS_OBJECT = ("empty", "object")
+
+
 @functools.cache
 def parquet_schema(name: str) -> pa.Schema:
     """Table `name`'s schema as stored in Parquet: with pandas metadata, so that pandas reads
-    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object)."""
-    import pandas as pd  # only where Parquet is written, not in every worker
+    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object).
 
+    The metadata is what pyarrow writes for an empty pandas frame of those dtypes (a test
+    compares), spelled out here: importing pandas to make it cost a run about 0.4 CPU seconds,
+    all of it in the process that assembles the outputs while the workers wait on it.
+    """
     schema = SCHEMAS[name]
-    dtypes = {pa.int64(): "Int64", pa.bool_(): "boolean", pa.float64(): "float64"}
-    empty = pd.DataFrame({f.name: pd.Series(dtype=dtypes.get(f.type, object)) for f in schema})
-    return schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
+    columns = [
+        {"name": f.name, "field_name": f.name, "pandas_type": kinds[0], "numpy_type": kinds[1], "metadata": None}
+        for f in schema for kinds in (_PANDAS_TYPES.get(f.type, _PANDAS_OBJECT),)
+    ]
+    pandas = {
+        "index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": importlib.metadata.version("pandas"),
+    }
+    return schema.with_metadata({b"pandas": json.dumps(pandas).encode("utf-8")})
 
 
 def _flatten(prefix: str, obj: dict, out: dict) -> None:
