@@ -36,6 +36,7 @@ from jixiao import parts
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file, relative_path
 from jixiao.schemas.errors import JixiaoError
+from jixiao.schemas.form import Form
 from jixiao.writers import atomic_write, open_output, output_kind, write_spreadsheet
 
 MANIFEST = "manifest.jsonl"
@@ -136,8 +137,8 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _run_file(path: str, limits: Limits) -> tuple[dict, list[dict]]:
-    """Process one file: its manifest entry and its records in their JSON form."""
+def _run_file(path: str, limits: Limits) -> tuple[dict, list[Form]]:
+    """Process one file: its manifest entry and its forms."""
     source = Path(path)
     started = time.perf_counter()
     sha = ""
@@ -158,14 +159,13 @@ def _run_file(path: str, limits: Limits) -> tuple[dict, list[dict]]:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    records = [form.model_dump(mode="json") for form in forms]
     entry = Entry(
         path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status,
         forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
-    return asdict(entry), records
+    return asdict(entry), forms
 
 
 def run_chunk(paths: list[str], state: str, generation: int, chunk: int, limits: Limits) -> list[tuple[str, dict]]:

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from jixiao import __version__, batch, warehouse, writers
+from jixiao import __version__, batch, writers
 from jixiao import diff as differ
 from jixiao.extract import ReadLimits
 from jixiao.pipeline import walk
@@ -452,6 +452,8 @@ def load(
     ],
 ) -> None:
     """Load or update a run in a DuckDB warehouse (an upsert)."""
+    from jixiao import warehouse  # DuckDB only for this command: a tenth of a second at every start
+
     forms = _read(out)
     inputs, failed = _run_inputs(out)
     counts = warehouse.load(forms, db)

@@ -13,6 +13,11 @@ import pyarrow.parquet as pq
 from jixiao.writers import PARTITION, SCHEMAS, TABLES, Piece, parquet_schema
 
 
+def _empty(name: str) -> pa.Table:
+    """Table `name` with no rows, made from no batches: `Schema.empty_table` imports pandas (0.4 CPU seconds)."""
+    return pa.Table.from_batches([], schema=parquet_schema(name))
+
+
 def _partition(year: int | None) -> str:
     return f"year={year if year is not None else 'unknown'}"
 
@@ -91,7 +96,7 @@ class ParquetOutput:
                 if not any((self.staging / name).iterdir()):
                     # A table no form filled (tasks of an archive without department forms) is still
                     # a table: an empty file carries its columns to pandas and DuckDB.
-                    pq.write_table(parquet_schema(name).empty_table(), self.staging / name / "part-0.parquet")
+                    pq.write_table(_empty(name), self.staging / name / "part-0.parquet")
                 _swap(self.staging / name, self.folder / name)
         finally:
             self.abort()

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from jixiao.writers import TABLES, TableRows, atomic_write, record_line
+from jixiao.schemas.form import Form
+from jixiao.writers import TABLES, TableRows, atomic_write, form_json
 
 SUFFIX = ".part"
 MAGIC = b"JIXIAO-PART-1\n"
@@ -41,19 +42,19 @@ def generation_of(part: str) -> int:
 
 
 class Builder:
-    """A part being made: each file's JSON lines and table rows are kept as added, not its records."""
+    """A part being made: each file's JSON lines and table rows are kept as added, not its forms."""
 
     def __init__(self) -> None:
         self.text = bytearray()
         self.rows = TableRows()
         self.files: list[dict] = []
 
-    def add(self, entry: dict, records: list[dict]) -> None:
-        """One input file's manifest entry and records in their JSON form."""
+    def add(self, entry: dict, forms: list[Form]) -> None:
+        """One input file's manifest entry and forms."""
         start, before = len(self.text), self.rows.counts()
-        self.text += "".join(record_line(r) + "\n" for r in records).encode("utf-8")
-        for record in records:
-            self.rows.add(record)
+        for form in forms:
+            self.text += form_json(form) + b"\n"
+            self.rows.add(form)
         after = self.rows.counts()
         self.files.append({"entry": entry, "text": [start, len(self.text) - start],
                            "rows": {t: [before[t], after[t] - before[t]] for t in TABLES}})

@@ -87,9 +87,7 @@ def process_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
     """
     started = time.perf_counter()
     try:
-        forms = normalize_document(extract_file(path, engine, limits))
-        if relpath is not None:
-            forms = [f.model_copy(update={"source": f.source.model_copy(update={"relpath": relpath})}) for f in forms]
+        forms = normalize_document(extract_file(path, engine, limits), relpath)
         return FileResult(path.as_posix(), "ok", forms, seconds=time.perf_counter() - started)
     except JixiaoError as exc:
         error = str(exc)

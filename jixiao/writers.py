@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import importlib.metadata
 import json
 import os
 import re
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
@@ -98,16 +99,32 @@ SCHEMAS = {"forms": FORMS_SCHEMA, "indicators": INDICATORS_SCHEMA, "goals": GOAL
            "tasks": TASKS_SCHEMA}
 
 
+#: (pandas_type, numpy_type) in pandas metadata by column type: the nullable dtypes pandas is to read
+#: them as (`Int64`, `boolean`), every other type an object column (of an empty frame: `empty`)
+_PANDAS_TYPES = {pa.int64(): ("int64", "Int64"), pa.bool_(): ("bool", "boolean"), pa.float64(): ("float64", "float64")}
+_PANDAS_OBJECT = ("empty", "object")
+
+
 @functools.cache
 def parquet_schema(name: str) -> pa.Schema:
     """Table `name`'s schema as stored in Parquet: with pandas metadata, so that pandas reads
-    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object)."""
-    import pandas as pd  # only where Parquet is written, not in every worker
+    a nullable integer column as `Int64` (not float64) and a nullable flag as `boolean` (not object).
 
+    The metadata is what pyarrow writes for an empty pandas frame of those dtypes (a test
+    compares), spelled out here: importing pandas to make it cost a run about 0.4 CPU seconds,
+    all of it in the process that assembles the outputs while the workers wait on it.
+    """
     schema = SCHEMAS[name]
-    dtypes = {pa.int64(): "Int64", pa.bool_(): "boolean", pa.float64(): "float64"}
-    empty = pd.DataFrame({f.name: pd.Series(dtype=dtypes.get(f.type, object)) for f in schema})
-    return schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
+    columns = [
+        {"name": f.name, "field_name": f.name, "pandas_type": kinds[0], "numpy_type": kinds[1], "metadata": None}
+        for f in schema for kinds in (_PANDAS_TYPES.get(f.type, _PANDAS_OBJECT),)
+    ]
+    pandas = {
+        "index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": importlib.metadata.version("pandas"),
+    }
+    return schema.with_metadata({b"pandas": json.dumps(pandas).encode("utf-8")})
 
 
 def _flatten(prefix: str, obj: dict, out: dict) -> None:
@@ -211,11 +228,15 @@ class _Columns:
             self.getters.append((place, _getter(keys), (None,) * len(keys)))
         self.rows: list[tuple] = []
 
-    def add(self, record: dict, own: tuple = ()) -> None:
+    def add(self, fields: dict, own: tuple = ()) -> None:
+        """One row from a model's fields (its `__dict__`): nested models are read the same way."""
         row = own
         for place, get, nulls in self.getters:
-            value = record[place] if place else record
-            row += nulls if value is None else get(value)  # a missing object: its columns null
+            if place is None:
+                row += get(fields)
+            else:
+                value = fields[place]
+                row += nulls if value is None else get(value.__dict__)  # a missing object: its columns null
         self.rows.append(row)
 
     def table(self, partitioned: bool) -> pa.Table:
@@ -225,7 +246,8 @@ class _Columns:
             columns = dict(zip(self.order, zip(*self.rows, strict=True), strict=True))
         if "value_items" in columns:  # several quantities in one cell: a list, kept as JSON text
             columns["value_items"] = [
-                json.dumps(items, ensure_ascii=False) if items else None for items in columns["value_items"]
+                json.dumps([v.model_dump(mode="json") for v in items], ensure_ascii=False) if items else None
+                for items in columns["value_items"]
             ]
         schema = self.schema
         if partitioned and PARTITION not in schema.names:
@@ -234,23 +256,25 @@ class _Columns:
 
 
 class TableRows:
-    """Rows of the tables, added a record at a time, so the records themselves need not be kept."""
+    """Rows of the tables, added a form at a time, so the forms themselves need not be kept.
+
+    Read from the models' fields, not from `model_dump`: that dump cost more
+    than the rows. Arrow takes an enum member for its text (`str` enums),
+    a tuple for a list, an int for a float column, as it took the dump's.
+    """
 
     def __init__(self) -> None:
         self.columns = {"forms": _Columns("forms", FORM_OBJECTS)}
         self.columns.update((name, _Columns(name, objects)) for name, objects in CHILD_TABLES.items())
 
-    def add(self, data: dict) -> None:
-        """One record in its JSON form (`Form.model_dump(mode="json")`)."""
-        form_id, year = data["form_id"], data[PARTITION]
-        self.columns["forms"].add(data, tuple(len(data[name]) for name in CHILD_TABLES))
+    def add(self, form: Form) -> None:
+        fields = form.__dict__
+        form_id, year = fields["form_id"], fields[PARTITION]
+        self.columns["forms"].add(fields, tuple(len(fields[name]) for name in CHILD_TABLES))
         for name in CHILD_TABLES:
             columns = self.columns[name]
-            for i, item in enumerate(data[name]):
-                if isinstance(item, dict):
-                    columns.add(item, (form_id, i, year))
-                else:
-                    columns.add({"text": item}, (form_id, i, year))
+            for i, item in enumerate(fields[name]):
+                columns.add(item.__dict__ if isinstance(item, BaseModel) else {"text": item}, (form_id, i, year))
 
     def counts(self) -> dict[str, int]:
         return {name: len(self.columns[name].rows) for name in TABLES}
@@ -260,11 +284,11 @@ class TableRows:
         return {name: self.columns[name].table(partitioned) for name in TABLES}
 
 
-def tables(records: Iterable[dict], partitioned: bool = False) -> dict[str, pa.Table]:
-    """The tables of records in their JSON form, nested objects flattened with `_` (see `TableRows`)."""
+def tables(forms: Iterable[Form], partitioned: bool = False) -> dict[str, pa.Table]:
+    """The tables of forms, nested objects flattened with `_` (see `TableRows`)."""
     rows = TableRows()
-    for data in records:
-        rows.add(data)
+    for form in forms:
+        rows.add(form)
     return rows.tables(partitioned)
 
 
@@ -312,9 +336,29 @@ def record_line(record: dict) -> str:
     return _ENCODER.encode(record)
 
 
+_SERIALIZER = Form.__pydantic_serializer__
+
+
+def form_json(form: Form) -> bytes:
+    """`record_line` of a form, UTF-8, printed by pydantic where that gives the same bytes.
+
+    Pydantic prints one value a line (indent 0) about four times as fast as
+    `model_dump` and the encoder: every line break there is the layout's (a
+    string's is escaped), so `,` + break becomes `, ` and the other breaks go,
+    leaving `record_line`'s spelling. Its floats are Python's except below
+    1e-4 (0.00001 for 1e-05, 1e-7 for 1e-07), and it prints what the encoder
+    refuses (NaN, Infinity): a line that may hold one (or a string holding
+    `e-`, rarer still) is printed by the encoder instead, which refuses them.
+    """
+    text = _SERIALIZER.to_json(form, indent=0).replace(b",\n", b", ").replace(b"\n", b"")
+    if b"e-" in text or b"0.0000" in text or b"NaN" in text or b"Infinity" in text:
+        return record_line(form.model_dump(mode="json")).encode("utf-8")
+    return text
+
+
 def json_line(form: Form) -> str:
     """`record_line` of a form."""
-    return record_line(form.model_dump(mode="json"))
+    return form_json(form).decode("utf-8")
 
 
 class Piece(Protocol):
@@ -328,16 +372,16 @@ class Piece(Protocol):
 
 
 class Records:
-    """A `Piece` made from records in their JSON form."""
+    """A `Piece` made from forms."""
 
-    def __init__(self, records: list[dict]) -> None:
-        self.records = records
+    def __init__(self, forms: list[Form]) -> None:
+        self.forms = forms
 
     def text(self) -> bytes:
-        return "".join(record_line(r) + "\n" for r in self.records).encode("utf-8")
+        return b"".join(form_json(form) + b"\n" for form in self.forms)
 
     def tables(self) -> dict[str, pa.Table]:
-        return tables(self.records, partitioned=True)
+        return tables(self.forms, partitioned=True)
 
 
 class JsonOutput:
@@ -435,7 +479,7 @@ def write(forms: Iterable[Form], out: str, folder_format: str = "parquet") -> No
     output = open_output(out, kind)
     try:
         for _, group in groupby(forms, key=lambda form: form.source.path):
-            output.add(Records([form.model_dump(mode="json") for form in group]))
+            output.add(Records(list(group)))
     except BaseException:
         output.abort()
         raise

@@ -33,8 +33,8 @@ def _block_start(rows: list[list[RawCell]]) -> int:
     return len(rows)
 
 
-def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
-    """Build and check one form record."""
+def normalize_form(doc: RawDocument, raw: RawForm, index: int, relpath: str | None = None) -> Form:
+    """Build and check one form record; `relpath` is its `source.relpath`."""
     rows = rebuild(raw.rows) if raw.stream else raw.rows
     start = _block_start(rows)
     header_rows, block_rows = rows[:start], rows[start + 1:]
@@ -70,7 +70,8 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     return Form(
         form_id=form_id(doc.sha256, index),
         source=Source(
-            path=doc.path, sha256=doc.sha256, format=doc.format, extractor=doc.extractor, form_index=index,
+            path=doc.path, relpath=relpath, sha256=doc.sha256, format=doc.format, extractor=doc.extractor,
+            form_index=index,
             line_start=raw.line_start, line_end=raw.line_end, page_start=raw.page_start, page_end=raw.page_end,
             mends=raw.mends + block.mends,
         ),
@@ -97,9 +98,10 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int) -> Form:
     )
 
 
-def normalize_document(doc: RawDocument) -> list[Form]:
-    """Every form of one document, in order."""
-    return [normalize_form(doc, raw, i) for i, raw in enumerate(doc.forms)]
+def normalize_document(doc: RawDocument, relpath: str | None = None) -> list[Form]:
+    """Every form of one document, in order; `relpath` is their `source.relpath` (the path
+    from the input argument that named the file, which only the caller knows)."""
+    return [normalize_form(doc, raw, i, relpath) for i, raw in enumerate(doc.forms)]
 
 
 __all__ = ["normalize_document", "normalize_form", "form_id"]

@@ -79,7 +79,9 @@ class CheckCode(str, Enum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False)
+    # NaN and infinities printed as such by pydantic's JSON (not as null): the writer then sees
+    # them, and refuses them as JSON has no spelling for them (`writers.form_json`).
+    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False, ser_json_inf_nan="constants")
 
 
 class Source(_Model):
@@ -157,7 +159,7 @@ class Value(_Model):
     the same value (≥90%, 有效提升), so none may be changed in place.
     """
 
-    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(use_enum_values=False, allow_inf_nan=False, ser_json_inf_nan="constants", frozen=True)
 
     kind: ValueKind
     op: str | None = Field(default=None, description=">=, <=, >, <, = or ~ (约)")

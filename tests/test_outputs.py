@@ -10,7 +10,7 @@ import pyarrow as pa
 from conftest import SAMPLES
 from jixiao import warehouse
 from jixiao.diff import compare
-from jixiao.writers import SCHEMAS, read, write
+from jixiao.writers import SCHEMAS, parquet_schema, read, write
 
 
 def _all(sample_forms):
@@ -122,3 +122,13 @@ def test_department_forms_round_trip_with_their_budget_and_tasks(tmp_path):
     assert con.execute("SELECT count(*), sum(yuan) FROM tasks").fetchone() == (3, 188_620_000 + 5_878_100 + 11_400_000)
     assert con.execute("SELECT kind, budget_staff FROM forms").fetchone() == ("department", 737)
     con.close()
+
+
+def test_parquet_schemas_carry_the_metadata_pandas_gives():
+    """The pandas metadata spelled out by `parquet_schema` is what pyarrow writes for a pandas frame of the
+    dtypes pandas is to read back: nullable Int64 and boolean, float64, and object for the rest."""
+    dtypes = {pa.int64(): "Int64", pa.bool_(): "boolean", pa.float64(): "float64"}
+    for name, schema in SCHEMAS.items():
+        empty = pd.DataFrame({f.name: pd.Series(dtype=dtypes.get(f.type, object)) for f in schema})
+        assert parquet_schema(name) == schema.with_metadata(pa.Schema.from_pandas(empty, preserve_index=False).metadata)
+        assert parquet_schema(name).metadata == pa.Schema.from_pandas(empty, preserve_index=False).metadata

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pyarrow as pa
+import pytest
 
 from conftest import ROOT
 from jixiao.schemas.form import Check, CheckCode, Severity, Value, ValueKind
@@ -55,8 +56,9 @@ def test_json_lines_are_the_first_writers_bytes(sample_forms):
 
 
 def test_tables_are_the_first_writers_tables(sample_forms):
-    records = [f.model_dump(mode="json") for f in _forms(sample_forms)]
-    new, first = tables(records), _first_tables(records)
+    forms = _forms(sample_forms)
+    records = [f.model_dump(mode="json") for f in forms]
+    new, first = tables(forms), _first_tables(records)
     for name in TABLES:
         assert new[name].schema == first[name].schema
         assert new[name].equals(first[name]), name
@@ -82,3 +84,13 @@ def test_batch_run_writes_what_write_writes(tmp_path):
     assert files == sorted(p.relative_to(out) for p in (out / "pq").rglob("*.parquet"))
     for name in files:
         assert (out / name).read_bytes() == (direct / name).read_bytes(), name
+
+
+def test_a_float_json_cannot_spell_is_refused(sample_forms):
+    """NaN or an infinity (a model copied with one, unvalidated) fails the line, as the encoder always did."""
+    form = _forms(sample_forms)[0]
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        first = form.indicators[0]
+        odd = first.model_copy(update={"value": first.value.model_copy(update={"yuan": bad})})
+        with pytest.raises(ValueError, match="Out of range float"):
+            json_line(form.model_copy(update={"indicators": [odd, *form.indicators[1:]]}))
