@@ -250,12 +250,42 @@ def _cells(xs: list[int], ys: list[int], v_edge: Callable[[int, int], bool], h_e
     return rows
 
 
+def _closed(y: int, v_part: np.ndarray, xs: list[int]) -> list[int]:
+    """The row lines of a one-row piece with one rule drawn: the other is where its column lines end.
+
+    A browser draws the piece of a table a page break carried onto the next
+    page (the form's last row, alone) with no rule at its top: its column
+    lines run from where that rule would be down to the one below, and no
+    row closes. When every column line ends at one height, a text line or
+    more from the drawn rule, that is the row's other edge.
+    """
+    band = 4
+    ends = []
+    for x in xs:
+        rows = np.flatnonzero(np.any(v_part[:, max(0, x - band):x + band + 1], axis=1))
+        if rows.size:
+            ends.append((int(rows[0]), int(rows[-1])))
+    longest = max((bottom - top for top, bottom in ends), default=0)
+    ends = [(top, bottom) for top, bottom in ends if bottom - top >= 0.8 * longest]  # rules, not strokes of text
+    if len(ends) < 3:
+        return [y]
+    tops, bottoms = [top for top, _ in ends], [bottom for _, bottom in ends]
+    same = inch(0.05)
+    if max(tops) - min(tops) <= same and y - max(tops) >= inch(0.15) and abs(y - min(bottoms)) <= same:
+        return [min(tops), y]
+    if max(bottoms) - min(bottoms) <= same and min(bottoms) - y >= inch(0.15) and abs(y - max(tops)) <= same:
+        return [y, max(bottoms)]
+    return [y]
+
+
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
     """The table inside `box` (one connected set of lines): row and column lines, then its cells."""
     x0, y0, x1, y1 = box
     h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
     ys = _positions((h_part > 0).sum(axis=1), inch(0.25))
     xs = _positions((v_part > 0).sum(axis=0), inch(0.1))
+    if len(ys) == 1 and len(xs) >= 3:
+        ys = _closed(ys[0], v_part, xs)
     if len(ys) < 2 or len(xs) < 2:
         return None
     band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends

@@ -259,3 +259,18 @@ def test_a_character_either_side_of_a_cut_is_read_twice():
     start = ocr._Steps(np.array([one, 0]), np.array([0.8, 0.0], np.float32), np.array([4.0, 12.0]))
     text, confidence = ocr._text(ocr._chained([part, start]))
     assert text == "一一" and confidence == pytest.approx(0.85)
+
+
+def test_a_row_carried_alone_onto_a_page_is_a_table_in_its_scan():
+    """Page 6 of the committed layout fixture 0186_chromium is its last form's last row alone, drawn by
+    Chromium with no rule at its top (the bed's 0198_chromium_scan lost such a row's label and name).
+    Scanned at 200 dpi, the row is a table: its top edge is where its column lines start."""
+    from jixiao.extract import grid
+
+    page = pdfium.PdfDocument(ROOT / "tests" / "fixtures" / "layouts" / "0186_chromium.pdf")[5]
+    gray = np.ascontiguousarray(page.render(scale=200 / 72, grayscale=True).to_numpy().reshape(
+        round(page.get_height() * 200 / 72), -1))
+    ink = grid.binarize(grid.flatten(grid.to_working(gray, 200)))
+    tables = grid.find_tables(*grid.line_masks(ink))
+    assert len(tables) == 1 and len(tables[0].rows) == 1
+    assert sum(cell is not None for cell in tables[0].rows[0]) >= 4
