@@ -30,6 +30,9 @@ from jixiao.schemas.raw import RawCell, RawForm, Row
 #: any self-evaluation column word, looked for in a row's text first (one search per row)
 _SELF_EVALUATION = re.compile("|".join(SELF_EVALUATION_HEADERS))
 _ATTACHMENT = re.compile(r"^附件\s*\d+(?:\s*-\s*\d+)?")
+#: a cell that is an attachment label and nothing else; a PDF's text runs may part its digits (附件1 1-3)
+_LONE_ATTACHMENT = re.compile(r"^附件\s*\d[\d\s]*(?:-\s*\d+)?$")
+_DIGITS_APART = re.compile(r"(?<=\d)\s+(?=\d)")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_LINE = re.compile(r"^\(?((?:19|20)\d{2})(?:年度?)?\)?$")
 _RULE = re.compile(r"^[-|:\s]+$")
@@ -202,9 +205,8 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
             current = _Open(title=title, attachment=attachment, first=first)
             pending_attachment = None
             continue
-        attachment = _attachment_of(filled)
-        if attachment is not None and filled == [attachment]:
-            pending_attachment = (attachment, row)
+        if len(filled) == 1 and _LONE_ATTACHMENT.match(filled[0]):
+            pending_attachment = (_DIGITS_APART.sub("", filled[0]), row)
             continue
         subject = "名称" in joined and _is_subject(filled)
         if subject and (current is None or current.subject or len(current.rows) > _TITLE_REACH):

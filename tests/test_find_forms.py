@@ -101,3 +101,12 @@ def test_a_self_evaluation_is_not_a_target_table(tmp_path: Path) -> None:
     lines = ["2021年度项目支出绩效自评表", *FORM[:5], header, *FORM[6:]]
     with pytest.raises(NoTargetTable):
         extract_file(_write(tmp_path, lines))
+
+
+def test_an_attachment_line_whose_digits_came_apart_is_the_next_forms(tmp_path: Path) -> None:
+    """The bed's seed-3 rendering 0030_chromium prints 附件11-3 above its second form; pdfium gives its
+    digits as runs of their own, read `附件1 1-3`. It is that form's attachment, not an indicator of the first."""
+    second = ["附件1 1-3", "项目支出预算绩效目标表"] + [line.replace("社区治理项目", "养老服务项目") for line in FORM]
+    forms = _forms(_write(tmp_path, ["附件1", "项目支出预算绩效目标表", *FORM, *second]))
+    assert [(f.project_name, f.attachment, len(f.indicators)) for f in forms] == [
+        ("社区治理项目", "附件1", 4), ("养老服务项目", "附件11-3", 4)]
