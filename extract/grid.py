@@ -250,6 +250,10 @@ def _cells(xs: list[int], ys: list[int], v_edge: Callable[[int, int], bool], h_e
     return rows
 
 
+#: how far (pixels) a ruling may sit from the position found for it
+_BAND = 4
+
+
 def _closed(y: int, v_part: np.ndarray, xs: list[int]) -> list[int]:
     """The row lines of a one-row piece with one rule drawn: the other is where its column lines end.
 
@@ -259,10 +263,9 @@ def _closed(y: int, v_part: np.ndarray, xs: list[int]) -> list[int]:
     row closes. When every column line ends at one height, a text line or
     more from the drawn rule, that is the row's other edge.
     """
-    band = 4
     ends = []
     for x in xs:
-        rows = np.flatnonzero(np.any(v_part[:, max(0, x - band):x + band + 1], axis=1))
+        rows = np.flatnonzero(np.any(v_part[:, max(0, x - _BAND):x + _BAND + 1], axis=1))
         if rows.size:
             ends.append((int(rows[0]), int(rows[-1])))
     longest = max((bottom - top for top, bottom in ends), default=0)
@@ -288,7 +291,7 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         ys = _closed(ys[0], v_part, xs)
     if len(ys) < 2 or len(xs) < 2:
         return None
-    band, reach = 4, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
+    band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
 
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
     # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the

@@ -37,6 +37,13 @@ _ALIGN = 2.0
 _PAD = 4.0
 
 
+def _centres_in(boxes: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Per box (row) and cell (column): the box's centre lies in the cell."""
+    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
+    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
+    return (cells[:, 0] <= x) & (x <= cells[:, 2]) & (cells[:, 1] <= y) & (y <= cells[:, 3])
+
+
 def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
     """Some text of the page crosses a rule of the cell holding its middle, or is drawn over other text.
 
@@ -48,9 +55,7 @@ def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
         return False
     boxes = np.array([b for b, _ in runs])
     grid = np.array(cells)
-    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
-    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
-    inside = (grid[:, 0] <= x) & (x <= grid[:, 2]) & (grid[:, 1] <= y) & (y <= grid[:, 3])
+    inside = _centres_in(boxes, grid)
     out = _OUT * (boxes[:, 3] - boxes[:, 1])[:, None]
     crossing = (boxes[:, 1:2] < grid[:, 1] - out) | (boxes[:, 3:4] > grid[:, 3] + out)
     if bool((inside & crossing).any()):
@@ -110,9 +115,7 @@ def _lines(chars: list[tuple[float, float, float, BBox, str]], cells: np.ndarray
     if not chars:
         return []
     boxes = np.array([c[3] for c in chars])
-    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
-    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
-    inside = (cells[:, 0] <= x) & (x <= cells[:, 2]) & (cells[:, 1] <= y) & (y <= cells[:, 3])
+    inside = _centres_in(boxes, cells)
     owner = np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
     groups: dict[tuple[float, float], list[tuple[int, tuple[float, float, float, BBox, str]]]] = {}
     for char, cell in zip(chars, owner, strict=True):
