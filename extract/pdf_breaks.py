@@ -191,6 +191,40 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
     return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
 
 
+def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
+    """The page ended inside `tail`, told by the shape of its text alone: the row is
+    several lines tall, some of its own cells end lines above the break while others
+    run down to it, and `row` fills only columns whose text ran to the break, right
+    of a cell the row above ended early.
+
+    Word cuts a tall row at the page's foot and carries only the lines that did not
+    fit: a long 指标值 goes on below, its short 二级/三级 cells left of it have nothing
+    left. A row of its own fills its first column (a label, a name) whatever the row
+    above did, so a fragment whose filled cells have no early-ending cell to their
+    left (其中:财政拨款 wrapped to the foot, then 其他资金) stays a row.
+    """
+    boxes = [b for b in tail.bboxes if b is not None]
+    if not boxes:
+        return False
+    top = max(b[1] for b in boxes)
+    early, running = [], []
+    for box, text in zip(tail.bboxes, tail.cells, strict=False):
+        if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
+            continue  # a merged cell that began above this row says nothing of where the row ends
+        extent = before.text.extent(box)
+        if extent is None:
+            return False
+        if extent[1] >= floor - 1.6 * extent[2]:
+            running.append(box)
+        elif floor - top > 2.5 * extent[2]:
+            early.append(box)
+    filled = [b for b, text in zip(row.bboxes, row.cells, strict=False) if b is not None and text]
+    return bool(early and filled) and all(
+        any(_same(b[0], r[0]) and _same(b[2], r[2]) for r in running) and any(e[2] <= b[0] + 2 for e in early)
+        for b in filled
+    )
+
+
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
     """A merged cell that starts above the break may print its text below it only:
     the label then belongs to the rows above too. Move it up to where the cell starts."""
@@ -315,6 +349,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         # One label of the row cut (or the margin) says the page ended inside some row.
         if rest and len(continued) == len(rest) and (
             cut or (own or at_margin) and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
+            or _cut_mid_row(before, tail, row, floor)
         ):
             joins += continued
         for col, owner in joins:

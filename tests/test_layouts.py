@@ -69,6 +69,7 @@ FLOOR: dict[str, float] = {
     "0189_chromium.pdf": 1.0,
     "0209_writer.pdf": 1.0,
     "0212_writer.pdf": 1.0,
+    "0188_writer.pdf": 1.0,
 }
 
 
