@@ -108,6 +108,17 @@ def _put_label(cell: tuple[Row, int], line: str, box: BBox, page_number: int) ->
     row.mends.append(f"第{page_number}页: 分页截断的合并单元格文字“{line}”已放回单元格")
 
 
+def _wraps_on(cell: tuple[Row, int], box: BBox, line: str) -> bool:
+    """`line` is the next line of the cut label just put in `cell`: the label left a bracket
+    open, and the line closes it or is a short line under the cell's column."""
+    row, index = cell
+    if not _unclosed(row.cells[index]):
+        return False
+    edge = row.bboxes[index]
+    under = edge is not None and edge[0] <= (box[0] + box[2]) / 2 <= edge[2] and len(line) <= _LABEL_LINE_CHARS
+    return _closes(line) or under
+
+
 def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
     owners: dict[BBox, tuple[Row, int]] = {}
@@ -121,8 +132,8 @@ def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     for box, line in text.lines:
         if any(centre_in(box, g.bbox) for g in grids):
             continue
-        if filled is not None and _unclosed(filled[0].cells[filled[1]]) and _closes(tidy(line)):
-            filled[0].cells[filled[1]] = tidy(filled[0].cells[filled[1]] + line)  # 质量指标(必 + 填)
+        if filled is not None and _wraps_on(filled, box, tidy(line)):
+            filled[0].cells[filled[1]] = tidy(filled[0].cells[filled[1]] + line)  # 成本指标( + 必填硬性指 + 标)
             continue
         filled = _cut_cell(grids, owners, box, tidy(line))
         if filled is not None:

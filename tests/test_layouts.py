@@ -70,6 +70,9 @@ FLOOR: dict[str, float] = {
     "0209_writer.pdf": 1.0,
     "0212_writer.pdf": 1.0,
     "0188_writer.pdf": 1.0,
+    "0027_chromium.pdf": 1.0,
+    "0043_calc.pdf": 1.0,
+    "0139_calc.pdf": 1.0,
 }
 
 
