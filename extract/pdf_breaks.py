@@ -27,6 +27,10 @@ _LABEL_LINE_CHARS = 24
 _LABEL_END = re.compile(r"指标(?:\([^()]*\))?$")
 
 
+#: the unit a label carries on its last line: 项目资金 + (万元)
+_UNIT_NOTE = re.compile(r"^\((?:万元|元|千元|亿元)\)$")
+
+
 def _label_cut(above: str, below: str) -> bool:
     """A label a page break cut in two: the first half does not end as a label does, the two together do
     (满意度指 + 标, 服务对象满意度 + 指标(必填量化), 绩 + 效指标)."""
@@ -38,8 +42,10 @@ def _label_cut(above: str, below: str) -> bool:
 
 def _goes_on(text: str, line: str) -> bool:
     """`line` is the rest of the label `text`: it closes the bracket `text` left open, completes the label,
-    or opens the note a whole label carries (成本指标 + (必填硬性)."""
-    note = line.startswith("(") and len(text) <= _LABEL_LINE_CHARS and text.endswith("指标")
+    or opens the note a whole label carries (成本指标 + (必填硬性), or is its unit (项目资金 + (万元))."""
+    short = len(text) <= _LABEL_LINE_CHARS
+    unit = bool(_UNIT_NOTE.match(line)) and ")" not in text
+    note = short and (line.startswith("(") and text.endswith("指标") or unit)
     return (_unclosed(text) and _closes(line)) or _label_cut(text, line) or note
 
 
@@ -238,7 +244,11 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
     """A merged cell that starts above the break may print its text below it only:
-    the label then belongs to the rows above too. Move it up to where the cell starts."""
+    the label then belongs to the rows above too. Move it up to where the cell starts.
+
+    Only a merged cell below the break is moved, and only into an empty cell above
+    it: a table that leaves a label empty to mean "as above" merges nothing, and a
+    label read above the break stays where it is."""
     boxes = [b for b in row.bboxes if b is not None]
     if not boxes:
         return
@@ -250,6 +260,7 @@ def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
         if above is not None and not _text_of(before, above):
             owner_row, index = before.owners[above]
             owner_row.cells[index], row.cells[col] = row.cells[col], ""
+            owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
 
 
 def _edge_row(page: PageRows, last: bool) -> Row:
@@ -335,8 +346,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         alone = before.rows[-1] is tail and after.rows[0] is row
         at_margin = alone and margin_seen and _same(floor, margin, 2.5)
         width = sum(1 for cell in row.cells if cell)
-        if at_margin:
-            _lift_merged_labels(before, row, floor)
+        _lift_merged_labels(before, row, floor)
         filled = [(col, box) for col, box in enumerate(row.bboxes) if box is not None and row.cells[col]]
         joins, rest = [], []
         for col, box in filled:

@@ -116,12 +116,17 @@ def _rules_beside(cells: list[BBox], edges: list[dict]) -> list[dict]:
 
 
 def _open(cells: list[BBox], edges: list[dict]) -> bool:
-    """Part of the table has no cell: a hole inside, or rules running on past its top or bottom."""
+    """Part of the table has no cell: a hole inside, or rules running on past its top or bottom.
+
+    A rule runs on from where the table ends even when it starts a fraction of a point
+    below: Chromium draws each row's side rules on their own, from just under its top border.
+    """
     x0, top, x1, bottom = _box(cells)
     runs_on = any(
         e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
         and (
-            top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom
+            top - MIN_LENGTH > e["top"] and e["bottom"] > top - TOLERANCE
+            or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom + TOLERANCE
         )
         for e in edges
     )

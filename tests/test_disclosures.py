@@ -54,8 +54,12 @@ def test_a_disclosure_with_target_tables_at_its_end_gives_exactly_those(tmp_path
 
 def test_page_break_mends_are_recorded_on_the_form() -> None:
     """Word breaks rows across pages in one sample PDF and never in another (tests/fixtures/native/README.md):
-    each join is said in source.mends, and a document with no break mended says none."""
+    each join is said in source.mends. In the other, the merged 成本指标 cell runs over a page break with
+    its label printed on the second page only: that label moved up to the row above the break is the one
+    mend said. A document with no break mended says none."""
     native = ROOT / "tests" / "fixtures" / "native"
     broken = [m for f in process_file(native / "002_97939f2dd7b43a77.pdf").forms for m in f.source.mends]
     assert broken and all("跨页断开的行已接回" in m for m in broken)
-    assert not any(f.source.mends for f in process_file(native / "004_da4cdc7d767984fe.pdf").forms)
+    moved = [m for f in process_file(native / "004_da4cdc7d767984fe.pdf").forms for m in f.source.mends]
+    assert moved == ["第10页: 跨页合并单元格的文字“成本指标(必填硬性指标)”已移回上一页"]
+    assert not any(f.source.mends for f in process_file(native / "001_5de54c583fead5ac.pdf").forms)

@@ -73,6 +73,9 @@ FLOOR: dict[str, float] = {
     "0027_chromium.pdf": 1.0,
     "0043_calc.pdf": 1.0,
     "0139_calc.pdf": 1.0,
+    "0014_writer.pdf": 1.0,
+    "0126_chromium.pdf": 1.0,
+    "0140_writer.pdf": 1.0,
 }
 
 
@@ -122,3 +125,13 @@ def test_a_last_row_alone_on_a_page_is_read_without_the_slower_engines() -> None
     from jixiao.extract import extract_file
 
     assert extract_file(LAYOUTS / "0186_chromium.pdf").extractor == "pdfplumber"
+
+
+def test_a_label_printed_below_the_break_only_is_moved_up_and_the_move_is_recorded() -> None:
+    """0014's merged 时效指标 cell runs over a page break and Word prints the label in the piece on
+    the second page: the row above the break is 时效指标's too, and the record says where it moved."""
+    result = process_file(LAYOUTS / "0014_writer.pdf")
+    form = next(f for f in result.forms if f.project_name == "平罗县档案馆工作经费")
+    first = next(i for i in form.indicators if i.name == "保障全县2023年文书档案整理归档")
+    assert first.level2 == "时效指标" and first.page == 1
+    assert any("时效指标" in mend and "已移回上一页" in mend for mend in form.source.mends), form.source.mends
