@@ -114,15 +114,16 @@ def _put_label(cell: tuple[Row, int], line: str, box: BBox, page_number: int) ->
     row.mends.append(f"第{page_number}页: 分页截断的合并单元格文字“{line}”已放回单元格")
 
 
-def _wraps_on(cell: tuple[Row, int], box: BBox, line: str) -> bool:
-    """`line` is the next line of the cut label just put in `cell`: the label left a bracket
-    open, and the line closes it or is a short line under the cell's column."""
+def _wraps_on(cell: tuple[Row, int], last: BBox, box: BBox, line: str) -> bool:
+    """`line` is the next line of the cut label just put in `cell` from the line at `last`: the
+    label left a bracket open, and the line stands under the cell's column right below that
+    line, short enough for a label or closing the bracket."""
     row, index = cell
-    if not _unclosed(row.cells[index]):
-        return False
     edge = row.bboxes[index]
-    under = edge is not None and edge[0] <= (box[0] + box[2]) / 2 <= edge[2] and len(line) <= _LABEL_LINE_CHARS
-    return _closes(line) or under
+    if not _unclosed(row.cells[index]) or edge is None:
+        return False
+    under = edge[0] <= (box[0] + box[2]) / 2 <= edge[2] and box[1] - last[3] <= 1.5 * (last[3] - last[1])
+    return under and (_closes(line) or len(line) <= _LABEL_LINE_CHARS)
 
 
 def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
@@ -134,16 +135,21 @@ def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
                       bboxes=list(cells), spans=merged)
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))
-    filled: tuple[Row, int] | None = None  # the cut cell the line above went into
+    # the cut cell a line above went into, and where that line stands: the label's next line may
+    # come after lines of other columns (a vertical label's characters, one a line, beside it)
+    filled: tuple[tuple[Row, int], BBox] | None = None
     for box, line in text.lines:
         if any(centre_in(box, g.bbox) for g in grids):
             continue
-        if filled is not None and _wraps_on(filled, box, tidy(line)):
-            filled[0].cells[filled[1]] = tidy(filled[0].cells[filled[1]] + line)  # 成本指标( + 必填硬性指 + 标)
+        if filled is not None and _wraps_on(filled[0], filled[1], box, tidy(line)):
+            (row, index), _ = filled
+            row.cells[index] = tidy(row.cells[index] + line)  # 成本指标( + 必填硬性指 + 标)
+            filled = (row, index), box
             continue
-        filled = _cut_cell(grids, owners, box, tidy(line))
-        if filled is not None:
-            _put_label(filled, tidy(line), box, page_number)
+        cell = _cut_cell(grids, owners, box, tidy(line))
+        if cell is not None:
+            _put_label(cell, tidy(line), box, page_number)
+            filled = cell, box
             continue
         items.append((box[1], Row(cells=[tidy(line)], page=page_number, bboxes=[box])))
     items.sort(key=lambda item: item[0])
@@ -211,35 +217,39 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
 def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     """The page ended inside `tail`, told by the shape of its text alone: the row is
     several lines tall, some of its own cells end lines above the break while others
-    run down to it, and `row` fills only columns whose text ran to the break, right
-    of a cell the row above ended early.
+    run down to it, and `row` fills only columns whose text ran to the break, leaving
+    empty the first column the row above filled.
 
     Word cuts a tall row at the page's foot and carries only the lines that did not
-    fit: a long 指标值 goes on below, its short 二级/三级 cells left of it have nothing
-    left. A row of its own fills its first column (a label, a name) whatever the row
-    above did, so a fragment whose filled cells have no early-ending cell to their
-    left (其中:财政拨款 wrapped to the foot, then 其他资金) stays a row.
+    fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left. A
+    row of its own fills its first column (a label, a name) whatever the row above
+    did (其中:财政拨款 wrapped down to the foot, then 其他资金 in the same column).
     """
     boxes = [b for b in tail.bboxes if b is not None]
     if not boxes:
         return False
     top = max(b[1] for b in boxes)
-    early, running = [], []
+    own, early, running = [], False, []
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
         if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
         extent = before.text.extent(box)
         if extent is None:
             return False
+        own.append(box)
         if extent[1] >= floor - 1.6 * extent[2]:
             running.append(box)
         elif floor - top > 2.5 * extent[2]:
-            early.append(box)
+            early = True
     filled = [b for b, text in zip(row.bboxes, row.cells, strict=False) if b is not None and text]
-    return bool(early and filled) and all(
-        any(_same(b[0], r[0]) and _same(b[2], r[2]) for r in running) and any(e[2] <= b[0] + 2 for e in early)
-        for b in filled
-    )
+    if not (early and filled):
+        return False
+    first = min(own, key=lambda b: b[0])
+
+    def under(box: BBox, cells: list[BBox]) -> bool:
+        return any(_same(box[0], c[0]) and _same(box[2], c[2]) for c in cells)
+
+    return all(under(b, running) for b in filled) and not any(under(b, [first]) for b in filled)
 
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
@@ -340,7 +350,11 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         if tail is not _owner(before, last.rows[-1]) or row is not _owner(after, first.rows[0]):
             continue
         if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in row.cells) >= 2:
-            continue  # a header repeated on the new page: what follows it is a row of its own
+            # a header repeated on the new page: the row cut goes on below it, if the words say so
+            below = _owner(after, first.rows[1]) if len(first.rows) > 1 else None
+            if below is None:
+                continue
+            row = below
         # The margin alone is trusted only where the table is the last thing on its page and the
         # first on the next (no page number below or above it), as before the words were read.
         alone = before.rows[-1] is tail and after.rows[0] is row

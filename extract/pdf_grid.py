@@ -118,15 +118,15 @@ def _rules_beside(cells: list[BBox], edges: list[dict]) -> list[dict]:
 def _open(cells: list[BBox], edges: list[dict]) -> bool:
     """Part of the table has no cell: a hole inside, or rules running on past its top or bottom.
 
-    A rule runs on from where the table ends even when it starts a fraction of a point
-    below: Chromium draws each row's side rules on their own, from just under its top border.
+    `edges` are joined (pdfplumber's merge): Chromium draws each row's side rules on their
+    own, from a fraction of a point under its top border, and a rule of the row past the
+    table's last border would otherwise not be seen to run on from it.
     """
     x0, top, x1, bottom = _box(cells)
     runs_on = any(
         e["orientation"] == "v" and x0 - TOLERANCE <= e["x0"] <= x1 + TOLERANCE
         and (
-            top - MIN_LENGTH > e["top"] and e["bottom"] > top - TOLERANCE
-            or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom + TOLERANCE
+            top - MIN_LENGTH > e["top"] and e["bottom"] > top or bottom + MIN_LENGTH < e["bottom"] and e["top"] < bottom
         )
         for e in edges
     )
@@ -168,9 +168,11 @@ def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | Non
     if not pieces:
         fragment = _fragment_edges(edges)
         pieces = plumber_table.cells_to_tables(_cells(edges + fragment)) if fragment else []
+    # Chromium draws each row's side rules on their own: joined, they show how far a column's rules run
+    joined = plumber_table.merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE) if pieces else []
     for table_cells in pieces:
-        if _open(table_cells, edges):
-            closed = edges + _closing_edges(table_cells, edges)
+        if _open(table_cells, joined):
+            closed = edges + _closing_edges(table_cells, joined)
             region = _box(table_cells)
             found = [t for t in plumber_table.cells_to_tables(_cells(closed)) if _overlaps(_box(t), region)]
             table_cells = max(found, key=len)

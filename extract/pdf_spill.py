@@ -216,6 +216,26 @@ def _touched(block: list[_Line], cells: np.ndarray) -> set[int]:
     return set(np.flatnonzero(hit.any(axis=0)).tolist())
 
 
+def _straddled(block: list[_Line], cells: np.ndarray) -> set[int]:
+    """The cells a block set in no cell's way is drawn across, when they hold it whole: it stays in the
+    cell it starts in, and the others, read by their boxes, would take it too.
+
+    A font with no vertical metrics draws a vertical label's characters on one
+    spot, which may straddle the rule between two rows (效益指标 over 满意度指标).
+    A block standing out of the table (a cut label at its foot) is left to the
+    reading by boxes, which keeps the characters outside every cell.
+    """
+    touched = _touched(block, cells)
+    if len(touched) < 2:
+        return set()
+    area = cells[sorted(touched)]
+    x0, y0 = area[:, 0].min(), area[:, 1].min()
+    x1, y1 = area[:, 2].max(), area[:, 3].max()
+    inside = all(x0 <= line.box[0] and line.box[2] <= x1 and y0 <= line.box[1] and line.box[3] <= y1
+                 for line in block)
+    return touched if inside else set()
+
+
 def cell_texts(textpage: pdfium.PdfTextPage, height: float, cells: list[BBox]) -> dict[BBox, str]:
     """The text of every cell a loose block leaves or enters, each such block read whole in the cell it was
     set in; lines of other blocks stay in the cell they start in.
@@ -233,9 +253,11 @@ def cell_texts(textpage: pdfium.PdfTextPage, height: float, cells: list[BBox]) -
         _mark_loose(lines, grid, drawn_over)
         kept = []
         for block in _blocks(lines, grid):
-            home = _home(block, grid) if any(line.loose for line in block) else None
+            loose = any(line.loose for line in block)
+            home = _home(block, grid) if loose else None
             if home is None:
                 kept.extend(block)
+                moved.update(_straddled(block, grid) if loose else ())
                 continue
             moved.update(_touched(block, grid))
             moved.add(home)

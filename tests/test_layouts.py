@@ -76,6 +76,11 @@ FLOOR: dict[str, float] = {
     "0014_writer.pdf": 1.0,
     "0126_chromium.pdf": 1.0,
     "0140_writer.pdf": 1.0,
+    "0029_writer.pdf": 1.0,
+    "0037_calc.pdf": 1.0,
+    "0086_writer.pdf": 1.0,
+    "0088_calc.pdf": 1.0,
+    "0101_writer.pdf": 0.97,
 }
 
 

@@ -80,3 +80,21 @@ def test_a_row_cut_by_the_page_with_its_label_is_joined_by_the_label():
     # Two whole labels, or a half that is no label with any neighbour, stay as printed.
     whole = [["项目名称", "甲"], ["实施单位", "乙"], ["备注", "丙"], ["说明", "丁"]]
     assert join_cut_labels(whole) == whole
+
+
+def test_columns_whose_rules_chromium_draws_row_by_row_belong_to_the_table() -> None:
+    """The page's 一级/二级指标 columns go on to the next page, so no border closes them; their side rules
+    are drawn one row at a time. Joined, the rules run the piece's whole height, and the table found is
+    the page's whole width, with cells there for the labels printed below it (tests/fixtures/pdf_pages)."""
+    import pypdfium2 as pdfium
+
+    from jixiao.extract.pdf_grid import grids_from_edges, page_edges
+
+    document = pdfium.PdfDocument(ROOT / "tests" / "fixtures" / "pdf_pages" / "chromium_carried_merged_labels.pdf")
+    try:
+        (box, rows), = grids_from_edges(page_edges(document[0]))
+    finally:
+        document.close()
+    assert (round(box[0]), round(box[2])) == (40, 555)
+    lefts = sorted({round(c[0]) for row in rows for c in row if c is not None})
+    assert lefts[:3] == [40, 111, 215], lefts
