@@ -9,7 +9,7 @@ fonts Word, WPS and Chromium write, and camelot scrambles CJK line order.
 Text outside tables (附件 line, title, year) becomes one-cell rows; all rows
 of a page are put in reading order, pages one after another, so a table
 continued on the next page goes on (its repeated header row dropped, what
-the break cut mended: pdf_breaks) and several forms on one page split at
+the break cut mended: page_breaks) and several forms on one page split at
 their titles. pdf_page holds a page's text and grids, pdf_grid the fast
 grid finder, pdf_spill the reading of a page whose text runs over its rules.
 """
@@ -25,9 +25,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.extract import Engine
-from jixiao.extract.forms import drop_repeated_headers, split_forms
+from jixiao.extract.forms import split_forms
 from jixiao.extract.limits import ReadLimits, check_pages
-from jixiao.extract.pdf_breaks import join_split_rows, page_rows
+from jixiao.extract.page_breaks import drop_repeated_headers, join_split_rows, page_rows
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, join_stacked, runs, text_lines
 from jixiao.extract.pdf_spill import cell_texts, spills

@@ -1,4 +1,4 @@
-"""What a page break cuts in a PDF table, told by the words: the rules behind extract.pdf_breaks.
+"""What a page break cuts in a PDF table, told by the words: the rules behind extract.page_breaks.
 
 The layout renderings (test_layouts) show these mends on whole documents;
 here each rule is held on the words that decide it, so a change that
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.extract.forms import drop_repeated_headers
-from jixiao.extract.pdf_breaks import _goes_on, _label_cut, _put_label
+from jixiao.extract.page_breaks import _goes_on, _label_cut, _put_label, drop_repeated_headers
 from jixiao.schemas.raw import Row
 
 

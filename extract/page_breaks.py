@@ -1,4 +1,4 @@
-"""Tables a page break cut, mended: labels and rows cut in two, and the text of cut merged cells.
+"""Page breaks mended, in one place: rows and labels a break cut, and headers it repeated.
 
 A page break cuts a table three ways. A row breaks over two pages (Word):
 its first lines end one page and the rest opens the next. A merged label
@@ -6,15 +6,23 @@ cell (产出指标 over many rows) is cut, and its text, centred in the whole
 cell, is drawn below the table, above the next, or in part on each
 (LibreOffice draws it again on each page, clipped). And a label is cut
 mid-word (满意度指 / 标). The words say where: a bracket left open and
-closed, two halves that make a label neither is. Every mend is noted on
-its row for the reviewer.
+closed, two halves that make a label neither is. A table continued on a new
+page may also repeat its header row. Every mend is noted on its row for the
+reviewer (it reaches the record's `source.mends`).
+
+Each reader mends with what it knows. A PDF's pages keep their grids and
+where each text line stands: `page_rows` and `join_split_rows` read the
+shapes as well as the words. A scan's rows keep only their cells and boxes:
+`join_broken_rows` joins by the words and the columns alone. Both then drop
+repeated headers (`drop_repeated_headers`). pdfplumber's JSON rows carry a
+table per page with no geometry: `json_rows` chains them itself.
 """
 from __future__ import annotations
 
 import re
 from itertools import pairwise
 
-from jixiao.extract.clean import tidy
+from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import Row
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in
 from jixiao.extract.spans import spans
@@ -398,3 +406,145 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         if not any(row.cells):
             after.rows.remove(row)
     return [row for page in pages for row in page.rows]
+
+
+# Rows with no page geometry (scans): joined by their words and columns alone.
+#
+# Word and WPS let a table row break across pages: the first lines of a cell
+# end one page and its last line opens the next, in a row of its own whose
+# other cells are empty (`指标 7:对沙坡头区全面深化改革` / `进行督导、考核次数`).
+# Read page by page, that is a spurious row; the hand-verified records hold
+# the one row it was printed as. A merged label cell breaks the same way
+# (`成本指标(必填硬性指` / `标)` over the next page's first row): its tail goes
+# back to the label when it closes the bracket the label left open.
+
+
+def _aligned(previous: Row, row: Row) -> list[str] | None:
+    """`row`'s cells in `previous`'s columns, matched by x position (the pages' grids may differ).
+
+    None when a filled cell lands in no cell of the previous row. Rows
+    without boxes must have the same columns.
+    """
+    if len(row.cells) == len(previous.cells) and not (row.bboxes and previous.bboxes):
+        return list(row.cells)
+    if not (row.bboxes and previous.bboxes):
+        return None
+    out = [""] * len(previous.cells)
+    for text, box in zip(row.cells, row.bboxes, strict=False):
+        if not text:
+            continue
+        if box is None:
+            return None
+        centre = (box[0] + box[2]) / 2
+        hits = [i for i, b in enumerate(previous.bboxes) if b is not None and b[0] <= centre <= b[2]]
+        if not hits or out[hits[0]]:
+            return None
+        out[hits[0]] = text
+    return out
+
+
+def _filled(cells: list[str]) -> set[int]:
+    return {i for i, cell in enumerate(cells) if cell}
+
+
+def continuation(previous: Row, row: Row) -> list[str] | None:
+    """The rest of `previous` (the last row of the page before) that `row` opens its page with, in its columns.
+
+    It fills no column the previous row left empty, and it leaves empty the
+    previous row's last filled column (the value), unless it only carries on
+    that column's text under an emptied label (a long 年度总体目标 cell).
+    None when `row` is a row of its own.
+    """
+    if previous.page is None or row.page != previous.page + 1 or len(row.cells) < 2 or len(previous.cells) < 2:
+        return None
+    cells = _aligned(previous, row)
+    if cells is None:
+        return None
+    before, after = _filled(previous.cells), _filled(cells)
+    if not after or not after <= before:
+        return None
+    last = max(before)
+    return cells if last not in after or (after == {last} and len(before) > 1) else None
+
+
+def _merged(previous: Row, rest: list[str], row: Row) -> Row:
+    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest, strict=True)]
+    scores = [c for c in row.confidences if c is not None]
+    low = min(scores) if scores else None
+    confidences = [
+        (min(c, low) if c is not None and low is not None else c) if b else c
+        for c, b in zip(previous.confidences or [None] * len(cells), rest, strict=False)
+    ]
+    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences,
+               mends=list(previous.mends))
+
+
+def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> tuple[Row, int] | None:
+    """The nearest row above (of `rows`, last first) with text in the column `box` stands in, and that column."""
+    if box is None:
+        return None
+    centre = (box[0] + box[2]) / 2
+    for row in reversed(rows):
+        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [], strict=False)):
+            if text and other is not None and other[0] <= centre <= other[2]:
+                return row, i
+    return None
+
+
+def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
+    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`."""
+    for i, text in enumerate(row.cells):
+        if not text or not _closes(text):
+            continue
+        found = _column(page_rows, row.bboxes[i] if i < len(row.bboxes) else None)
+        if found is None:
+            continue
+        above, k = found
+        if _unclosed(above.cells[k]):
+            above.cells[k] = tidy(above.cells[k] + text)
+            row.cells[i] = ""
+
+
+def join_broken_rows(rows: list[Row]) -> list[Row]:
+    """The rows with every row broken at a page break put back together (it keeps its first page)."""
+    out: list[Row] = []
+    for row in rows:
+        rest = continuation(out[-1], row) if out else None
+        if rest is not None:
+            out[-1] = _merged(out[-1], rest, row)
+            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
+            continue
+        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
+            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
+            _rejoin_labels(previous_page, row)
+        out.append(row)
+    return out
+
+
+def _header_key(cells: list[str]) -> tuple[str, ...] | None:
+    """The indicator header words a row's short cells hold (二级指标, 三级指标, …), None when fewer than two."""
+    words = [next((h for h in INDICATOR_HEADERS if h in c), "") for c in cells if c and len(c) <= _LABEL_LINE_CHARS]
+    found = tuple(w for w in words if w)
+    return found if len(found) >= 2 else None
+
+
+def drop_repeated_headers(rows: list[Row]) -> list[Row]:
+    """A table continued on a new page may repeat its header row: keep the first only.
+
+    The repeat is known by its header words, not its exact text: the label
+    of a merged cell cut by the break may be drawn into it
+    (二级指标质量指标(必 over 质量指标(必填), 一级指标产 over 出指标).
+    """
+    out: list[Row] = []
+    header: tuple[str, ...] | None = None
+    for row in rows:
+        key = _header_key(row.cells)
+        if key is not None:
+            if header == key and out and out[-1].page != row.page:
+                out[-1].mends.append(f"第{row.page}页: 续表重复的表头已略过")
+                continue
+            header = key
+        elif len([c for c in row.cells if c]) == 1 and row.cells[0].endswith(("目标表", "申报表")):
+            header = None
+        out.append(row)
+    return out
