@@ -16,7 +16,9 @@ so every row keeps the header's columns. A table after an indicator block
 that opens with a row of column names is another table (a budget table
 printed after the form): of another width, or of the same width with its
 first column filled (a continued block's first column is a merged label,
-empty, or names a category), the form ends there.
+empty, or names a category), the form ends there, even when its width is
+the block's less its merged columns (收入 | 支出 after a five-column block
+whose header merges two).
 """
 from __future__ import annotations
 
@@ -77,9 +79,10 @@ def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
         covered = [k for k, v in enumerate(header or []) if v is None]
         other = False
         if own is None and header is not None:
-            if covered and width == len(header) - len(covered):
+            named = _heads_a_table(table[0])
+            if covered and width == len(header) - len(covered) and not (named and _cell(table[0][0])):
                 table = [_widened(row, covered) for row in table]
-            elif _heads_a_table(table[0]) and (width != len(header) or _cell(table[0][0])):
+            elif named and (width != len(header) or _cell(table[0][0])):
                 other, header = True, None
         for k, row in enumerate(table):
             cells = [_cell(v) for v in row]

@@ -268,6 +268,20 @@ def test_json_table_of_another_kind_and_the_same_width_ends_the_form(tmp_path: P
     ]
 
 
+def test_json_table_of_another_kind_as_wide_as_the_block_less_its_merged_column_ends_the_form(
+        tmp_path: Path) -> None:
+    """Unseen bed (seed 5), Calc through pdfplumber: the header merges 三级指标 over two grid columns, so
+    the block is five wide with a None in its header, and the 收支总表 after it is four wide, the width a
+    continued page of the block would have. Its first row of names, first column filled, still ends the form."""
+    form_table = [["项目名称", "测试项目", None, None, None],
+                  ["二级指标", "三级指标", None, "指标值", "计量单位"],
+                  ["数量指标", "培训人数", None, "100", "人"]]
+    budget = [["收入", None, "支出", None], ["项目", "预算数", "项目", "预算数"],
+              ["一般公共预算拨款收入", "57.99", "一般公共服务支出", "861.81"]]
+    form = _only(tmp_path, "narrow.json", json.dumps([[form_table], [budget]], ensure_ascii=False))
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [("数量指标", "培训人数", "100人")]
+
+
 def test_json_that_holds_no_rows_is_text(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
