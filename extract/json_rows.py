@@ -12,13 +12,16 @@ grid may lack a column the first page has: a header cell merged over two
 grid columns (三级指标 over the name's two) leaves a `None` in the header
 row, and a page that draws no line there has one column fewer. Such a
 table's rows get the missing column back where the header has its `None`,
-so every row keeps the header's columns. A table after an indicator block
-that opens with a row of column names is another table (a budget table
-printed after the form): of another width, or of the same width with its
-first column filled (a continued block's first column is a merged label,
-empty, or names a category), the form ends there, even when its width is
-the block's less its merged columns (收入 | 支出 after a five-column block
-whose header merges two).
+so every row keeps the header's columns; a page still narrower lost its
+first columns, the merged labels whose rules the break left out (一级指标
+over the rows of both pages), and gets them back empty.
+
+A table after an indicator block that opens with a row of column names is
+another table (a budget table printed after the form): of another width,
+or of the same width with its first column filled (a continued block's
+first column is a merged label, empty, or names a category), the form ends
+there, even when its width is the block's less its merged columns
+(收入 | 支出 after a five-column block whose header merges two).
 """
 from __future__ import annotations
 
@@ -84,6 +87,8 @@ def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
                 table = [_widened(row, covered) for row in table]
             elif named and (width != len(header) or _cell(table[0][0])):
                 other, header = True, None
+            elif width < len(header):
+                table = [[None] * (len(header) - width) + row for row in table]
         for k, row in enumerate(table):
             cells = [_cell(v) for v in row]
             while cells and not cells[-1]:

@@ -282,6 +282,22 @@ def test_json_table_of_another_kind_as_wide_as_the_block_less_its_merged_column_
     assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [("数量指标", "培训人数", "100人")]
 
 
+def test_json_table_continued_without_its_first_columns_gets_them_back_empty(tmp_path: Path) -> None:
+    """Unseen bed (seed 5), Chromium through pdfplumber: the 一级指标 column merged over both pages has no
+    rules on the second, whose table starts at 二级指标, a column fewer, with no None in the header to say
+    where: the missing column is the first one, and the value and its unit stay in their columns."""
+    first = [["项目名称", "测试项目", None, None, None, None],
+             ["一级指标", "二级指标", "三级指标", "指标性\n质", "指标值", "计量单\n位"],
+             ["产出指标", "数量指标（必填）", "调解场次", "≥", "20", "场"]]
+    second = [["时效指标（必填）", "工作有序开展", "定性", "持续至2024年底", ""],
+              [None, "按时调解", "≤", "30", "天"]]
+    form = _only(tmp_path, "lead.json", json.dumps([[first], [second]], ensure_ascii=False))
+    assert [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("产出指标", "数量指标", "调解场次", "≥20场"), ("产出指标", "时效指标", "工作有序开展", "持续至2024年底"),
+        ("产出指标", "时效指标", "按时调解", "≤30天"),
+    ]
+
+
 def test_json_that_holds_no_rows_is_text(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
