@@ -26,18 +26,20 @@ import os
 import resource
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import BinaryIO
 
 from jixiao import parts
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file, relative_path
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
-from jixiao.writers import atomic_write, open_output, output_kind, write_spreadsheet
+from jixiao.writers import open_output, output_kind, temporary, write_spreadsheet
 
 MANIFEST = "manifest.jsonl"
 #: Files a worker is given at once at most: one part to write instead of two files per input.
@@ -221,73 +223,86 @@ def _still_valid(entry: dict, path: Path, limits: Limits) -> bool:
 
 @dataclass
 class Outcome:
-    entries: list[dict]
+    """What a run did, in counts: each input's (part name, file meta) went to `ready`, in input order, and is
+    not kept (a run of any size holds only the metas of inputs done before one still running)."""
+
+    files: int  # inputs with a result
     forms: int
-    failed: list[dict]
+    failed: list[dict]  # the failed inputs' entries, for the command to name
     skipped: int
-    located: list[tuple[str, dict]]  # (part name, file meta) for each entry
 
 
 def run(
-    files: list[Path], state: Path, *, workers: int = 1, force: bool = False, limits: Limits | None = None,
-    scheduler: str | None = None, progress: Callable[[dict], None] | None = None, fail_fast: bool = False,
-    connect_timeout: float = 10.0, ready: Callable[[tuple[str, dict]], None] | None = None,
+    files: Sequence[Path | str], state: Path, ready: Callable[[tuple[str, dict]], None], *, workers: int = 1,
+    force: bool = False, limits: Limits | None = None, scheduler: str | None = None,
+    progress: Callable[[dict], None] | None = None, fail_fast: bool = False, connect_timeout: float = 10.0,
 ) -> Outcome:
-    """Bring every file's part up to date; returns the entries in input order.
+    """Bring every file's part up to date, giving `ready` each file's (part name, file meta) in input
+    order, as soon as the file and every one before it are done: outputs are written meanwhile.
 
     With `scheduler`, the work goes to that dask.distributed cluster; its
     address is checked first, and a scheduler that does not answer within
-    `connect_timeout` seconds raises `SchedulerUnreachable`. `ready` is
-    given each file's (part name, file meta) in input order, as soon as the
-    file and every one before it are done: outputs are written meanwhile.
+    `connect_timeout` seconds raises `SchedulerUnreachable`.
     """
     limits = limits or Limits()
     if scheduler:
         check_scheduler_address(scheduler)
     state.mkdir(parents=True, exist_ok=True)
     known = parts.index(state)
-    results: dict[str, tuple[str, dict]] = {}
+    # Each earlier part's inputs not redone yet: a part none of whose inputs is left is dropped at the end.
+    live = Counter(name for name, _ in known.values())
+    made: set[str] = set()
+    order = [os.fspath(path) for path in files]  # the paths' text, not the Path objects: memory per input
+    # An input named twice (a folder and a file in it) is written twice: its result is kept for its last place.
+    twice = {key for key, count in Counter(order).items() if count > 1}
+    results: dict[str, tuple[str, dict]] = {}  # done and not yet given to `ready`
     todo: list[str] = []
-    for path in files:
-        key = path.as_posix()
-        if not force and key in known and _still_valid(known[key][1]["entry"], path, limits):
+    for key in order:
+        if not force and key in known and _still_valid(known[key][1]["entry"], Path(key), limits):
             results[key] = known[key]
             if progress:
                 progress(known[key][1]["entry"])
         else:
             todo.append(key)
     skipped = len(results)
-    order = [path.as_posix() for path in files]
+    outcome = Outcome(0, 0, [], skipped)
     released = 0  # files handed to `ready`: a prefix of `order`
 
     def release(until_gap: bool) -> None:
         nonlocal released
         while released < len(order) and (order[released] in results or not until_gap):
-            if ready and order[released] in results:
-                ready(results[order[released]])
+            key = order[released]
+            located = results.get(key) if key in twice else results.pop(key, None)
+            if located is not None:
+                entry = located[1]["entry"]
+                outcome.files += 1
+                outcome.forms += entry["forms"]
+                if entry["status"] != "ok":
+                    outcome.failed.append(entry)
+                ready(located)
             released += 1
 
     release(until_gap=True)
     # Later parts win: this run's must sort after every earlier one, whatever the clock did.
-    generation = max([time.time_ns(), *(parts.generation_of(name) + 1 for name, _ in known.values())])
+    generation = max([time.time_ns(), *(parts.generation_of(name) + 1 for name in live)])
     for name, meta in _execute(todo, state, workers, limits, scheduler, connect_timeout, generation):
-        results[meta["entry"]["path"]] = (name, meta)
+        path = meta["entry"]["path"]
+        results[path] = (name, meta)
+        made.add(name)
+        if path in known:
+            live[known[path][0]] -= 1
         if progress:
             progress(meta["entry"])
         if fail_fast and meta["entry"]["status"] != "ok":
             break
         release(until_gap=True)
     release(until_gap=False)  # after --fail-fast, files past the gap that were done before it
-    _drop_unused_parts(state, {**known, **results}.values())
-    located = [results[key] for key in order if key in results]
-    ordered = [meta["entry"] for _, meta in located]
-    failed = [e for e in ordered if e["status"] != "ok"]
-    return Outcome(ordered, sum(e["forms"] for e in ordered), failed, skipped, located)
+    _drop_unused_parts(state, made | {name for name, count in live.items() if count > 0})
+    return outcome
 
 
-def _drop_unused_parts(state: Path, live: Iterable[tuple[str, dict]]) -> None:
-    """Delete the parts every input of which a later part holds: nothing reads them any more."""
-    keep = {name for name, _ in live}
+def _drop_unused_parts(state: Path, keep: set[str]) -> None:
+    """Delete the parts not in `keep`: a later part holds every input of theirs, and nothing reads them any more."""
     for path in state.glob(f"*{parts.SUFFIX}"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
@@ -378,62 +393,80 @@ def _execute_dask(
 
 
 class Assembly:
-    """The requested outputs being written from the parts, one input at a time in input order.
+    """The requested outputs and manifests being written from the parts, one input at a time in input order.
 
     Given to `run` as its `ready`, JSON and Parquet outputs take each input
     while the workers read the next ones, instead of in a pass after the
-    run. Nothing is in place until `finish`: the outputs are written under
-    temporary names and `abort` removes them.
+    run, and each input's manifest line is written then: nothing of an input
+    is kept once it is written. Nothing is in place until `finish`: the
+    files are written under temporary names and `abort` removes them.
     """
 
-    def __init__(self, state: Path, outputs: list[str], folder_format: str = "parquet") -> None:
-        self.state, self.outputs = state, outputs
+    def __init__(self, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet") -> None:
+        self.state, self.outputs, self.manifests = state, outputs, manifests
         self.kinds = [output_kind(out, folder_format) for out in outputs]
         self.reader = parts.Reader(state)
         self.opened: list = []
+        self.manifest_files: list[tuple[Path, BinaryIO]] = []
+        #: (part name, where its text is) of each input, for the spreadsheets' pass of their own; only when asked for
+        self.spread: list[tuple[str, dict]] | None = [] if {"xlsx", "csv"} & set(self.kinds) else None
         try:
             for out, kind in zip(outputs, self.kinds, strict=True):
                 if kind in ("jsonl", "json", "parquet"):
                     self.opened.append(open_output(out, kind))
+            for manifest in manifests:
+                tmp = temporary(manifest)
+                self.manifest_files.append((tmp, tmp.open("wb")))
         except BaseException:
             self.abort()
             raise
 
     def add(self, located: tuple[str, dict]) -> None:
-        """One input's records, from its part."""
+        """One input's records, from its part, and its manifest line."""
+        name, meta = located
         if self.opened:
-            piece = self.reader.piece(*located)
+            piece = self.reader.piece(name, meta)
             for output in self.opened:
                 output.add(piece)
+        if self.spread is not None:
+            self.spread.append((name, {"text": meta["text"]}))
+        line = (json.dumps(meta["entry"], ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        for _, fh in self.manifest_files:
+            fh.write(line)
 
     def abort(self) -> None:
         for output in self.opened:
             output.abort()
+        for tmp, fh in self.manifest_files:
+            fh.close()
+            tmp.unlink(missing_ok=True)
 
-    def finish(self, outcome: Outcome, manifests: list[Path]) -> None:
+    def finish(self) -> None:
         """Put the outputs in place, write the spreadsheets (they take records, in a pass of their own),
-        then the manifest to each of `manifests`."""
+        then put the manifests in place."""
         for output in self.opened:
             output.close()
         for out, kind in zip(self.outputs, self.kinds, strict=True):
             if kind in ("xlsx", "csv"):
-                pieces = parts.pieces(outcome.located, self.state)
+                pieces = parts.pieces(self.spread or [], self.state)
                 records = (json.loads(line) for piece in pieces for line in piece.text().splitlines())
                 write_spreadsheet(records, out, kind)
-        text = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in outcome.entries)
-        for manifest in manifests:
-            atomic_write(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        for (tmp, fh), manifest in zip(self.manifest_files, self.manifests, strict=True):
+            fh.close()
+            os.replace(tmp, manifest)
 
 
 def assemble(
-    outcome: Outcome, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet"
+    located: list[tuple[str, dict]], state: Path, outputs: list[str], manifests: list[Path],
+    folder_format: str = "parquet",
 ) -> None:
-    """Write every requested output from the parts of a finished run, and the manifest to each of `manifests`."""
-    assembly = Assembly(state, outputs, folder_format)
+    """Write every requested output from the (part name, file meta) of each input, in order, and the manifest
+    to each of `manifests`."""
+    assembly = Assembly(state, outputs, manifests, folder_format)
     try:
-        for located in outcome.located:
-            assembly.add(located)
+        for one in located:
+            assembly.add(one)
     except BaseException:
         assembly.abort()
         raise
-    assembly.finish(outcome, manifests)
+    assembly.finish()

@@ -294,7 +294,7 @@ def tables(forms: Iterable[Form], partitioned: bool = False) -> dict[str, pa.Tab
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over `path`."""
-    tmp = _temporary(path)
+    tmp = temporary(path)
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -303,11 +303,11 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-#: what `_temporary` appends to an output's name: 12 hex digits
+#: what `temporary` appends to an output's name: 12 hex digits
 _TEMPORARY_SUFFIX = re.compile(r"[0-9a-f]{12}")
 
 
-def _temporary(path: Path) -> Path:
+def temporary(path: Path) -> Path:
     """A new empty file in `path`'s folder, to be renamed over `path` once complete.
 
     Created with mode 0666 less the umask, as `open` would (`mkstemp` would
@@ -389,7 +389,7 @@ class JsonOutput:
 
     def __init__(self, out: str) -> None:
         self.out, self.as_array, self.count = out, output_kind(out) == "json", 0
-        self.tmp = None if out == "-" else _temporary(Path(out))
+        self.tmp = None if out == "-" else temporary(Path(out))
         self.fh = None if self.tmp is None else self.tmp.open("wb")
         if self.as_array and self.fh is not None:
             self.fh.write(b"[")

@@ -58,6 +58,16 @@ def _finished(state: Path) -> int:
     return sum(len(parts.read_meta(p)["files"]) for p in state.glob(f"*{parts.SUFFIX}"))
 
 
+def _run(files: list[Path], state: Path, **options) -> tuple[batch.Outcome, list[tuple[str, dict]]]:
+    """`batch.run`, with what it gave `ready` in a list."""
+    located: list[tuple[str, dict]] = []
+    return batch.run(files, state, located.append, **options), located
+
+
+def _entries(located: list[tuple[str, dict]]) -> list[dict]:
+    return [meta["entry"] for _, meta in located]
+
+
 def test_bad_files_are_manifest_rows_and_the_rest_comes_out(reference):
     entries = batch.read_manifest(reference)
     assert entries == batch.read_manifest(reference / "forms.jsonl")
@@ -106,30 +116,30 @@ def test_rerun_skips_redoes_changed_and_force(archive, tmp_path, monkeypatch):
         files[-1].write_bytes(path.read_bytes())
     state = tmp_path / "state"
 
-    def lines(outcome: batch.Outcome) -> bytes:
+    def lines(located: list[tuple[str, dict]]) -> bytes:
         target = tmp_path / "forms.jsonl"
-        batch.assemble(outcome, state, [str(target)], [])
+        batch.assemble(located, state, [str(target)], [])
         return target.read_bytes()
 
-    first = batch.run(files, state)
+    first, first_located = _run(files, state)
     assert first.skipped == 0
-    second = batch.run(files, state)
-    assert second.skipped == 30 and second.entries == first.entries
+    second, second_located = _run(files, state)
+    assert second.skipped == 30 and _entries(second_located) == _entries(first_located)
     changed = files[3]
     changed.write_bytes(changed.read_bytes() + b"\n")
-    third = batch.run(files, state)
+    third, third_located = _run(files, state)
     assert third.skipped == 29
-    expected = lines(third)
-    forced = batch.run(files, state, force=True)
-    assert forced.skipped == 0 and lines(forced) == expected
+    expected = lines(third_located)
+    forced, forced_located = _run(files, state, force=True)
+    assert forced.skipped == 0 and lines(forced_located) == expected
     # Every input is in one live part: the parts the reruns superseded are gone.
     assert _finished(state) == len(parts.index(state)) == 30
     # Parts made by other code (another jixiao version) are redone too.
     monkeypatch.setattr(batch, "pipeline_digest", lambda: "older-code")
-    batch.run(files[:5], state, force=True)
+    _run(files[:5], state, force=True)
     monkeypatch.undo()
-    assert batch.run(files, state).skipped == 25
-    assert lines(batch.run(files, state)) == expected
+    assert _run(files, state)[0].skipped == 25
+    assert lines(_run(files, state)[1]) == expected
 
 
 def test_workers_do_not_change_the_output(archive, reference, tmp_path):
@@ -152,11 +162,11 @@ def test_dask_cluster_equals_local_run(archive, reference, tmp_path):
     from distributed import LocalCluster
 
     files = walk([archive])[:60]
-    local = batch.run(files, tmp_path / "local")
+    _, local = _run(files, tmp_path / "local")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = batch.run(files, tmp_path / "cluster", scheduler=cluster.scheduler_address)
-    strip = [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in local.entries]
-    assert [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in remote.entries] == strip
+        _, remote = _run(files, tmp_path / "cluster", scheduler=cluster.scheduler_address)
+    strip = [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in _entries(local)]
+    assert [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in _entries(remote)] == strip
     batch.assemble(local, tmp_path / "local", [str(tmp_path / "local.jsonl")], [])
     batch.assemble(remote, tmp_path / "cluster", [str(tmp_path / "cluster.jsonl")], [])
     text = (tmp_path / "local.jsonl").read_bytes()
