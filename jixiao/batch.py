@@ -142,6 +142,7 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
 def _run_file(path: str, limits: Limits) -> tuple[dict, list[Form]]:
     """Process one file: its manifest entry and its forms."""
     source = Path(path)
+    relpath = _relpath(source, limits)
     started = time.perf_counter()
     sha = ""
     timeout = limits.timeout or 0.0
@@ -150,19 +151,21 @@ def _run_file(path: str, limits: Limits) -> tuple[dict, list[Form]]:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        sha = _sha256(source)
-        result = process_file(source, limits.engine, limits.read, _relpath(source, limits))
-        status, error, forms = result.status, result.error, result.forms
+        result = process_file(source, limits.engine, limits.read, relpath)
+        sha, status, error, forms = result.sha256, result.status, result.error, result.forms
     except FileTimeout:
         status, error, forms = "failed", f"{path}: stopped after the time limit of {timeout:g} s", []
-    except OSError as exc:
-        status, error, forms = "failed", f"{path}: cannot be read ({exc.strerror or exc})", []
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+    if not sha:  # a file that gave no document was not hashed on the way: its entry still says which bytes failed
+        try:
+            sha = _sha256(source)
+        except OSError as exc:
+            status, error, forms = "failed", f"{path}: cannot be read ({exc.strerror or exc})", []
     entry = Entry(
-        path=path, relpath=_relpath(source, limits), sha256=sha, pipeline=pipeline_digest(), status=status,
+        path=path, relpath=relpath, sha256=sha, pipeline=pipeline_digest(), status=status,
         forms=len(forms), error=error,
         seconds=round(time.perf_counter() - started, 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

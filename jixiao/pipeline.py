@@ -25,6 +25,7 @@ class FileResult:
     forms: list[Form] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    sha256: str = ""  # of the bytes the forms were read from; empty when no document was read
 
 
 def _ignored(folder: Path) -> list[str]:
@@ -87,8 +88,9 @@ def process_file(path: Path, engine: Engine = "auto", limits: ReadLimits = ReadL
     """
     started = time.perf_counter()
     try:
-        forms = normalize_document(extract_file(path, engine, limits), relpath)
-        return FileResult(path.as_posix(), "ok", forms, seconds=time.perf_counter() - started)
+        doc = extract_file(path, engine, limits)
+        forms = normalize_document(doc, relpath)
+        return FileResult(path.as_posix(), "ok", forms, seconds=time.perf_counter() - started, sha256=doc.sha256)
     except JixiaoError as exc:
         error = str(exc)
     except MemoryError:
