@@ -341,14 +341,17 @@ def _execute(
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)
         ) as pool:
-            futures = [
+            # Submitted in order; a future is let go once its chunk's metas are taken, or every chunk's
+            # results would stay in memory until the run ends.
+            pending = {
                 pool.submit(run_chunk, chunk, str(state), generation, n, limits) for n, chunk in enumerate(chunks)
-            ]
+            }
             try:
-                for future in as_completed(futures):
+                for future in as_completed(pending):
+                    pending.discard(future)
                     yield from future.result()
             finally:
-                for future in futures:
+                for future in pending:
                     future.cancel()
 
 
@@ -388,10 +391,10 @@ def _execute_dask(
         raise SchedulerUnreachable(f"{scheduler}: no dask scheduler answered within {connect_timeout:g} s") from exc
     with client:
         n = len(chunks)
-        futures = client.map(
+        # No list of the futures is kept: each is let go (and its result on the cluster) once taken.
+        for future in dask_completed(client.map(
             run_chunk, chunks, [str(state.resolve())] * n, [generation] * n, range(n), [limits] * n, pure=False,
-        )
-        for future in dask_completed(futures):
+        )):
             yield from future.result()
 
 
