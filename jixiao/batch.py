@@ -6,7 +6,7 @@ PART_SECONDS of work), written under a temporary name and renamed, holding
 each file's manifest entry and its records as JSON lines and Arrow rows.
 The outputs are assembled from the parts in input order while the run goes
 on (`Assembly`: an input is written once it and every input before it are
-done), and the manifest at the end. So:
+done, its manifest line with it), and put in place at the end. So:
 
 - a rerun skips inputs whose latest part matches their current sha256 and
   the code that made it, and redoes changed ones (`force` redoes all);
@@ -14,7 +14,8 @@ done), and the manifest at the end. So:
   part, and the same command afterwards gives exactly the output of an
   uninterrupted run: an input found in several parts is taken from the
   latest, never twice;
-- workers hand back a few numbers, not records: memory stays flat.
+- workers hand back a few numbers, not records, and the command drops
+  them once the input is written: memory stays flat.
 """
 from __future__ import annotations
 
