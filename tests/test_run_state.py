@@ -109,3 +109,29 @@ def test_sources_are_absolute_with_a_path_relative_to_the_input_argument(tmp_pat
     assert {(s["path"], s["relpath"]) for s in sources} == {(str(archive / "sub" / "x.txt"), "x.txt")}
     again = runner.invoke(app, ["extract", "archive/sub/x.txt", "-o", str(out)])
     assert "(1 unchanged since the last run)" in again.stderr
+
+
+def test_each_manifest_line_goes_out_with_its_input_and_nothing_is_kept(tmp_path):
+    """The command writes an input's manifest line when it writes the input, and `run` returns counts only:
+    nothing per input is held until the end (the memory of a run must not grow with the archive)."""
+    inputs = _with_a_bad_file(tmp_path)
+    files = [inputs / "a.txt", inputs / "b.txt", SECOND]
+    manifest = tmp_path / "state" / batch.MANIFEST
+    assembly = batch.Assembly(tmp_path / "parts", [str(tmp_path / "forms.jsonl")], [manifest])
+    written: list[list[str]] = []
+
+    def ready(located: tuple[str, dict]) -> None:
+        assembly.add(located)
+        tmp, fh = assembly.manifest_files[0]
+        fh.flush()
+        written.append([Path(json.loads(line)["path"]).name for line in tmp.read_text(encoding="utf-8").splitlines()])
+
+    outcome = batch.run(files, tmp_path / "parts", ready)
+    assert not manifest.exists()  # put in place only when the outputs are
+    assembly.finish()
+    assert written == [["a.txt"], ["a.txt", "b.txt"], ["a.txt", "b.txt", SECOND.name]]
+    assert [Path(e["path"]).name for e in map(json.loads, manifest.read_text(encoding="utf-8").splitlines())] == [
+        "a.txt", "b.txt", SECOND.name]
+    # 000 prints four forms (four 项目名称 rows), 001 five; b.txt holds none
+    assert (outcome.files, outcome.forms, [Path(e["path"]).name for e in outcome.failed]) == (3, 4 + 5, ["b.txt"])
+    assert sorted(vars(outcome)) == ["failed", "files", "forms", "skipped"]
