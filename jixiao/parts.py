@@ -29,8 +29,6 @@ from jixiao.writers import TABLES, TableRows, atomic_write, form_json
 SUFFIX = ".part"
 MAGIC = b"JIXIAO-PART-1\n"
 _LENGTH = struct.Struct("<Q")
-#: bytes after a part's meta
-_TAIL = _LENGTH.size + len(MAGIC)
 
 
 def part_name(generation: int, chunk: int, piece: int) -> str:
@@ -86,19 +84,15 @@ class Builder:
         return self.files
 
 
-def _meta_length(tail: bytes, path: Path) -> int:
-    """The length of a part's meta, from the part's last bytes (its meta length and MAGIC)."""
-    if tail[-len(MAGIC):] != MAGIC:
-        raise ValueError(f"{path}: not a jixiao part")
-    return _LENGTH.unpack_from(tail, len(tail) - _TAIL)[0]
-
-
 def read_meta(path: Path) -> dict:
     """A part's meta (where its files' lines and rows are), read from its end only."""
     with path.open("rb") as fh:
-        fh.seek(-_TAIL, 2)
-        length = _meta_length(fh.read(), path)
-        fh.seek(-(_TAIL + length), 2)
+        fh.seek(-(_LENGTH.size + len(MAGIC)), 2)
+        tail = fh.read()
+        if tail[_LENGTH.size:] != MAGIC:
+            raise ValueError(f"{path}: not a jixiao part")
+        (length,) = _LENGTH.unpack(tail[:_LENGTH.size])
+        fh.seek(-(_LENGTH.size + len(MAGIC) + length), 2)
         return json.loads(fh.read(length))
 
 
@@ -130,27 +124,26 @@ class _Slice:
 
 
 class _Part:
-    """A part being assembled: read whole once, each table parsed on first use and shared by its files' slices.
+    """A part being assembled: each table read once, on first use, and shared by its files' slices.
 
     Read, not memory-mapped: mapped pages would count in the process's
-    resident memory for as long as any slice of the part is pending. One
-    read per part, not one per input: a part is a few MB, and one is held
-    at a time.
+    resident memory for as long as any slice of the part is pending.
     """
 
     def __init__(self, path: Path) -> None:
-        self.data = path.read_bytes()
-        end = len(self.data) - _TAIL
-        self.where = json.loads(self.data[end - _meta_length(self.data, path):end])["tables"]
+        self.path = path
+        self.where = read_meta(path)["tables"]
         self._tables: dict[str, pa.Table] = {}
 
     def read(self, start: int, length: int) -> bytes:
-        return self.data[start:start + length]
+        with self.path.open("rb") as fh:
+            fh.seek(start)
+            return fh.read(length)
 
     def table(self, table_name: str) -> pa.Table:
         if table_name not in self._tables:
-            start, length = self.where[table_name]
-            self._tables[table_name] = pa.ipc.open_stream(pa.py_buffer(self.data)[start:start + length]).read_all()
+            data = pa.py_buffer(self.read(*self.where[table_name]))
+            self._tables[table_name] = pa.ipc.open_stream(data).read_all()
         return self._tables[table_name]
 
 
