@@ -254,31 +254,39 @@ def _cells(xs: list[int], ys: list[int], v_edge: Callable[[int, int], bool], h_e
 _BAND = 4
 
 
-def _closed(y: int, v_part: np.ndarray, xs: list[int]) -> list[int]:
-    """The row lines of a one-row piece with one rule drawn: the other is where its column lines end.
+def _closed(ys: list[int], v_part: np.ndarray, xs: list[int]) -> list[int]:
+    """The row lines, with an end of the table left open closed where its column lines end.
 
     A browser draws the piece of a table a page break carried onto the next
-    page (the form's last row, alone) with no rule at its top: its column
-    lines run from where that rule would be down to the one below, and no
-    row closes. When every column line ends at one height, a text line or
-    more from the drawn rule, that is the row's other edge.
+    page with no rule at its top: its column lines run from where that rule
+    would be down to the first drawn one, and the first row (the form's last
+    row alone, or the first of many: 其他资金 above the rest of its form) is
+    not closed. When the outer column lines and at least one more run on
+    unbroken a text line or more past the first (or last) rule and end at one
+    height, that is the table's edge. Strokes of text by a column line never
+    run on from a rule that far.
     """
-    ends = []
-    for x in xs:
-        rows = np.flatnonzero(np.any(v_part[:, max(0, x - _BAND):x + _BAND + 1], axis=1))
-        if rows.size:
-            ends.append((int(rows[0]), int(rows[-1])))
-    longest = max((bottom - top for top, bottom in ends), default=0)
-    ends = [(top, bottom) for top, bottom in ends if bottom - top >= 0.8 * longest]  # rules, not strokes of text
-    if len(ends) < 3:
-        return [y]
-    tops, bottoms = [top for top, _ in ends], [bottom for _, bottom in ends]
-    same = inch(0.05)
-    if max(tops) - min(tops) <= same and y - max(tops) >= inch(0.15) and abs(y - min(bottoms)) <= same:
-        return [min(tops), y]
-    if max(bottoms) - min(bottoms) <= same and min(bottoms) - y >= inch(0.15) and abs(y - max(tops)) <= same:
-        return [y, max(bottoms)]
-    return [y]
+    if len(xs) < 3:
+        return ys
+    same, least = inch(0.05), inch(0.15)
+    strips = [np.any(v_part[:, max(0, x - _BAND):x + _BAND + 1], axis=1) for x in xs]
+
+    def end(strip: np.ndarray, rule: int, step: int) -> int | None:
+        """Where a column line running on from `rule` (up for step -1, down for +1) ends, if it does."""
+        run = strip[:rule + 1][::-1] if step < 0 else strip[rule:]
+        ink = np.flatnonzero(run)
+        if not ink.size or ink[-1] < least or np.count_nonzero(run[:ink[-1] + 1]) < 0.85 * (ink[-1] + 1):
+            return None
+        return rule + step * int(ink[-1])
+
+    closed = list(ys)
+    for rule, step in ((ys[0], -1), (ys[-1], 1)):
+        ends = [end(strip, rule, step) for strip in strips]
+        outer = [e for e in (ends[0], ends[-1]) if e is not None]
+        if len(outer) == 2 and abs(outer[0] - outer[1]) <= same and sum(e is not None for e in ends) >= 3:
+            edge = min(outer) if step < 0 else max(outer)
+            closed = [edge, *closed] if step < 0 else [*closed, edge]
+    return closed
 
 
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
@@ -287,8 +295,8 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
     ys = _positions((h_part > 0).sum(axis=1), inch(0.25))
     xs = _positions((v_part > 0).sum(axis=0), inch(0.1))
-    if len(ys) == 1 and len(xs) >= 3:
-        ys = _closed(ys[0], v_part, xs)
+    if ys:
+        ys = _closed(ys, v_part, xs)
     if len(ys) < 2 or len(xs) < 2:
         return None
     band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends

@@ -274,3 +274,24 @@ def test_a_row_carried_alone_onto_a_page_is_a_table_in_its_scan():
     tables = grid.find_tables(*grid.line_masks(ink))
     assert len(tables) == 1 and len(tables[0].rows) == 1
     assert sum(cell is not None for cell in tables[0].rows[0]) >= 4
+
+
+@pytest.fixture(scope="module")
+def carried_row() -> list[Row]:
+    """The rows read from a piece of a 150 dpi scan in a serif face (tests/fixtures/scan_pieces)."""
+    import cv2
+
+    from jixiao.extract.scan import read_page
+
+    gray = cv2.imread(str(ROOT / "tests" / "fixtures" / "scan_pieces" / "carried_row_serif_150dpi.jpg"),
+                      cv2.IMREAD_GRAYSCALE)
+    return read_page(gray, 150, 1)[0]
+
+
+def test_a_table_continued_from_a_row_with_no_rule_at_its_top_keeps_that_row(carried_row):
+    """The piece opens with the 其他资金 row of a form broken by the page, drawn with no rule at its top,
+    above the rest of the form: the row is the table's first, not two lines of text above it
+    (`其他资` and `金`, which lost the form's indicators on the bed's 0135_chromium_scan)."""
+    first = carried_row[0]
+    assert len(first.cells) == 7 and first.cells[1] == "其他资金"
+    assert carried_row[1].cells[0] == "年度总体目标"
