@@ -295,3 +295,11 @@ def test_a_table_continued_from_a_row_with_no_rule_at_its_top_keeps_that_row(car
     first = carried_row[0]
     assert len(first.cells) == 7 and first.cells[1] == "其他资金"
     assert carried_row[1].cells[0] == "年度总体目标"
+
+
+
+def test_the_faint_strokes_of_a_serif_face_stay_in_the_line(carried_row):
+    """三's three strokes scan light gray at 150 dpi, lighter than the ink: a line cut to its ink alone
+    began at their right serifs and read `级指标`, and the block's header row was not found."""
+    header = next(row for row in carried_row if "二级指标" in row.cells)
+    assert "三级指标" in header.cells
