@@ -89,6 +89,10 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
     line_height = _line_height([b - a for region, found in zip(regions, bands, strict=True)
                                 if region.table is not None for a, b in found])
+    for i, j in _spilled(regions, bands, tables, text_ink, line_height):
+        x0, y0, x1, _ = regions[j].box
+        regions[j].box = (x0, y0, x1, regions[i].box[3])
+        bands[j], bands[i] = text_bands(text_ink, regions[j].box), []
     for region, region_bands in zip(regions, bands, strict=True):
         if region.table is None:
             region.lines = crop_lines(paper, outside, region.box, region_bands, line_height, split=False)
@@ -96,6 +100,45 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
             region.lines = crop_lines(paper, text_ink, region.box, region_bands, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
+
+
+def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables: list[grid.Table],
+             text_ink: np.ndarray, line_height: float) -> list[tuple[int, int]]:
+    """(line outside the tables, cell) for each line that is the rest of a label written down its cell.
+
+    Chromium centres a merged cell's text over all the rows it spans, those
+    on the next page too, and draws what falls below the page's last rule
+    under the table: 效益 in the cell, 指标 under it, read as a row of its
+    own (an invented indicator). Such a line starts less than a line below
+    the table, all its ink lies within one cell of the table's bottom row,
+    and that cell holds a label written one character per line, which it
+    goes on.
+    """
+    def column(box: grid.Box, rows: tuple[int, int]) -> tuple[int, int]:
+        """The first and last column of the ink in some rows of a box (page pixels)."""
+        cols = np.flatnonzero(text_ink[box[1] + rows[0]:box[1] + rows[1], box[0]:box[2]].any(axis=0))
+        return box[0] + int(cols[0]), box[0] + int(cols[-1])
+
+    character = 1.35 * line_height
+    pairs = []
+    for i, line in enumerate(regions):
+        if line.table is not None or not bands[i]:
+            continue
+        left, right = column(line.box, (0, line.box[3] - line.box[1]))
+        for j, cell in enumerate(regions):
+            x0, _, x1, y1 = cell.box
+            if cell.table is None or len(bands[j]) < 2 or not x0 <= left <= right < x1:
+                continue
+            table_bottom = tables[cell.table].box[3]
+            if abs(y1 - table_bottom) > grid.inch(0.05) or not 0 <= line.box[1] - table_bottom <= line_height:
+                continue
+            stack = [column(cell.box, band) for band in bands[j]]
+            centre = (left + right) / 2
+            if right - left <= character and all(b - a <= character and abs((a + b) / 2 - centre) <= line_height / 2
+                                                 for a, b in stack):
+                pairs.append((i, j))
+                break
+    return pairs
 
 
 def _line_height(heights: list[int]) -> float:

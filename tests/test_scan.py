@@ -297,9 +297,22 @@ def test_a_table_continued_from_a_row_with_no_rule_at_its_top_keeps_that_row(car
     assert carried_row[1].cells[0] == "年度总体目标"
 
 
-
 def test_the_faint_strokes_of_a_serif_face_stay_in_the_line(carried_row):
     """三's three strokes scan light gray at 150 dpi, lighter than the ink: a line cut to its ink alone
     began at their right serifs and read `级指标`, and the block's header row was not found."""
     header = next(row for row in carried_row if "二级指标" in row.cells)
     assert "三级指标" in header.cells
+
+
+def test_a_label_written_down_its_cell_and_on_under_the_table_is_read_whole():
+    """效益指标, one character a line, is centred over rows that go on over the page: 效益 is drawn in its
+    cell, 指标 under the table's last rule. Read as a line of its own it became an invented indicator
+    (the bed's 0168_chromium_scan); it is the rest of the cell's label."""
+    import cv2
+
+    from jixiao.extract.scan import read_page
+
+    gray = cv2.imread(str(ROOT / "tests" / "fixtures" / "scan_pieces" / "label_below_the_table_200dpi.jpg"),
+                      cv2.IMREAD_GRAYSCALE)
+    rows = read_page(gray, 200, 1)[0]
+    assert rows[-1].cells[0] == "效益指标" and rows[-1].cells[1] == "社会效益指标(必填)"
