@@ -19,6 +19,9 @@ _LE = re.compile(r"(?:<\s*=|≤\s*=|=\s*<)")
 _GE_AS_TWO = re.compile(r"^2(\d{2,3}(?:\.\d+)?)%$")
 # `万元` with its second character misread (兀, 无, 九, 允 are not units) after a number.
 _WAN_YUAN = re.compile(r"(\d)\s*[万方力]\s*[兀无九允]")
+# `万元` with its first character misread as 方 or 力 after a number or an opening bracket
+# (`10方元`, `项目资金(方元)`): neither is a unit, and read as 元 the amounts were ten thousand times too small.
+_WAN = re.compile(r"(?<=[\d(])\s*[方力](?=\s*元)")
 # `元` read as 兀 after an amount, or alone in a unit column: no form prints 兀 there.
 _YUAN = re.compile(r"(?<=\d)\s*兀|^兀$")
 # A space the recognizer put inside a percentage: `1 00%`, `9 5%`.
@@ -49,6 +52,7 @@ def repair(text: str) -> str:
     text = _LE.sub("≤", text)
     text = _GE_AS_TWO.sub(_ge_for_two, text)
     text = _WAN_YUAN.sub(r"\1万元", text)
+    text = _WAN.sub("万", text)
     text = _YUAN.sub("元", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2)} -", text)

@@ -207,14 +207,14 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     (">=95%", "≥95%"), ("≥=90%", "≥90%"), ("<=20万元", "≤20万元"), ("295%", "≥95%"), ("2100%", "≥100%"),
     ("20万兀", "20万元"), ("22.5万无", "22.5万元"), ("17560兀", "17560元"), ("3.5 兀/人", "3.5元/人"), ("兀", "元"),
     ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
-    ("-2.", "- 2 -"), ("1-", "- 1 -"),
+    ("-2.", "- 2 -"), ("1-", "- 1 -"), ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
 ])
 def test_misreads_are_repaired(read, meant):
     assert repair(read) == meant
 
 
 @pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x",
-                                  "-2", "2-3", "- 3 -"])
+                                  "-2", "2-3", "- 3 -", "地方元素"])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
 
