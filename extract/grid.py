@@ -254,7 +254,7 @@ def _cells(xs: list[int], ys: list[int], v_edge: Callable[[int, int], bool], h_e
 _BAND = 4
 
 
-def _closed(ys: list[int], v_part: np.ndarray, xs: list[int]) -> list[int]:
+def _closed(ys: list[int], xs: list[int], column_line: Callable[[int], np.ndarray]) -> list[int]:
     """The row lines, with an end of the table left open closed where its column lines end.
 
     A browser draws the piece of a table a page break carried onto the next
@@ -264,12 +264,13 @@ def _closed(ys: list[int], v_part: np.ndarray, xs: list[int]) -> list[int]:
     not closed. When the outer column lines and at least one more run on
     unbroken a text line or more past the first (or last) rule and end at one
     height, that is the table's edge. Strokes of text by a column line never
-    run on from a rule that far.
+    run on from a rule that far. `column_line(x)`: the rows with column-line
+    ink within `_BAND` of x.
     """
     if len(xs) < 3:
         return ys
     same, least = inch(0.05), inch(0.15)
-    strips = [np.any(v_part[:, max(0, x - _BAND):x + _BAND + 1], axis=1) for x in xs]
+    strips = [column_line(x) for x in xs]
 
     def end(strip: np.ndarray, rule: int, step: int) -> int | None:
         """Where a column line running on from `rule` (up for step -1, down for +1) ends, if it does."""
@@ -295,12 +296,7 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
     ys = _positions((h_part > 0).sum(axis=1), inch(0.25))
     xs = _positions((v_part > 0).sum(axis=0), inch(0.1))
-    if ys:
-        ys = _closed(ys, v_part, xs)
-    if len(ys) < 2 or len(xs) < 2:
-        return None
     band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
-
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
     # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the
     # line, are taken once per line, not once per cell side.
@@ -312,6 +308,11 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
             strip = slice(max(0, x - band), x + band + 1)
             across[x] = (np.any(h_part[:, strip], axis=1), np.any(v_part[:, strip], axis=1))
         return across[x]
+
+    if ys:
+        ys = _closed(ys, xs, lambda x: column(x)[1])
+    if len(ys) < 2 or len(xs) < 2:
+        return None
 
     def v_edge(j: int, i: int) -> bool:
         """A line at column line j all along grid row i, between the inner edges of the row's rules

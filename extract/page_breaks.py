@@ -168,6 +168,11 @@ def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
     return abs(a - b) <= tolerance
 
 
+def _in_line(a: BBox, b: BBox) -> bool:
+    """Two boxes (cells, tables) span the same columns: their left and right edges meet."""
+    return _same(a[0], b[0]) and _same(a[2], b[2])
+
+
 _PAIRS = (("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"), ("[", "]"))
 
 
@@ -182,7 +187,7 @@ def _closes(text: str) -> bool:
 
 def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
     """The previous page's cell in the same column that ends at the table's bottom."""
-    return next((b for b in before.owners if _same(b[0], box[0]) and _same(b[2], box[2]) and _same(b[3], floor)), None)
+    return next((b for b in before.owners if _in_line(b, box) and _same(b[3], floor)), None)
 
 
 def _owner(page: PageRows, cells: list[BBox | None]) -> Row | None:
@@ -253,11 +258,7 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     if not (early and filled):
         return False
     first = min(own, key=lambda b: b[0])
-
-    def under(box: BBox, cells: list[BBox]) -> bool:
-        return any(_same(box[0], c[0]) and _same(box[2], c[2]) for c in cells)
-
-    return all(under(b, running) for b in filled) and not any(under(b, [first]) for b in filled)
+    return all(any(_in_line(b, r) for r in running) for b in filled) and not any(_in_line(b, first) for b in filled)
 
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
@@ -348,12 +349,11 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
             continue  # a page whose only row the break before it joined to the page above
         last, first = before.grids[-1], after.grids[0]
         floor = last.bbox[3]
-        if _same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2]):
-            _drop_redrawn(before, after, floor)
+        if not _in_line(last.bbox, first.bbox):
+            continue  # another table on the new page: nothing of the one above goes on in it
+        _drop_redrawn(before, after, floor)
         tail, row = _edge_row(before, True), _edge_row(after, False)
         if tail.bboxes[0] is None and len(tail.bboxes) == 1:
-            continue
-        if not (_same(last.bbox[0], first.bbox[0]) and _same(last.bbox[2], first.bbox[2])):
             continue
         if tail is not _owner(before, last.rows[-1]) or row is not _owner(after, first.rows[0]):
             continue

@@ -462,18 +462,3 @@ class Assembly:
             fh.close()
             os.replace(tmp, manifest)
 
-
-def assemble(
-    located: list[tuple[str, dict]], state: Path, outputs: list[str], manifests: list[Path],
-    folder_format: str = "parquet",
-) -> None:
-    """Write every requested output from the (part name, file meta) of each input, in order, and the manifest
-    to each of `manifests`."""
-    assembly = Assembly(state, outputs, manifests, folder_format)
-    try:
-        for one in located:
-            assembly.add(one)
-    except BaseException:
-        assembly.abort()
-        raise
-    assembly.finish()

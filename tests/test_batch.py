@@ -64,6 +64,14 @@ def _run(files: list[Path], state: Path, **options) -> tuple[batch.Outcome, list
     return batch.run(files, state, located.append, **options), located
 
 
+def _assemble(located: list[tuple[str, dict]], state: Path, target: Path) -> None:
+    """The JSON lines output of the inputs `located` (part name, file meta), as the command writes it."""
+    assembly = batch.Assembly(state, [str(target)], [])
+    for one in located:
+        assembly.add(one)
+    assembly.finish()
+
+
 def _entries(located: list[tuple[str, dict]]) -> list[dict]:
     return [meta["entry"] for _, meta in located]
 
@@ -118,7 +126,7 @@ def test_rerun_skips_redoes_changed_and_force(archive, tmp_path, monkeypatch):
 
     def lines(located: list[tuple[str, dict]]) -> bytes:
         target = tmp_path / "forms.jsonl"
-        batch.assemble(located, state, [str(target)], [])
+        _assemble(located, state, target)
         return target.read_bytes()
 
     first, first_located = _run(files, state)
@@ -167,7 +175,7 @@ def test_dask_cluster_equals_local_run(archive, reference, tmp_path):
         _, remote = _run(files, tmp_path / "cluster", scheduler=cluster.scheduler_address)
     strip = [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in _entries(local)]
     assert [{k: v for k, v in e.items() if k not in ("seconds", "peak_rss_mb")} for e in _entries(remote)] == strip
-    batch.assemble(local, tmp_path / "local", [str(tmp_path / "local.jsonl")], [])
-    batch.assemble(remote, tmp_path / "cluster", [str(tmp_path / "cluster.jsonl")], [])
+    _assemble(local, tmp_path / "local", tmp_path / "local.jsonl")
+    _assemble(remote, tmp_path / "cluster", tmp_path / "cluster.jsonl")
     text = (tmp_path / "local.jsonl").read_bytes()
     assert text == (tmp_path / "cluster.jsonl").read_bytes() and text.count(b"\n") > 500
