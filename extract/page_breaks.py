@@ -227,22 +227,39 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
     return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
 
 
+def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float) -> bool:
+    """The cell's last line is full from side to side and ends in no full stop: its
+    text wrapped, so the words go on in a line the cell does not show.
+
+    Full means its right margin is no wider than its left one and a character:
+    a short line leaves the rest of the cell empty."""
+    last = [(b, t) for b, t in before.text.runs if centre_in(b, box) and b[3] >= bottom - height / 2]
+    if not last:
+        return False
+    left, right = min(b[0] for b, _ in last) - box[0], box[2] - max(b[2] for b, _ in last)
+    text = max(last, key=lambda r: r[0][2])[1].rstrip()
+    return left <= height + 6 and right <= left + 1.2 * height and not text.endswith(("。", "；", ";"))
+
+
 def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
-    """The page ended inside `tail`, told by the shape of its text alone: the row is
-    several lines tall, some of its own cells end lines above the break while others
-    run down to it, and `row` fills only columns whose text ran to the break, leaving
-    empty the first column the row above filled.
+    """The page ended inside `tail`, told by the shape of its text alone: `row` fills
+    only columns whose text ran to the break, leaving empty the first column the row
+    above filled; and either the row is several lines tall with some of its own cells
+    ending lines above the break, or each column `row` fills ends in a full line
+    that wrapped.
 
     Word cuts a tall row at the page's foot and carries only the lines that did not
     fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left. A
-    row of its own fills its first column (a label, a name) whatever the row above
-    did (其中:财政拨款 wrapped down to the foot, then 其他资金 in the same column).
+    row cut after its first line shows no short cell, but its long cell's line is
+    full and its words go on below. A row of its own fills its first column (a
+    label, a name) whatever the row above did (其中:财政拨款 wrapped down to the
+    foot, then 其他资金 in the same column).
     """
     boxes = [b for b in tail.bboxes if b is not None]
     if not boxes:
         return False
     top = max(b[1] for b in boxes)
-    own, early, running = [], False, []
+    own, early, running, wrapped = [], False, [], []
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
         if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
@@ -252,13 +269,16 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
         own.append(box)
         if extent[1] >= floor - 1.6 * extent[2]:
             running.append(box)
+            if _wrapped_on(before, box, extent[1], extent[2]):
+                wrapped.append(box)
         elif floor - top > 2.5 * extent[2]:
             early = True
     filled = [b for b, text in zip(row.bboxes, row.cells, strict=False) if b is not None and text]
-    if not (early and filled):
+    if not filled:
         return False
+    goes_on = running if early else wrapped
     first = min(own, key=lambda b: b[0])
-    return all(any(_in_line(b, r) for r in running) for b in filled) and not any(_in_line(b, first) for b in filled)
+    return all(any(_in_line(b, r) for r in goes_on) for b in filled) and not any(_in_line(b, first) for b in filled)
 
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
