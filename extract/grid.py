@@ -185,14 +185,17 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))
 
 
-def _positions(profile: np.ndarray, minimum: float) -> list[int]:
-    """Where lines run: the peaks of a line mask's profile that stand out from their surroundings.
+def _positions(profile: np.ndarray, minimum: float) -> list[list[int]]:
+    """Where lines run: the peaks of a line mask's profile that stand out from their surroundings,
+    each with its rivals.
 
     A peak must rise by `minimum` above the floor around it (the lowest value
     within a quarter inch): character strokes add up to a raised floor over a
     long table, a ruling to a spike. Of peaks closer than a text line (0.1 in)
-    the strongest stays: no row or column is thinner than its text, and a
-    dash run (——) beside a row line is no line.
+    the strongest stands for them all: no row or column is thinner than its
+    text, and a dash run (——) beside a row line is no line. The weaker ones
+    follow it, strongest first: the strokes of a column of text can outweigh
+    a column line drawn down one short row only (`_grid` then takes the line).
     """
     row = profile.astype(np.float32)[None, :]
     floor = cv2.erode(row, np.ones((1, 2 * inch(0.125) + 1), np.uint8))[0]
@@ -200,13 +203,15 @@ def _positions(profile: np.ndarray, minimum: float) -> list[int]:
     values = row[0]
     peaks = np.flatnonzero((values >= top) & (values - floor >= minimum))
     near = inch(0.1)
-    taken = np.zeros(values.size, bool)  # within `near` of a peak kept
-    kept: list[int] = []
+    owner = np.full(values.size, -1)  # which kept peak a place lies within `near` of
+    groups: list[list[int]] = []
     for x in peaks[np.argsort(-values[peaks], kind="stable")]:
-        if not taken[x]:
-            kept.append(int(x))
-            taken[max(0, x - near + 1):x + near] = True
-    return sorted(kept)
+        if owner[x] < 0:
+            owner[max(0, x - near + 1):x + near] = len(groups)
+            groups.append([int(x)])
+        else:
+            groups[owner[x]].append(int(x))
+    return sorted(groups)
 
 
 class _Regions:
@@ -290,12 +295,36 @@ def _closed(ys: list[int], xs: list[int], column_line: Callable[[int], np.ndarra
     return closed
 
 
+def _ruled(vertical: np.ndarray, horizontal: np.ndarray, group: list[int]) -> int:
+    """Of a column line's rival places, the one with the longest run of line ink from one row
+    line to another; the strongest when none beats it.
+
+    The strokes of a column of text, row after row, can add up to more ink
+    than a column line drawn down one short row only (the indicator header
+    at a page's foot). A line meets the rules at both its ends; a stroke
+    stands inside its cell's margins and meets none."""
+    if len(group) == 1:
+        return group[0]
+    reach = 3
+
+    def run(x: int) -> int:
+        ink = np.concatenate(([0], (vertical[:, x] > 0).astype(np.int8), [0]))
+        edges = np.flatnonzero(np.diff(ink))
+        rules = np.any(horizontal[:, max(0, x - _BAND):x + _BAND + 1] > 0, axis=1)
+        runs = [end - start for start, end in zip(edges[::2], edges[1::2], strict=True)
+                if rules[max(0, start - reach):start + reach].any() and rules[max(0, end - reach):end + reach].any()]
+        return max(runs, default=0)
+
+    best = max(group, key=run)
+    return best if run(best) > run(group[0]) else group[0]
+
+
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
     """The table inside `box` (one connected set of lines): row and column lines, then its cells."""
     x0, y0, x1, y1 = box
     h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
-    ys = _positions((h_part > 0).sum(axis=1), inch(0.25))
-    xs = _positions((v_part > 0).sum(axis=0), inch(0.1))
+    ys = [group[0] for group in _positions((h_part > 0).sum(axis=1), inch(0.25))]
+    xs = [_ruled(v_part, h_part, group) for group in _positions((v_part > 0).sum(axis=0), inch(0.1))]
     band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
     # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the
@@ -314,12 +343,12 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     if len(ys) < 2 or len(xs) < 2:
         return None
 
-    def v_edge(j: int, i: int) -> bool:
-        """A line at column line j all along grid row i, between the inner edges of the row's rules
+    def v_line(x: int, i: int) -> bool:
+        """A line at x all along grid row i, between the inner edges of the row's rules
         (under a double rule a column line may start at the lower of its two lines)."""
         if ys[i + 1] - ys[i] <= 2 * reach:
             return False
-        rules, line = column(xs[j])
+        rules, line = column(x)
         above = np.flatnonzero(rules[ys[i]:ys[i] + double + 1])
         below = np.flatnonzero(rules[max(0, ys[i + 1] - double):ys[i + 1] + 1])
         top = ys[i] + int(above[-1]) if above.size else ys[i]
@@ -337,6 +366,9 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         return bool(cols.size > 2 * reach and np.count_nonzero(cols) / cols.size >= 0.6
                     and cols[:reach].any() and cols[-reach:].any())
 
+    def v_edge(j: int, i: int) -> bool:
+        return v_line(xs[j], i)
+
     # Lines that bound no cell anywhere are strokes or specks, not rulings.
     xs = [x for j, x in enumerate(xs) if j in (0, len(xs) - 1) or any(v_edge(j, i) for i in range(len(ys) - 1))]
     ys = [y for i, y in enumerate(ys) if i in (0, len(ys) - 1) or any(h_edge(i, j) for j in range(len(xs) - 1))]
@@ -344,9 +376,24 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
     return Table((x0 + xs[0], y0 + ys[0], x0 + xs[-1], y0 + ys[-1]), rows)
 
 
+def _framed(horizontal: np.ndarray, box: Box) -> bool:
+    """A table no taller than a line of text has rules along its whole top and foot.
+
+    One row alone (a form's first row, cut off at a page's foot) can be that
+    thin; so can the strokes of a large bold title with specks between them,
+    which make no unbroken rule from end to end."""
+    x0, y0, x1, y1 = box
+
+    def covered(y: int) -> float:
+        return float(np.any(horizontal[max(0, y - _BAND):y + _BAND + 1, x0:x1] > 0, axis=0).mean())
+
+    return min(covered(y0), covered(y1)) >= 0.9
+
+
 def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
     """Every ruled table on an upright page (given its `line_masks`), top to bottom: two rows or more,
-    or one row of two cells or more (the last row of a form, alone on the page after a break)."""
+    or one row of two cells or more (the last row of a form, alone on the page after a break, or its
+    first, alone at a page's foot)."""
     # the sets of touching lines, found on a copy a quarter the size (lines widened to stay joined)
     lines = cv2.resize(cv2.bitwise_or(horizontal, vertical), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     lines = cv2.dilate(np.where(lines > 0, np.uint8(255), np.uint8(0)), np.ones((3, 3), np.uint8))
@@ -355,10 +402,12 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
     tables = []
     for label in range(1, count):
         x, y, w, h, _ = (int(v) * 4 for v in stats[label])
-        if w < inch(1.0) or h < inch(0.3):
+        if w < inch(1.0) or h < inch(0.15):
             continue
         box = (max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4))
         table = _grid(horizontal, vertical, box)
-        if table is not None and (len(table.rows) >= 2 or len(table.rows[0]) >= 2):
+        if table is None or not (len(table.rows) >= 2 or len(table.rows[0]) >= 2):
+            continue
+        if h >= inch(0.3) or _framed(horizontal, table.box):
             tables.append(table)
     return sorted(tables, key=lambda t: t.box[1])

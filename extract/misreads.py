@@ -30,8 +30,10 @@ _SPLIT_PERCENT = re.compile(r"(?<![\d.])(\d{1,2}) (\d{1,2}(?:\.\d+)?%)")
 _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 
 # A page number `- 2 -` with one of its dashes read as a dot or lost: `-2.`, `1-` (no value of a
-# form is a number with a dash on one side only and a dot or nothing on the other).
-_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–])$")
+# form is a number with a dash on one side only and a dot or nothing on the other), or with a
+# speck read beside its number: `-.1-`, `- 3.-` (nor a number between dashes and specks).
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
+                          r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
 
 
 def _joined_percent(match: re.Match[str]) -> str:
@@ -55,5 +57,5 @@ def repair(text: str) -> str:
     text = _WAN.sub("万", text)
     text = _YUAN.sub("元", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
-    text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2)} -", text)
+    text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

@@ -39,12 +39,16 @@ _LABEL_END = re.compile(r"指标(?:\([^()]*\))?$")
 _UNIT_NOTE = re.compile(r"^\((?:万元|元|千元|亿元)\)$")
 
 
+#: labels whole by themselves, never the rest of a label above them
+_WHOLE_LABELS = (*INDICATOR_HEADERS, *CATEGORY_WORDS, "绩效指标")
+
+
 def _label_cut(above: str, below: str) -> bool:
     """A label a page break cut in two: the first half does not end as a label does, the two together do
     (满意度指 + 标, 服务对象满意度 + 指标(必填量化), 绩 + 效指标)."""
     if not above or not below or len(above) > _LABEL_LINE_CHARS or len(below) > _LABEL_LINE_CHARS:
         return False
-    whole = below.startswith(INDICATOR_HEADERS + CATEGORY_WORDS)  # a label of its own: 三级指标, 质量指标(必填)
+    whole = below.startswith(_WHOLE_LABELS)  # a label of its own: 三级指标, 质量指标(必填), 绩效指标
     return bool(_LABEL_END.search(above + below)) and not _LABEL_END.search(above) and not whole
 
 
@@ -442,7 +446,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
 def _aligned(previous: Row, row: Row) -> list[str] | None:
     """`row`'s cells in `previous`'s columns, matched by x position (the pages' grids may differ).
 
-    None when a filled cell lands in no cell of the previous row. Rows
+    None when a filled cell lands in no cell of the previous row, or is wider
+    than the cell it lands in: a title or a row of another table that opens
+    the next page spans columns the previous row's table does not have. Rows
     without boxes must have the same columns.
     """
     if len(row.cells) == len(previous.cells) and not (row.bboxes and previous.bboxes):
@@ -457,10 +463,18 @@ def _aligned(previous: Row, row: Row) -> list[str] | None:
             return None
         centre = (box[0] + box[2]) / 2
         hits = [i for i, b in enumerate(previous.bboxes) if b is not None and b[0] <= centre <= b[2]]
-        if not hits or out[hits[0]]:
+        if not hits or out[hits[0]] or not _fits(box, previous.bboxes[hits[0]]):
             return None
         out[hits[0]] = text
     return out
+
+
+def _fits(box: BBox, cell: BBox | None) -> bool:
+    """`box` lies within the columns of `cell`, give or take a tenth of its width (grids of two scans differ)."""
+    if cell is None:
+        return False
+    slack = max(8.0, 0.1 * (cell[2] - cell[0]))
+    return box[0] >= cell[0] - slack and box[2] <= cell[2] + slack
 
 
 def _filled(cells: list[str]) -> set[int]:
@@ -512,15 +526,18 @@ def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> t
 
 
 def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
-    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`."""
+    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`
+    anywhere above; `效指标` after `绩` in the page's last row, when the two make a label whole
+    by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
     for i, text in enumerate(row.cells):
-        if not text or not _closes(text):
+        if not text:
             continue
         found = _column(page_rows, row.bboxes[i] if i < len(row.bboxes) else None)
         if found is None:
             continue
         above, k = found
-        if _unclosed(above.cells[k]):
+        cut = above is page_rows[-1] and _label_cut(above.cells[k], text)
+        if (_unclosed(above.cells[k]) and _closes(text)) or (cut and (above.cells[k] + text).startswith(_WHOLE_LABELS)):
             above.cells[k] = tidy(above.cells[k] + text)
             row.cells[i] = ""
 
@@ -528,8 +545,12 @@ def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
 def join_broken_rows(rows: list[Row]) -> list[Row]:
     """The rows with every row broken at a page break put back together (it keeps its first page)."""
     out: list[Row] = []
+    opened: set[int | None] = set()  # pages whose first row of cells has been seen
     for row in rows:
-        rest = continuation(out[-1], row) if out else None
+        first = len(row.cells) > 1 and row.page not in opened
+        if first:
+            opened.add(row.page)
+        rest = continuation(out[-1], row) if out and first else None
         if rest is not None:
             out[-1] = _merged(out[-1], rest, row)
             out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")

@@ -66,6 +66,20 @@ def test_without_level_one_column_levels_come_from_level_two(tmp_path: Path) -> 
     ]
 
 
+def test_a_category_with_one_character_misread_is_still_the_category(tmp_path: Path) -> None:
+    """OCR of a label written one character a line misreads one of four or five; no other label is that near."""
+    (form,) = _forms(tmp_path, [
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出看标\t数量指标\t培训人数\t100人",
+        "效血指标\t社会效益指标\t就业率\t≥95%",
+        "满意度看标\t服务对象满意度指标\t满意度\t≥90%",
+    ])
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训人数"), ("效益指标", "社会效益指标", "就业率"),
+        ("满意度指标", "服务对象满意度指标", "满意度"),
+    ]
+
+
 def test_an_unknown_indicator_column_is_a_check(tmp_path: Path) -> None:
     (form,) = _forms(tmp_path, [
         "一级指标\t二级指标\t三级指标\t指标值\t考核方式",

@@ -79,6 +79,10 @@ FLOOR: dict[str, float] = {
     "0029_writer.pdf": 1.0,
     "0037_calc.pdf": 1.0,
     "0086_writer.pdf": 1.0,
+    "0010_calc_scan.pdf": 1.0,
+    "0022_calc_scan.pdf": 1.0,
+    "0062_writer_scan.pdf": 0.997,
+    "0086_writer_scan.jpg": 1.0,
     "0088_calc.pdf": 1.0,
     "0101_writer.pdf": 1.0,
 }

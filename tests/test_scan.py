@@ -207,7 +207,8 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     (">=95%", "≥95%"), ("≥=90%", "≥90%"), ("<=20万元", "≤20万元"), ("295%", "≥95%"), ("2100%", "≥100%"),
     ("20万兀", "20万元"), ("22.5万无", "22.5万元"), ("17560兀", "17560元"), ("3.5 兀/人", "3.5元/人"), ("兀", "元"),
     ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
-    ("-2.", "- 2 -"), ("1-", "- 1 -"), ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
+    ("-2.", "- 2 -"), ("1-", "- 1 -"), ("-.1-", "- 1 -"), ("- 3.-", "- 3 -"),
+    ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
 ])
 def test_misreads_are_repaired(read, meant):
     assert repair(read) == meant
@@ -241,6 +242,32 @@ def test_a_label_broken_inside_its_note_gets_its_tail_back():
     first = _row(["", "", "标)", "指标2:培训经费", "5万元"], 2, xs)
     rows = join_broken_rows([label, first])
     assert rows[0].cells[2] == "成本指标(必填硬性指标)" and rows[1].cells[2] == ""
+
+
+def test_a_page_opening_with_another_table_joins_nothing_to_the_page_before():
+    """The last row of a 收支总表 (four columns) is no row the next page's form goes on:
+    its title spans all six columns, and only a page's first row of cells can be a rest."""
+    total = _row(["收入总计", "542.13", "支出总计", "296.07"], 1, [40.0, 170.0, 300.0, 430.0])
+    xs = [40.0, 90.0, 160.0, 230.0, 400.0, 470.0]
+    title = _row(["项目支出预算绩效目标表", "", "", "", "", ""], 2, xs)
+    title.bboxes = [(40.0, 40.0, 560.0, 60.0), None, None, None, None, None]
+    year = _row(["(2024年度)", "", "", "", "", ""], 2, xs)
+    year.bboxes = [(40.0, 60.0, 560.0, 80.0), None, None, None, None, None]
+    name = _row(["项目名称", "测试项目", "", "", "", ""], 2, xs)
+    assert [r.cells[0] for r in join_broken_rows([total, title, year, name])] == [
+        "收入总计", "项目支出预算绩效目标表", "(2024年度)", "项目名称"]
+
+
+def test_a_lead_label_cut_by_the_page_gets_its_tail_back_from_the_last_row_only():
+    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
+    header = _row(["绩", "一级指标", "二级指标", "三级指标", "指标值"], 1, xs)
+    first = _row(["效指标", "产出指标", "数量指标", "指标1:培训人数", "100人"], 2, xs)
+    rows = join_broken_rows([header, first])
+    assert rows[0].cells[0] == "绩效指标" and rows[1].cells[0] == ""
+    goal = _row(["年度总体目标", "完成培训", "", "", ""], 1, xs)
+    empty = _row(["", "一级指标", "二级指标", "三级指标", "指标值"], 1, xs)
+    first = _row(["绩效指标", "产出指标", "数量指标", "指标1:培训人数", "100人"], 2, xs)
+    assert [r.cells[0] for r in join_broken_rows([goal, empty, first])] == ["年度总体目标", "", "绩效指标"]
 
 
 def test_a_long_text_is_read_in_parts_cut_between_its_lines():
