@@ -11,10 +11,11 @@ falls back to pdfplumber's full parse, then to camelot.
 from __future__ import annotations
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from pdfplumber import table as plumber_table
 from pdfplumber.utils import filter_edges
 
+from jixiao.extract.pdf_cells import intersections_to_cells
+from jixiao.extract.pdfium_raw import path_bounds
 from jixiao.schemas.raw import BBox
 
 #: pdfplumber's TableSettings defaults (snap, join, intersection, edge length)
@@ -44,8 +45,7 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
     """
     height = page.get_height()
     edges: list[dict] = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in path_bounds(page):
         x0, y0, x1, y1 = left, height - top, right, height - bottom
         if x1 - x0 < THIN or y1 - y0 < THIN:
             sides = [(x0, y0, x1, y1)]
@@ -59,7 +59,7 @@ def _cells(edges: list[dict]) -> list[BBox]:
     merged = filter_edges(
         plumber_table.merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE), min_length=MIN_LENGTH
     )
-    return plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(merged, TOLERANCE, TOLERANCE))
+    return intersections_to_cells(plumber_table.edges_to_intersections(merged, TOLERANCE, TOLERANCE))
 
 
 def _box(cells: list[BBox]) -> BBox:

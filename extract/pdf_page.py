@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 
 from jixiao.extract.clean import join_wrapped
 from jixiao.extract.forms import Row
+from jixiao.extract.pdfium_raw import bounded_text
 from jixiao.schemas.raw import BBox
 
 
@@ -52,7 +53,7 @@ class PageText:
     def inside(self, box: BBox) -> str:
         x0, top, x1, bottom = box
         pad = 0.8
-        text = self.textpage.get_text_bounded(x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
+        text = bounded_text(self.textpage, x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
         return join_wrapped(text)
 
 
@@ -78,10 +79,10 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
         # rect, and the whole rect would read both (填硬 填硬 for 填 硬); a rect one glyph
         # wide that still reads two is read further in.
         width = right - left
-        text = textpage.get_text_bounded(left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
-                                         top).strip()
+        text = bounded_text(textpage, left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
+                            top).strip()
         if len(text) > 1 and width < 1.2 * (top - bottom):
-            text = textpage.get_text_bounded(left + width / 4, bottom, right - width / 4, top).strip() or text
+            text = bounded_text(textpage, left + width / 4, bottom, right - width / 4, top).strip() or text
         if not text:
             continue
         box = (left, height - top, right, height - bottom)
