@@ -1,4 +1,4 @@
-"""The reader's direct pdfium calls and its cell finder give what pypdfium2's and pdfplumber's own do.
+"""The reader's direct pdfium calls and its table finder give what pypdfium2's and pdfplumber's own do.
 
 `pdfium_raw` and `pdf_cells` exist for speed alone: on every page of the
 committed text-layer PDFs, each must answer exactly as the library call it
@@ -13,10 +13,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pdfplumber import table as plumber_table
+from pdfplumber.utils import filter_edges
 
 from conftest import ROOT
-from jixiao.extract import pdf_grid
-from jixiao.extract.pdf_cells import intersections_to_cells
+from jixiao.extract import pdf_cells, pdf_grid
 from jixiao.extract.pdfium_raw import bounded_text, path_bounds
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -53,11 +53,22 @@ def test_bounded_text_and_path_bounds_are_pypdfium2s(pdf):
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.name)
-def test_cells_are_pdfplumbers(pdf):
-    """The same cells in the same order, from each page's edges and from them with its fragments closed."""
+def test_table_finding_is_pdfplumbers(pdf):
+    """Merged edges, intersections, cells, tables and rows as pdfplumber's functions give them, on each
+    page's edges and on them with its fragments closed."""
     for page in _pages(pdf):
         edges = pdf_grid.page_edges(page)
         for extra in ([], pdf_grid._fragment_edges(edges)):
-            merged = plumber_table.merge_edges(edges + extra, 3, 3, 3, 3)
-            points = plumber_table.edges_to_intersections(merged, 3, 3)
-            assert intersections_to_cells(points) == plumber_table.intersections_to_cells(points)
+            merged = pdf_cells.merge_edges(edges + extra, 3)
+            assert merged == plumber_table.merge_edges(edges + extra, 3, 3, 3, 3)
+            kept = pdf_cells.long_enough(merged, 3)
+            assert kept == filter_edges(merged, min_length=3)
+            points = pdf_cells.intersections(kept, 3)
+            assert points == plumber_table.edges_to_intersections(kept, 3, 3)
+            cells = pdf_cells.intersections_to_cells(points)
+            assert cells == plumber_table.intersections_to_cells(points)
+            tables = pdf_cells.cells_to_tables(cells)
+            assert tables == plumber_table.cells_to_tables(cells)
+            for table in tables:
+                rows = [list(row.cells) for row in plumber_table.Table(None, table).rows]  # type: ignore[arg-type]
+                assert pdf_cells.table_rows(table) == rows
