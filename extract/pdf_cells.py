@@ -99,20 +99,26 @@ def intersections(edges: list[dict], tolerance: float) -> dict[Point, dict[str, 
     return found
 
 
-def _boxes(edges: list[dict]) -> frozenset[BBox]:
-    return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges)
-
-
 def intersections_to_cells(points_found: dict[Point, dict[str, list[dict]]]) -> list[BBox]:
     """pdfplumber's `intersections_to_cells`: for each point, the smallest cell it is the top-left corner
     of (the points below and right of it nearest first, a rule joining each pair), as (x0, top, x1, bottom).
 
-    The points below and right of each are grouped once, by column and by
-    row, and each point's rule boxes made into sets once.
+    Two points are joined by a rule when some edge through one has the same
+    box as one through the other: each point's edges are a bit mask over the
+    distinct boxes, made once, so the test is one `&`. The points below and
+    right of each are grouped once, by column and by row.
     """
     points = sorted(points_found)
-    vertical = {p: _boxes(points_found[p]["v"]) for p in points}
-    horizontal = {p: _boxes(points_found[p]["h"]) for p in points}
+    numbers: dict[BBox, int] = {}
+
+    def mask(edges: list[dict]) -> int:
+        bits = 0
+        for e in edges:
+            bits |= 1 << numbers.setdefault((e["x0"], e["top"], e["x1"], e["bottom"]), len(numbers))
+        return bits
+
+    vertical = {p: mask(points_found[p]["v"]) for p in points}
+    horizontal = {p: mask(points_found[p]["h"]) for p in points}
     below: dict[Point, list[Point]] = {}  # later points of the same column, nearest first
     right: dict[Point, list[Point]] = {}  # later points of the same row, nearest first
     columns: dict[float, list[Point]] = {}
@@ -125,21 +131,20 @@ def intersections_to_cells(points_found: dict[Point, dict[str, list[dict]]]) -> 
     cells = []
     for point in points:
         down, across = vertical[point], horizontal[point]
-        cell = _smallest(point, [p for p in below[point] if not down.isdisjoint(vertical[p])],
-                         [p for p in right[point] if not across.isdisjoint(horizontal[p])], vertical, horizontal)
+        cell = _smallest(point, [p for p in below[point] if down & vertical[p]],
+                         [p for p in right[point] if across & horizontal[p]], vertical, horizontal)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest(point: Point, below: list[Point], right: list[Point], vertical: dict[Point, frozenset[BBox]],
-              horizontal: dict[Point, frozenset[BBox]]) -> BBox | None:
+def _smallest(point: Point, below: list[Point], right: list[Point], vertical: dict[Point, int],
+              horizontal: dict[Point, int]) -> BBox | None:
     """The first (below, right) pair, in pdfplumber's order, whose far corner closes a cell."""
     for low in below:
         for side in right:
             corner = (side[0], low[1])
-            if (corner in vertical and not vertical[corner].isdisjoint(vertical[side])
-                    and not horizontal[corner].isdisjoint(horizontal[low])):
+            if corner in vertical and vertical[corner] & vertical[side] and horizontal[corner] & horizontal[low]:
                 return point[0], point[1], corner[0], corner[1]
     return None
 

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 
 from jixiao.extract.clean import join_wrapped
 from jixiao.extract.forms import Row
-from jixiao.extract.pdfium_raw import bounded_text
+from jixiao.extract.pdfium_raw import bounded_text, text_rects
 from jixiao.schemas.raw import BBox
 
 
@@ -73,8 +73,7 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
     """
     found: list[tuple[BBox, str]] = []
     seen: dict[str, list[BBox]] = {}
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
+    for left, bottom, right, top in text_rects(textpage):
         # Read a little inside the rect: a glyph wider than its advance overlaps the next one's
         # rect, and the whole rect would read both (填硬 填硬 for 填 硬); a rect one glyph
         # wide that still reads two is read further in.
@@ -87,7 +86,8 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
             continue
         box = (left, height - top, right, height - bottom)
         copies = seen.setdefault(text, [])
-        if any(all(abs(a - b) <= _OVERPRINT for a, b in zip(box, other, strict=True)) for other in copies):
+        if any(abs(box[0] - o[0]) <= _OVERPRINT and abs(box[1] - o[1]) <= _OVERPRINT
+               and abs(box[2] - o[2]) <= _OVERPRINT and abs(box[3] - o[3]) <= _OVERPRINT for o in copies):
             continue
         copies.append(box)
         found.append((box, text))
