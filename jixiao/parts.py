@@ -4,9 +4,9 @@ A part holds, for each of its input files, the manifest entry and the
 records both as JSON lines and as rows of the four tables, so assembling
 the outputs copies text and slices Arrow tables instead of parsing and
 printing again. The tables are made only for a run with a Parquet output
-(Arrow's first array costs a process about 0.6 CPU seconds, importing
-pandas, more than a small run's reading); should a later run with one
-take such a part, its tables are made then from its JSON lines. Layout, in
+(Arrow's first array imports pandas: half a CPU second of the process, the
+reading of some twenty PDF pages); should a later run with one take such a
+part, its tables are made then from its JSON lines. Layout, in
 one file written under a temporary name and renamed (a part either exists
 whole or not at all):
 
