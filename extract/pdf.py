@@ -20,8 +20,8 @@ import logging
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.extract import Engine
@@ -35,6 +35,9 @@ from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS
 from jixiao.schemas.raw import BBox, Frame, RawDocument
+
+if TYPE_CHECKING:
+    import pdfplumber
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -132,6 +135,8 @@ def _grids(path: Path, data: bytes, page: pdfium.PdfPage, index: int, engine: En
     grids = _fast_grids(page)
     if _well_formed(grids) or not worth_more:
         return grids
+    import pdfplumber  # only here: pdfminer and Pillow cost every run a tenth of a second to import
+
     with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as plumber:
         grids = _plumber_grids(plumber.pages[0])
     if engine == "auto" and not _well_formed(grids):

@@ -1,20 +1,27 @@
-"""Table grids from ruling lines: pypdfium2 reads the lines, pdfplumber builds the cells.
+"""Table grids from ruling lines: pypdfium2 reads the lines, pdfplumber's table finder builds the cells.
 
 pdfplumber's table finder needs only the page's edges, but pdfplumber gets
 them by parsing the whole page with pdfminer, characters included (about
 80 ms a page, 260 ms with Type 3 fonts). pypdfium2 lists the same path
 objects in a few milliseconds, so the edges are taken from it and handed to
-pdfplumber's own merge/intersection/cell/table functions, with pdfplumber's
-default tolerances. When a page draws no usable lines this way, the caller
-falls back to pdfplumber's full parse, then to camelot.
+pdfplumber's merge/intersection/cell/table functions (as `pdf_cells` computes
+them, without importing pdfplumber), with pdfplumber's default tolerances.
+When a page draws no usable lines this way, the caller falls back to
+pdfplumber's full parse, then to camelot.
 """
 from __future__ import annotations
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-from pdfplumber import table as plumber_table
-from pdfplumber.utils import filter_edges
 
+from jixiao.extract.pdf_cells import (
+    cells_to_tables,
+    intersections,
+    intersections_to_cells,
+    long_enough,
+    merge_edges,
+    table_rows,
+)
+from jixiao.extract.pdfium_raw import path_bounds
 from jixiao.schemas.raw import BBox
 
 #: pdfplumber's TableSettings defaults (snap, join, intersection, edge length)
@@ -44,8 +51,7 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
     """
     height = page.get_height()
     edges: list[dict] = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in path_bounds(page):
         x0, y0, x1, y1 = left, height - top, right, height - bottom
         if x1 - x0 < THIN or y1 - y0 < THIN:
             sides = [(x0, y0, x1, y1)]
@@ -56,10 +62,8 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
 
 
 def _cells(edges: list[dict]) -> list[BBox]:
-    merged = filter_edges(
-        plumber_table.merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE), min_length=MIN_LENGTH
-    )
-    return plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(merged, TOLERANCE, TOLERANCE))
+    merged = long_enough(merge_edges(edges, TOLERANCE), MIN_LENGTH)
+    return intersections_to_cells(intersections(merged, TOLERANCE))
 
 
 def _box(cells: list[BBox]) -> BBox:
@@ -164,22 +168,19 @@ def _fragment_edges(edges: list[dict]) -> list[dict]:
 def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
     """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
     tables = []
-    pieces = plumber_table.cells_to_tables(_cells(edges))
+    pieces = cells_to_tables(_cells(edges))
     if not pieces:
         fragment = _fragment_edges(edges)
-        pieces = plumber_table.cells_to_tables(_cells(edges + fragment)) if fragment else []
+        pieces = cells_to_tables(_cells(edges + fragment)) if fragment else []
     # Chromium draws each row's side rules on their own: joined, they show how far a column's rules run
-    joined = plumber_table.merge_edges(edges, TOLERANCE, TOLERANCE, TOLERANCE, TOLERANCE) if pieces else []
+    joined = merge_edges(edges, TOLERANCE) if pieces else []
     for table_cells in pieces:
         if _open(table_cells, joined):
             closed = edges + _closing_edges(table_cells, joined)
             region = _box(table_cells)
-            found = [t for t in plumber_table.cells_to_tables(_cells(closed)) if _overlaps(_box(t), region)]
+            found = [t for t in cells_to_tables(_cells(closed)) if _overlaps(_box(t), region)]
             table_cells = max(found, key=len)
-        # rows come from the cells alone; there is no pdfplumber page (the point of this module)
-        table = plumber_table.Table(None, table_cells)  # type: ignore[arg-type]
-        rows = [list(row.cells) for row in table.rows]
-        tables.append((_box(table_cells), rows))
+        tables.append((_box(table_cells), table_rows(table_cells)))
     return tables
 
 

@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 
 from jixiao.extract.clean import join_wrapped
 from jixiao.extract.forms import Row
+from jixiao.extract.pdfium_raw import bounded_text, text_rects
 from jixiao.schemas.raw import BBox
 
 
@@ -52,7 +53,7 @@ class PageText:
     def inside(self, box: BBox) -> str:
         x0, top, x1, bottom = box
         pad = 0.8
-        text = self.textpage.get_text_bounded(x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
+        text = bounded_text(self.textpage, x0 + pad, self.height - bottom + pad, x1 - pad, self.height - top - pad)
         return join_wrapped(text)
 
 
@@ -72,21 +73,21 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
     """
     found: list[tuple[BBox, str]] = []
     seen: dict[str, list[BBox]] = {}
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
+    for left, bottom, right, top in text_rects(textpage):
         # Read a little inside the rect: a glyph wider than its advance overlaps the next one's
         # rect, and the whole rect would read both (填硬 填硬 for 填 硬); a rect one glyph
         # wide that still reads two is read further in.
         width = right - left
-        text = textpage.get_text_bounded(left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
-                                         top).strip()
+        text = bounded_text(textpage, left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
+                            top).strip()
         if len(text) > 1 and width < 1.2 * (top - bottom):
-            text = textpage.get_text_bounded(left + width / 4, bottom, right - width / 4, top).strip() or text
+            text = bounded_text(textpage, left + width / 4, bottom, right - width / 4, top).strip() or text
         if not text:
             continue
         box = (left, height - top, right, height - bottom)
         copies = seen.setdefault(text, [])
-        if any(all(abs(a - b) <= _OVERPRINT for a, b in zip(box, other, strict=True)) for other in copies):
+        if any(abs(box[0] - o[0]) <= _OVERPRINT and abs(box[1] - o[1]) <= _OVERPRINT
+               and abs(box[2] - o[2]) <= _OVERPRINT and abs(box[3] - o[3]) <= _OVERPRINT for o in copies):
             continue
         copies.append(box)
         found.append((box, text))

@@ -174,16 +174,18 @@ def _run_file(path: str, limits: Limits) -> tuple[dict, list[Form]]:
     return asdict(entry), forms
 
 
-def run_chunk(paths: list[str], state: str, generation: int, chunk: int, limits: Limits) -> list[tuple[str, dict]]:
-    """Process a chunk of files into parts; (part name, file meta) per file. Runs in a worker."""
+def run_chunk(paths: list[str], state: str, generation: int, chunk: int, limits: Limits,
+              tables: bool = True) -> list[tuple[str, dict]]:
+    """Process a chunk of files into parts (with their Arrow tables when `tables`: see `parts.Builder`);
+    (part name, file meta) per file. Runs in a worker."""
     located: list[tuple[str, dict]] = []
-    part, written, piece = parts.Builder(), time.perf_counter(), 0
+    part, written, piece = parts.Builder(tables), time.perf_counter(), 0
     for number, path in enumerate(paths, 1):
         part.add(*_run_file(path, limits))
         if number == len(paths) or time.perf_counter() - written >= PART_SECONDS:
             name = parts.part_name(generation, chunk, piece)
             located += [(name, meta) for meta in part.write(Path(state) / name)]
-            part, written, piece = parts.Builder(), time.perf_counter(), piece + 1
+            part, written, piece = parts.Builder(tables), time.perf_counter(), piece + 1
     return located
 
 
@@ -240,10 +242,13 @@ def run(
     files: Sequence[Path | str], state: Path, ready: Callable[[tuple[str, dict]], None], *, workers: int = 1,
     force: bool = False, limits: Limits | None = None, scheduler: str | None = None,
     progress: Callable[[dict], None] | None = None, fail_fast: bool = False, connect_timeout: float = 10.0,
+    tables: bool = True,
 ) -> Outcome:
     """Bring every file's part up to date, giving `ready` each file's (part name, file meta) in input
     order, as soon as the file and every one before it are done: outputs are written meanwhile.
 
+    `tables`: the parts are to hold their Arrow tables too, as a Parquet
+    output takes them (a run that writes none saves the workers the work).
     With `scheduler`, the work goes to that dask.distributed cluster; its
     address is checked first, and a scheduler that does not answer within
     `connect_timeout` seconds raises `SchedulerUnreachable`.
@@ -289,7 +294,7 @@ def run(
     release(until_gap=True)
     # Later parts win: this run's must sort after every earlier one, whatever the clock did.
     generation = max([time.time_ns(), *(parts.generation_of(name) + 1 for name in live)])
-    for name, meta in _execute(todo, state, workers, limits, scheduler, connect_timeout, generation):
+    for name, meta in _execute(todo, state, workers, limits, scheduler, connect_timeout, generation, tables):
         path = meta["entry"]["path"]
         results[path] = (name, meta)
         made.add(name)
@@ -324,17 +329,17 @@ def _chunks(todo: list[str], workers: int) -> list[list[str]]:
 
 def _execute(
     todo: list[str], state: Path, workers: int, limits: Limits, scheduler: str | None, connect_timeout: float,
-    generation: int,
+    generation: int, tables: bool,
 ) -> Iterator[tuple[str, dict]]:
     if not todo:
         return
     chunks = _chunks(todo, workers)
     if scheduler:
-        yield from _execute_dask(chunks, state, scheduler, limits, connect_timeout, generation)
+        yield from _execute_dask(chunks, state, scheduler, limits, connect_timeout, generation, tables)
     elif workers <= 1:
         # In-process: the time limit holds, the memory limit needs a worker process.
         for number, chunk in enumerate(chunks):
-            yield from run_chunk(chunk, str(state), generation, number, limits)
+            yield from run_chunk(chunk, str(state), generation, number, limits, tables)
     else:
         context = get_context("forkserver")
         # The fork server imports jixiao once and each worker starts from it, instead of every worker importing it.
@@ -345,7 +350,8 @@ def _execute(
             # Submitted in order; a future is let go once its chunk's metas are taken, or every chunk's
             # results would stay in memory until the run ends.
             pending = {
-                pool.submit(run_chunk, chunk, str(state), generation, n, limits) for n, chunk in enumerate(chunks)
+                pool.submit(run_chunk, chunk, str(state), generation, n, limits, tables)
+                for n, chunk in enumerate(chunks)
             }
             try:
                 for future in as_completed(pending):
@@ -377,6 +383,7 @@ def check_scheduler_address(address: str) -> None:
 
 def _execute_dask(
     chunks: list[list[str]], state: Path, scheduler: str, limits: Limits, connect_timeout: float, generation: int,
+    tables: bool,
 ) -> Iterator[tuple[str, dict]]:
     """The same parts, written by the cluster's workers to shared storage.
 
@@ -394,7 +401,8 @@ def _execute_dask(
         n = len(chunks)
         # No list of the futures is kept: each is let go (and its result on the cluster) once taken.
         for future in dask_completed(client.map(
-            run_chunk, chunks, [str(state.resolve())] * n, [generation] * n, range(n), [limits] * n, pure=False,
+            run_chunk, chunks, [str(state.resolve())] * n, [generation] * n, range(n), [limits] * n, [tables] * n,
+            pure=False,
         )):
             yield from future.result()
 
@@ -412,6 +420,8 @@ class Assembly:
     def __init__(self, state: Path, outputs: list[str], manifests: list[Path], folder_format: str = "parquet") -> None:
         self.state, self.outputs, self.manifests = state, outputs, manifests
         self.kinds = [output_kind(out, folder_format) for out in outputs]
+        #: whether the parts must hold Arrow tables: only a Parquet output takes them
+        self.tables = "parquet" in self.kinds
         self.reader = parts.Reader(state)
         self.opened: list = []
         self.manifest_files: list[tuple[Path, BinaryIO]] = []

@@ -257,7 +257,7 @@ def extract(
             try:
                 outcome = batch.run(
                     files, parts, assembly.add, workers=workers, force=force, limits=limits, scheduler=scheduler,
-                    progress=advance, fail_fast=fail_fast, connect_timeout=connect_timeout,
+                    progress=advance, fail_fast=fail_fast, connect_timeout=connect_timeout, tables=assembly.tables,
                 )
             except BaseException:
                 assembly.abort()

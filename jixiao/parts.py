@@ -3,10 +3,14 @@
 A part holds, for each of its input files, the manifest entry and the
 records both as JSON lines and as rows of the four tables, so assembling
 the outputs copies text and slices Arrow tables instead of parsing and
-printing again. Layout, in one file written under a temporary name and
-renamed (a part either exists whole or not at all):
+printing again. The tables are made only for a run with a Parquet output
+(Arrow's first array imports pandas: half a CPU second of the process, the
+reading of some twenty PDF pages); should a later run with one take such a
+part, its tables are made then from its JSON lines. Layout, in
+one file written under a temporary name and renamed (a part either exists
+whole or not at all):
 
-    JSON lines | Arrow IPC stream per table (forms, indicators, goals, checks)
+    JSON lines | Arrow IPC stream per table (forms, indicators, goals, checks), or none
     | meta (JSON) | meta length (8 bytes, little-endian) | MAGIC
 
 The meta says where each file's lines and rows are. Part names sort in the
@@ -42,27 +46,31 @@ def generation_of(part: str) -> int:
 
 
 class Builder:
-    """A part being made: each file's JSON lines and table rows are kept as added, not its forms."""
+    """A part being made: each file's JSON lines and (with `tables`) table rows are kept as added, not its forms."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: bool = True) -> None:
         self.text = bytearray()
-        self.rows = TableRows()
+        self.rows = TableRows() if tables else None
         self.files: list[dict] = []
 
     def add(self, entry: dict, forms: list[Form]) -> None:
         """One input file's manifest entry and forms."""
-        start, before = len(self.text), self.rows.counts()
+        start = len(self.text)
         for form in forms:
             self.text += form_json(form) + b"\n"
-            self.rows.add(form)
-        after = self.rows.counts()
-        self.files.append({"entry": entry, "text": [start, len(self.text) - start],
-                           "rows": {t: [before[t], after[t] - before[t]] for t in TABLES}})
+        meta: dict = {"entry": entry, "text": [start, len(self.text) - start]}
+        if self.rows is not None:
+            before = self.rows.counts()
+            for form in forms:
+                self.rows.add(form)
+            after = self.rows.counts()
+            meta["rows"] = {t: [before[t], after[t] - before[t]] for t in TABLES}
+        self.files.append(meta)
 
     def write(self, path: Path) -> list[dict]:
         """Write the part at `path` at once; returns each file's meta (its entry, where its lines and rows are)."""
         streams = []
-        for table in self.rows.tables(partitioned=True).values():
+        for table in self.rows.tables(partitioned=True).values() if self.rows is not None else ():
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema) as writer:
                 writer.write_table(table)
@@ -120,6 +128,11 @@ class _Slice:
         return self.part.read(*self.meta["text"])
 
     def tables(self) -> dict[str, pa.Table]:
+        if "rows" not in self.meta:  # a part made without tables
+            rows = TableRows()
+            for line in self.text().splitlines():
+                rows.add(Form.model_validate_json(line))
+            return rows.tables(partitioned=True)
         return {t: self.part.table(t).slice(*self.meta["rows"][t]) for t in TABLES}
 
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel, ValidationError
 
 from jixiao.schemas.errors import JixiaoError
@@ -465,9 +464,12 @@ def write_spreadsheet(records: Iterable[dict], out: str, kind: str) -> None:
 
 def open_output(out: str, kind: str) -> JsonOutput | ParquetOutput:
     """Output `out` of kind jsonl, json or parquet, open for pieces in output order."""
+    if kind != "parquet":
+        return JsonOutput(out)
+    # Only for a Parquet output: pyarrow's Parquet and compute modules cost a run a tenth of a second.
     from jixiao.dataset import ParquetOutput  # it imports this module's schemas
 
-    return ParquetOutput(Path(out)) if kind == "parquet" else JsonOutput(out)
+    return ParquetOutput(Path(out))
 
 
 def write(forms: Iterable[Form], out: str, folder_format: str = "parquet") -> None:
@@ -532,6 +534,8 @@ def _first_error(exc: ValidationError) -> str:
 
 def _read_table(folder: Path) -> list[dict]:
     """Every row of one table's dataset, partitions in name order (the partition column is not a field)."""
+    import pyarrow.parquet as pq  # only to read Parquet back: a twentieth of a second of every run's start
+
     out: list[dict] = []
     for part in sorted(folder.glob("*/*.parquet")):
         out.extend(pq.read_table(part, schema=None).to_pylist())

@@ -157,6 +157,20 @@ def test_workers_do_not_change_the_output(archive, reference, tmp_path):
     _same_output(out, reference)
 
 
+def test_parts_of_a_run_without_parquet_give_the_same_parquet_later(archive, reference, tmp_path):
+    """A JSON lines run makes parts without Arrow tables; a rerun adding a Parquet output takes every input
+    from them (nothing redone) and writes the same bytes as a run that wrote both at once."""
+    out = tmp_path / "later"
+    first = subprocess.run([*JIXIAO, "extract", str(archive), "-o", str(out / "forms.jsonl")],
+                           capture_output=True, text=True, timeout=600)
+    state = out / "forms.jsonl.jixiao" / "parts"
+    assert first.returncode == 1 and all(parts.read_meta(p)["tables"] == {} for p in state.glob(f"*{parts.SUFFIX}"))
+    second = subprocess.run([*JIXIAO, "extract", str(archive), "-o", str(out / "forms.jsonl"), "-o", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert second.returncode == 1 and "(400 unchanged since the last run)" in second.stderr
+    _same_output(out, reference)
+
+
 def test_time_limit_stops_one_file(tmp_path):
     big = tmp_path / "slow.txt"
     big.write_text((ROOT / "samples" / "002_97939f2dd7b43a77.txt").read_text(encoding="utf-8") * 400, encoding="utf-8")
