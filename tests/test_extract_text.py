@@ -6,6 +6,7 @@ import pytest
 from conftest import SAMPLES
 from jixiao.extract import extract_file
 from jixiao.extract.clean import tidy
+from jixiao.extract.text import read_rows
 from jixiao.schemas.errors import NoTargetTable, UnreadableFile
 
 SEED = SAMPLES / "000_b8c562a2c440e30e.txt"
@@ -41,6 +42,15 @@ def test_encodings_detected_from_content(tmp_path, codec):
 ])
 def test_tidy(raw, clean):
     assert tidy(raw) == clean
+
+
+def test_rows_keep_their_line_numbers_and_blank_lines_make_none():
+    """Lines 2 and 4 hold no text (nothing, or empty cells and spaces): no row, and the rows after
+    them keep their own line numbers; trailing empty cells go, inner ones stay."""
+    rows = read_rows("项目名称\t\t党委事务经费\t\n\n 一级指标 \t二级指标\n\t \t\n指标1:会议次数\t≥ 20次")
+    assert [(row.cells, row.line) for row in rows] == [
+        (["项目名称", "", "党委事务经费"], 1), (["一级指标", "二级指标"], 3), (["指标1:会议次数", "≥20次"], 5),
+    ]
 
 
 def test_forms_keep_title_attachment_year_and_lines():
