@@ -236,12 +236,18 @@ def test_a_row_broken_by_the_page_is_joined_and_a_new_row_is_not():
     assert len(join_broken_rows([before, after])) == 2
 
 
-def test_a_label_broken_inside_its_note_gets_its_tail_back():
+@pytest.mark.parametrize(("last", "first", "column", "label"), [
+    # a label broken inside its note
+    (["", "", "成本指标(必填硬性指", "指标1:宣传经费", "10万元"], ["", "", "标)", "指标2:培训经费", "5万元"], 2,
+     "成本指标(必填硬性指标)"),
+    # the block's lead label cut after its first character
+    (["绩", "一级指标", "二级指标", "三级指标", "指标值"],
+     ["效指标", "产出指标", "数量指标", "指标1:培训人数", "100人"], 0, "绩效指标"),
+])
+def test_a_label_broken_by_the_page_gets_its_tail_back(last, first, column, label):
     xs = [40.0, 90.0, 160.0, 230.0, 470.0]
-    label = _row(["", "", "成本指标(必填硬性指", "指标1:宣传经费", "10万元"], 1, xs)
-    first = _row(["", "", "标)", "指标2:培训经费", "5万元"], 2, xs)
-    rows = join_broken_rows([label, first])
-    assert rows[0].cells[2] == "成本指标(必填硬性指标)" and rows[1].cells[2] == ""
+    rows = join_broken_rows([_row(last, 1, xs), _row(first, 2, xs)])
+    assert rows[0].cells[column] == label and rows[1].cells[column] == ""
 
 
 def test_a_page_opening_with_another_table_joins_nothing_to_the_page_before():
@@ -258,12 +264,9 @@ def test_a_page_opening_with_another_table_joins_nothing_to_the_page_before():
         "收入总计", "项目支出预算绩效目标表", "(2024年度)", "项目名称"]
 
 
-def test_a_lead_label_cut_by_the_page_gets_its_tail_back_from_the_last_row_only():
+def test_a_whole_label_opening_a_page_is_no_tail_of_a_cell_far_above():
+    """年度总体目标 + 绩效指标 ends in 指标 as a cut label does; 绩效指标 is whole, and the cell is no last row's."""
     xs = [40.0, 90.0, 160.0, 230.0, 470.0]
-    header = _row(["绩", "一级指标", "二级指标", "三级指标", "指标值"], 1, xs)
-    first = _row(["效指标", "产出指标", "数量指标", "指标1:培训人数", "100人"], 2, xs)
-    rows = join_broken_rows([header, first])
-    assert rows[0].cells[0] == "绩效指标" and rows[1].cells[0] == ""
     goal = _row(["年度总体目标", "完成培训", "", "", ""], 1, xs)
     empty = _row(["", "一级指标", "二级指标", "三级指标", "指标值"], 1, xs)
     first = _row(["绩效指标", "产出指标", "数量指标", "指标1:培训人数", "100人"], 2, xs)
