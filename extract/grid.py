@@ -295,9 +295,10 @@ def _closed(ys: list[int], xs: list[int], column_line: Callable[[int], np.ndarra
     return closed
 
 
-def _ruled(vertical: np.ndarray, horizontal: np.ndarray, group: list[int]) -> int:
+def _ruled(vertical: np.ndarray, group: list[int], rules: Callable[[int], np.ndarray]) -> int:
     """Of a column line's rival places, the one with the longest run of line ink from one row
-    line to another; the strongest when none beats it.
+    line to another; the strongest when none beats it. `rules(x)`: the rows with row-line ink
+    within `_BAND` of x.
 
     The strokes of a column of text, row after row, can add up to more ink
     than a column line drawn down one short row only (the indicator header
@@ -310,21 +311,20 @@ def _ruled(vertical: np.ndarray, horizontal: np.ndarray, group: list[int]) -> in
     def run(x: int) -> int:
         ink = np.concatenate(([0], (vertical[:, x] > 0).astype(np.int8), [0]))
         edges = np.flatnonzero(np.diff(ink))
-        rules = np.any(horizontal[:, max(0, x - _BAND):x + _BAND + 1] > 0, axis=1)
+        ruled = rules(x)
         runs = [end - start for start, end in zip(edges[::2], edges[1::2], strict=True)
-                if rules[max(0, start - reach):start + reach].any() and rules[max(0, end - reach):end + reach].any()]
+                if ruled[max(0, start - reach):start + reach].any() and ruled[max(0, end - reach):end + reach].any()]
         return max(runs, default=0)
 
-    best = max(group, key=run)
-    return best if run(best) > run(group[0]) else group[0]
+    longest = {x: run(x) for x in group}
+    best = max(group, key=longest.__getitem__)
+    return best if longest[best] > longest[group[0]] else group[0]
 
 
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
     """The table inside `box` (one connected set of lines): row and column lines, then its cells."""
     x0, y0, x1, y1 = box
     h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
-    ys = [group[0] for group in _positions((h_part > 0).sum(axis=1), inch(0.25))]
-    xs = [_ruled(v_part, h_part, group) for group in _positions((v_part > 0).sum(axis=0), inch(0.1))]
     band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
     # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the
@@ -338,17 +338,19 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
             across[x] = (np.any(h_part[:, strip], axis=1), np.any(v_part[:, strip], axis=1))
         return across[x]
 
+    ys = [group[0] for group in _positions((h_part > 0).sum(axis=1), inch(0.25))]
+    xs = [_ruled(v_part, group, lambda x: column(x)[0]) for group in _positions((v_part > 0).sum(axis=0), inch(0.1))]
     if ys:
         ys = _closed(ys, xs, lambda x: column(x)[1])
     if len(ys) < 2 or len(xs) < 2:
         return None
 
-    def v_line(x: int, i: int) -> bool:
-        """A line at x all along grid row i, between the inner edges of the row's rules
+    def v_edge(j: int, i: int) -> bool:
+        """A line at column line j all along grid row i, between the inner edges of the row's rules
         (under a double rule a column line may start at the lower of its two lines)."""
         if ys[i + 1] - ys[i] <= 2 * reach:
             return False
-        rules, line = column(x)
+        rules, line = column(xs[j])
         above = np.flatnonzero(rules[ys[i]:ys[i] + double + 1])
         below = np.flatnonzero(rules[max(0, ys[i + 1] - double):ys[i + 1] + 1])
         top = ys[i] + int(above[-1]) if above.size else ys[i]
@@ -365,9 +367,6 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         cols = along[y][xs[j]:xs[j + 1] + 1]
         return bool(cols.size > 2 * reach and np.count_nonzero(cols) / cols.size >= 0.6
                     and cols[:reach].any() and cols[-reach:].any())
-
-    def v_edge(j: int, i: int) -> bool:
-        return v_line(xs[j], i)
 
     # Lines that bound no cell anywhere are strokes or specks, not rulings.
     xs = [x for j, x in enumerate(xs) if j in (0, len(xs) - 1) or any(v_edge(j, i) for i in range(len(ys) - 1))]

@@ -131,18 +131,11 @@ def _candidates(stem: str, pool: tuple[str, ...], cutoff: float) -> str | None:
     return found[0] if found else None
 
 
-#: level-1 labels a misread character still names (成本指标 aside: bare, the row decides its level)
+#: level-1 labels one misread character still names (OCR of a label written one character a line:
+#: 产出看标, 效血指标), 成本指标 aside (bare, the row decides its level): the usual cutoff (88) forgives
+#: one character in nine; a category has four or five, so one misread leaves it 75-80 alike, and
+#: no other label comes that near
 _LEVEL1_READ = tuple(name for name in LEVEL1 if name != "成本指标")
-
-
-def _misread_level1(stem: str) -> str | None:
-    """A level-1 label of four or five characters with one misread (OCR of a label written one
-    character a line: 产出看标, 效血指标). The usual cutoff (88) forgives one character in nine; a
-    category has four or five, so one misread leaves it 75-80 alike, and no other label comes that near."""
-    if len(stem) not in (4, 5):
-        return None
-    found = process.extractOne(stem, _LEVEL1_READ, scorer=fuzz.ratio, score_cutoff=75)
-    return found[0] if found else None
 
 
 def match_label(text: str) -> Label | None:
@@ -178,7 +171,7 @@ def _match_label(text: str) -> Label | None:
     found = _candidates(stem, level2_pool, 88)
     if found:
         return Label(2, found, requirement_of(note))
-    found = _candidates(stem, LEVEL1, 88) or _misread_level1(stem)
+    found = _candidates(stem, LEVEL1, 88) or (_candidates(stem, _LEVEL1_READ, 75) if len(stem) in (4, 5) else None)
     if found:
         return Label(1, found, Requirement())
     # Truncated labels: 31-服务对象满意度 (the code shows it is a label).
