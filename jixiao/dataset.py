@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.writers import PARTITION, SCHEMAS, TABLES, Piece, parquet_schema
+from jixiao.arrow_tables import PARTITION, SCHEMAS, parquet_schema
+from jixiao.writers import TABLES, Piece
 
 
 def _empty(name: str) -> pa.Table:

@@ -5,8 +5,9 @@ records both as JSON lines and as rows of the four tables, so assembling
 the outputs copies text and slices Arrow tables instead of parsing and
 printing again. The tables are made only for a run with a Parquet output
 (Arrow's first array imports pandas: half a CPU second of the process, the
-reading of some twenty PDF pages); should a later run with one take such a
-part, its tables are made then from its JSON lines. Layout, in
+reading of some twenty PDF pages; pyarrow itself is not imported either);
+should a later run with one take such a part, its tables are made then from
+its JSON lines. Layout, in
 one file written under a temporary name and renamed (a part either exists
 whole or not at all):
 
@@ -24,11 +25,15 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from jixiao.schemas.form import Form
-from jixiao.writers import TABLES, TableRows, atomic_write, form_json
+from jixiao.writers import TABLES, atomic_write, form_json
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from jixiao.arrow_tables import TableRows
 
 SUFFIX = ".part"
 MAGIC = b"JIXIAO-PART-1\n"
@@ -50,7 +55,11 @@ class Builder:
 
     def __init__(self, tables: bool = True) -> None:
         self.text = bytearray()
-        self.rows = TableRows() if tables else None
+        self.rows: TableRows | None = None
+        if tables:
+            from jixiao.arrow_tables import TableRows
+
+            self.rows = TableRows()
         self.files: list[dict] = []
 
     def add(self, entry: dict, forms: list[Form]) -> None:
@@ -69,12 +78,11 @@ class Builder:
 
     def write(self, path: Path) -> list[dict]:
         """Write the part at `path` at once; returns each file's meta (its entry, where its lines and rows are)."""
-        streams = []
-        for table in self.rows.tables(partitioned=True).values() if self.rows is not None else ():
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_table(table)
-            streams.append(sink.getvalue())
+        streams: list[pa.Buffer] = []
+        if self.rows is not None:
+            from jixiao.arrow_tables import ipc_stream
+
+            streams = [ipc_stream(table) for table in self.rows.tables(partitioned=True).values()]
         offset, where = len(self.text), {}
         for table_name, buffer in zip(TABLES, streams, strict=False):
             where[table_name] = [offset, buffer.size]
@@ -129,10 +137,9 @@ class _Slice:
 
     def tables(self) -> dict[str, pa.Table]:
         if "rows" not in self.meta:  # a part made without tables
-            rows = TableRows()
-            for line in self.text().splitlines():
-                rows.add(Form.model_validate_json(line))
-            return rows.tables(partitioned=True)
+            from jixiao.arrow_tables import tables
+
+            return tables((Form.model_validate_json(line) for line in self.text().splitlines()), partitioned=True)
         return {t: self.part.table(t).slice(*self.meta["rows"][t]) for t in TABLES}
 
 
@@ -155,8 +162,9 @@ class _Part:
 
     def table(self, table_name: str) -> pa.Table:
         if table_name not in self._tables:
-            data = pa.py_buffer(self.read(*self.where[table_name]))
-            self._tables[table_name] = pa.ipc.open_stream(data).read_all()
+            from jixiao.arrow_tables import read_ipc_stream
+
+            self._tables[table_name] = read_ipc_stream(self.read(*self.where[table_name]))
         return self._tables[table_name]
 
 

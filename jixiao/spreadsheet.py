@@ -1,6 +1,6 @@
 """Spreadsheet outputs for the people who read these forms in Excel: one workbook, or CSV files.
 
-The same tables and columns as the Parquet output (`writers.SCHEMAS`), with
+The same tables and columns as the Parquet output (`arrow_tables.SCHEMAS`), with
 Chinese column headers instead of the field names: the readers are finance
 staff and auditors. A last sheet, `fields`, maps every header back to its
 field, so a script can still find its way. In the workbook the header row is
@@ -32,7 +32,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from jixiao.writers import SCHEMAS, TABLES, atomic_write, rows
+from jixiao.arrow_tables import SCHEMAS
+from jixiao.writers import TABLES, atomic_write, rows
 
 #: Chinese header of every column, per table; a column added later without one shows its field name.
 HEADERS: dict[str, dict[str, str]] = {

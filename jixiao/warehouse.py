@@ -14,9 +14,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from jixiao.arrow_tables import SCHEMAS
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
-from jixiao.writers import SCHEMAS, rows
+from jixiao.writers import rows
 
 VIEWS = {
     "funds_by_issuer_year": """

@@ -9,8 +9,9 @@ import pyarrow as pa
 
 from conftest import SAMPLES
 from jixiao import warehouse
+from jixiao.arrow_tables import SCHEMAS, parquet_schema
 from jixiao.diff import compare
-from jixiao.writers import SCHEMAS, parquet_schema, read, write
+from jixiao.writers import read, write
 
 
 def _all(sample_forms):
@@ -109,8 +110,8 @@ def test_types_are_the_same_in_every_reader(sample_forms, tmp_path):
 
 def test_department_forms_round_trip_with_their_budget_and_tasks(tmp_path):
     """The budget columns and the tasks table come back from Parquet, and DuckDB holds the tasks."""
+    from jixiao.arrow_tables import read_parquet
     from jixiao.pipeline import process_file
-    from jixiao.writers import read_parquet
 
     result = process_file(SAMPLES / "realworld" / "zhanjiang-hrss-2024-dept-overall.xlsx")
     out, db = tmp_path / "pq", tmp_path / "w.duckdb"

@@ -15,8 +15,9 @@ import pyarrow as pa
 import pytest
 
 from conftest import ROOT
+from jixiao.arrow_tables import SCHEMAS, tables
 from jixiao.schemas.form import Check, CheckCode, Severity, Value, ValueKind
-from jixiao.writers import SCHEMAS, TABLES, json_line, read, rows, tables, write
+from jixiao.writers import TABLES, json_line, read, rows, write
 
 
 def _first_json_line(form) -> str:

@@ -13,9 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLES
+from jixiao.arrow_tables import SCHEMAS
 from jixiao.cli import app
 from jixiao.spreadsheet import HEADERS, write_xlsx
-from jixiao.writers import SCHEMAS, TABLES, rows
+from jixiao.writers import TABLES, rows
 
 runner = CliRunner()
 
