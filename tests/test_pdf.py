@@ -1,6 +1,8 @@
 """PDF renderings of the sample forms give the hand-verified records, engine by engine."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,21 @@ def test_columns_whose_rules_chromium_draws_row_by_row_belong_to_the_table() -> 
     assert (round(box[0]), round(box[2])) == (40, 555)
     lefts = sorted({round(c[0]) for row in rows for c in row if c is not None})
     assert lefts[:3] == [40, 111, 215], lefts
+
+
+#: libraries a run of native PDFs written as JSON lines never needs: Parquet (pyarrow, and pandas
+#: through it), the other PDF engines, OCR, the Office readers, the warehouse
+_NOT_FOR_PDFS = ("pyarrow", "pandas", "pdfplumber", "camelot", "cv2", "onnxruntime", "rapidocr", "openpyxl", "docx",
+                 "duckdb", "distributed")
+
+
+def test_a_json_lines_run_of_pdfs_imports_no_library_it_does_not_use(tmp_path):
+    """Start-up is a large share of a run of a few PDFs (a fifth of a second for pyarrow alone): the command
+    imports what the inputs and outputs need, and nothing else."""
+    code = ("import sys\nfrom jixiao.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print(' '.join(sorted(m for m in {_NOT_FOR_PDFS!r} if m in sys.modules)))")
+    out = tmp_path / "forms.jsonl"
+    done = subprocess.run([sys.executable, "-c", code, "extract", str(PDFS[0]), "-o", str(out)],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == ""
+    assert [f.project_name for f in read(out)] == [f.project_name for f in _expected(PDFS[0])]
