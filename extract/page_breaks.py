@@ -219,15 +219,16 @@ def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) 
 
 
 def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
-    """Every filled cell of a row several lines tall runs down to its bottom: the
-    row was cut by the page, for a whole row leaves its shorter cells short."""
+    """Every filled cell of a row whose text runs several lines runs down to its bottom: the
+    row was cut by the page, for a whole row leaves its shorter cells short. Lines of text, not
+    the row's height: a two-line label's row is three lines tall, one-line texts centred in it."""
     row, _ = before.owners[cell]
     boxes = [b for b, x in zip(row.bboxes, row.cells, strict=False) if b is not None and x]
     extents = [e for e in (before.text.extent(b) for b in boxes) if e is not None]
     if not extents or len(extents) < len(boxes):
         return False
     line = max(e[2] for e in extents)
-    tall = floor - min(b[1] for b in boxes) > 2.5 * line
+    tall = max(e[1] - e[0] for e in extents) > 3 * line  # two lines and their leading are 2.5
     return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
 
 
@@ -258,19 +259,26 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     full and its words go on below. A row of its own fills its first column (a
     label, a name) whatever the row above did (其中:财政拨款 wrapped down to the
     foot, then 其他资金 in the same column).
+
+    A merged cell begun in `tail` that goes on down the new page (a level-1 label) ends
+    early because it goes on, not the row; it is still the first column `tail` filled.
     """
     boxes = [b for b in tail.bboxes if b is not None]
     if not boxes:
         return False
     top = max(b[1] for b in boxes)
+    row_bottom = min(b[3] for b in row.bboxes if b is not None)
+    merged_on = [b for b in row.bboxes if b is not None and not _same(b[3], row_bottom)]
     own, early, running, wrapped = [], False, [], []
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
         if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
+        own.append(box)
+        if any(_in_line(box, below) for below in merged_on):
+            continue
         extent = before.text.extent(box)
         if extent is None:
             return False
-        own.append(box)
         if extent[1] >= floor - 1.6 * extent[2]:
             running.append(box)
             if _wrapped_on(before, box, extent[1], extent[2]):

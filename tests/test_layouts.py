@@ -85,6 +85,7 @@ FLOOR: dict[str, float] = {
     "0086_writer_scan.jpg": 1.0,
     "0088_calc.pdf": 1.0,
     "0101_writer.pdf": 1.0,
+    "0065_writer.pdf": 1.0,
 }
 
 
