@@ -17,6 +17,7 @@ split into forms like any other extractor's.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ from jixiao.schemas.raw import BBox, Frame, RawDocument
 _UPSIDE_DOWN_SUSPECT = 0.85
 #: lines read first, to tell which way up a page is
 _PROBE_LINES = 4
+#: a reading of digits and separators alone, as amounts print (4,100,000.00, 7595500.00)
+_AMOUNT = re.compile(r"\d[\d,.]{3,}")
 
 
 @dataclass
@@ -174,9 +177,21 @@ def _text(region: _Region) -> ocr.Text:
 
 
 def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tuple[str, float]]) -> _Reading:
-    """Every region read as one text (a cell's wrapped lines side by side), but for those already `known`."""
+    """Every region read as one text (a cell's wrapped lines side by side), but for those already `known`.
+
+    A text read as an amount (digits and separators alone) that was not widened, its
+    ink taken for Chinese (a speck above or below the digits makes it as tall), is read
+    again widened, as digits are read (`ocr.WIDE`): unwidened, runs of the same digit
+    collapse (`2,63000.0` for `2,630,000.00`), widened they read whole. The second
+    reading is kept unless the model is less sure of it.
+    """
     wanted = [i for i, region in enumerate(regions) if region.lines and i not in known]
     read = dict(zip(wanted, ocr.recognise([_text(regions[i]) for i in wanted]), strict=True))
+    again = [i for i in wanted if not _text(regions[i]).wide and _AMOUNT.fullmatch(read[i][0])]
+    for i, (text, score) in zip(again, ocr.recognise([ocr.Text([line.image for line in regions[i].lines], True)
+                                                       for i in again]), strict=True):
+        if score >= read[i][1]:
+            read[i] = (text, score)
     read.update(known)
     return _Reading(regions, tables, [read.get(i, ("", 0.0)) for i in range(len(regions))])
 
