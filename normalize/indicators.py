@@ -201,8 +201,8 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
         texts = [c.text for c in cells]
-        joined = "".join(texts)  # one substring test each rules out a header row and a stop row for most rows
-        if "指" in joined and is_block_header(texts):
+        joined = "".join(texts)  # a header row has two cells with 指 and a stop row its word: most rows have neither
+        if joined.count("指") >= 2 and is_block_header(texts):
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
             split, value_col = columns.split, columns.value
             page = next((c.page for c in cells if c.page is not None), None)
