@@ -146,11 +146,17 @@ def _label_fragment(cell: RawCell, columns: Columns) -> bool:
     )
 
 
+#: the starts (2 characters or more, not the whole word) of each level-1 label, to the label; the
+#: first label in LEVEL1's order wins a start two share
+_LEVEL1_STARTS: dict[str, str] = {}
+for _word in LEVEL1:
+    for _k in range(2, len(_word)):
+        _LEVEL1_STARTS.setdefault(_word[:_k], _word)
+
+
 def _cut_level1(text: str) -> str | None:
     """The level-1 label a page break left only the start of (效益 | 指标 over two pages)."""
-    if len(text) < 2:
-        return None
-    return next((word for word in LEVEL1 if word.startswith(text) and word != text), None)
+    return _LEVEL1_STARTS.get(text)
 
 
 def _by_content(content: list[RawCell], value_col: int) -> tuple[RawCell | None, str]:
