@@ -48,21 +48,22 @@ def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
     halves are joined.
     """
     out: list[list[str]] = []
+    k: int | None = None  # the first filled cell of the row above (a join keeps it: both rows start there)
     for cells in rows:
-        if out:
+        first = _first_filled(cells)
+        if (
+            out and k is not None and k == first
+            and match_header(out[-1][k]) is None and match_header(cells[k]) is None
+            and match_header(out[-1][k] + cells[k]) is not None
+        ):
             above = out[-1]
-            k = _first_filled(above)
-            if (
-                k is not None and k == _first_filled(cells)
-                and match_header(above[k]) is None and match_header(cells[k]) is None
-                and match_header(above[k] + cells[k]) is not None
-            ):
-                width = max(len(above), len(cells))
-                out[-1] = [
-                    (above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)
-                ]
-                continue
+            width = max(len(above), len(cells))
+            out[-1] = [
+                (above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)
+            ]
+            continue
         out.append(cells)
+        k = first
     return out
 
 
