@@ -47,24 +47,20 @@ _TITLE_REACH = 3
 _LABEL_CHARS = 24
 
 
-def _title_of(filled: list[str]) -> str | None:
-    """A heading in a target table's wording, not a sentence that mentions one."""
-    if len(filled) != 1 or len(filled[0]) > 80:
+def _title_of(text: str) -> str | None:
+    """A row's one cell as a heading in a target table's wording, not a sentence that mentions one."""
+    if len(text) > 80:
         return None
-    text = filled[0]
     body = _ATTACHMENT.sub("", text).lstrip(":： ")
     if TITLE.search(compact(text)) and not _SENTENCE.search(body) and "项目名称" not in text:
         return text
     return None
 
 
-def _year_of(filled: list[str]) -> int | None:
-    """A year line: (2024 年度), 2024, or letter-spaced (2 0 2 6年度)."""
-    if len(filled) == 1:
-        m = _YEAR_LINE.match(compact(filled[0]).replace("（", "(").replace("）", ")"))
-        if m:
-            return int(m.group(1))
-    return None
+def _year_of(text: str) -> int | None:
+    """A row's one cell as a year line: (2024 年度), 2024, or letter-spaced (2 0 2 6年度)."""
+    m = _YEAR_LINE.match(compact(text).replace("（", "(").replace("）", ")"))
+    return int(m.group(1)) if m else None
 
 
 def _title_year(title: str) -> int | None:
@@ -73,12 +69,9 @@ def _title_year(title: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _attachment_of(filled: list[str]) -> str | None:
-    if len(filled) == 1:
-        m = _ATTACHMENT.match(filled[0])
-        if m:
-            return m.group(0)
-    return None
+def _attachment_of(text: str) -> str | None:
+    m = _ATTACHMENT.match(text)
+    return m.group(0) if m else None
 
 
 def _to_raw(rows: list[Row]) -> list[list[RawCell]]:
@@ -184,14 +177,16 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
     for row in rows:
         filled = [c for c in row.cells if c]  # the row's non-empty cells and their text, worked out once
         joined = "".join(filled)
-        if not filled or _RULE.match(joined) or (len(filled) == 1 and PAGE_NUMBER.match(compact(filled[0]))):
+        # the heading, attachment, year and page number lines are rows of one cell: most rows are not asked
+        single = filled[0] if len(filled) == 1 else None
+        if not filled or _RULE.match(joined) or (single is not None and PAGE_NUMBER.match(compact(single))):
             continue
         if row.new_table and current is not None and current.block:
             close()  # another table after the block: the form ends (JSON rows keep tables apart)
             current = None
-        title = _title_of(filled)
+        title = _title_of(single) if single is not None else None
         if title is not None:
-            attachment = _attachment_of(filled)
+            attachment = _attachment_of(title)
             if current is not None and not current.rows and current.year is None:
                 # A document heading (附件 2:…目标表) directly above the form's own title.
                 current.title = title
@@ -204,23 +199,23 @@ def split_forms(rows: list[Row], stream: bool = False) -> list[RawForm]:
             current = _Open(title=title, attachment=attachment, first=first)
             pending_attachment = None
             continue
-        if len(filled) == 1 and _LONE_ATTACHMENT.match(filled[0]):
-            pending_attachment = (_DIGITS_APART.sub("", filled[0]), row)
+        if single is not None and _LONE_ATTACHMENT.match(single):
+            pending_attachment = (_DIGITS_APART.sub("", single), row)
             continue
         subject = "名称" in joined and _is_subject(filled)
         if subject and (current is None or current.subject or len(current.rows) > _TITLE_REACH):
             # A table with no heading of its own (or a heading too far above to be its title).
             close()
             current = _Open(title="", attachment=None, first=row, self_evaluation="自评" in heading)
-        if len(filled) == 1:
-            heading = filled[0]
+        if single is not None:
+            heading = single
         if current is None:
             continue
-        year = _year_of(filled)
+        year = _year_of(single) if single is not None else None
         if year is not None and current.year is None and not current.rows:
             current.year = year
             continue
-        if current.block and len(filled) == 1 and other_heading.match(compact(filled[0])):
+        if current.block and single is not None and other_heading.match(compact(single)):
             close()
             current = None
             continue

@@ -248,7 +248,7 @@ def alignment_checks(reason: str | None) -> list[Check]:
 def label_piece_checks(header_cells: list[str]) -> list[Check]:
     """Header cells that are pieces of a label (年度资金 | 总额:): a converter cut a cell apart, so the
     rows around it may be misread; said once, naming the pieces."""
-    pieces = [cell for cell in header_cells if is_label_piece(cell)]
+    pieces = [cell for cell in header_cells if cell and is_label_piece(cell)]
     if not pieces:
         return []
     return [Check(

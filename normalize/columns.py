@@ -64,6 +64,8 @@ class Columns:
     #: (left, right, role) of each header cell with a box: PDF and scan pages may draw
     #: the block's columns on another grid than the header's (a span more or less)
     ranges: list[tuple[float, float, Role]] = field(default_factory=list)
+    #: role by column index, filled as cells ask (every block cell asks; a form has a few columns)
+    _by_col: dict[int, Role | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def split(self) -> bool:
@@ -76,8 +78,11 @@ class Columns:
         if cell.bbox is not None and self.ranges:
             centre = (cell.bbox[0] + cell.bbox[2]) / 2
             return next((role for left, right, role in self.ranges if left <= centre <= right), None)
-        left = [c for c in self.roles if c <= cell.col]
-        return self.roles[max(left)] if left else None
+        col = cell.col
+        if col not in self._by_col:
+            left = [c for c in self.roles if c <= col]
+            self._by_col[col] = self.roles[max(left)] if left else None
+        return self._by_col[col]
 
     @property
     def value(self) -> int:

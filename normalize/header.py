@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.normalize.values import are_months
 from jixiao.normalize.vocab import EXACT_LABELS, is_exact_label, match_header
@@ -47,25 +48,26 @@ def join_cut_labels(rows: list[list[str]]) -> list[list[str]]:
     halves are joined.
     """
     out: list[list[str]] = []
+    k: int | None = None  # the first filled cell of the row above (a join keeps it: both rows start there)
     for cells in rows:
-        if out:
+        first = _first_filled(cells)
+        if (
+            out and k is not None and k == first
+            and match_header(out[-1][k]) is None and match_header(cells[k]) is None
+            and match_header(out[-1][k] + cells[k]) is not None
+        ):
             above = out[-1]
-            k = _first_filled(above)
-            if (
-                k is not None and k == _first_filled(cells)
-                and match_header(above[k]) is None and match_header(cells[k]) is None
-                and match_header(above[k] + cells[k]) is not None
-            ):
-                width = max(len(above), len(cells))
-                out[-1] = [
-                    (above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)
-                ]
-                continue
+            width = max(len(above), len(cells))
+            out[-1] = [
+                (above[c] if c < len(above) else "") + (cells[c] if c < len(cells) else "") for c in range(width)
+            ]
+            continue
         out.append(cells)
+        k = first
     return out
 
 
-def _label_run(cells: list[str], i: int, found: dict[str, str]) -> tuple[list[str], int]:
+def _label_run(cells: list[str], fields: list[str | None], i: int, found: dict[str, str]) -> tuple[list[str], int]:
     """The fields of the labels standing together from cells[i] (empty cells between them skipped),
     and where the run ends.
 
@@ -75,7 +77,7 @@ def _label_run(cells: list[str], i: int, found: dict[str, str]) -> tuple[list[st
     j = i
     while j < len(cells):
         if cells[j]:
-            field = match_header(cells[j])
+            field = fields[j]
             if field is None:
                 break
             if field == "funds":
@@ -86,8 +88,15 @@ def _label_run(cells: list[str], i: int, found: dict[str, str]) -> tuple[list[st
     return run, j
 
 
-def _row_pairs(cells: list[str], found: dict[str, str]) -> None:
-    """Read one row's labels and values into `found` (the first reading of a field wins).
+def _fields(cells: list[str]) -> list[str | None]:
+    """The header field each cell's label names (None for a value or an empty cell): asked once per
+    row, as reading a row asks it of a cell several times."""
+    return [match_header(cell) if cell else None for cell in cells]
+
+
+def _row_pairs(cells: list[str], fields: list[str | None], found: dict[str, str]) -> None:
+    """Read one row's labels and values into `found` (the first reading of a field wins);
+    `fields`: the row's `_fields`.
 
     A label takes the next filled cell when that is not a label. Labels printed
     side by side with their values after them (项目总目标 | 年度总体目标 | … | …)
@@ -95,12 +104,12 @@ def _row_pairs(cells: list[str], found: dict[str, str]) -> None:
     """
     i = 0
     while i < len(cells):
-        if not cells[i] or match_header(cells[i]) is None:
+        if fields[i] is None:
             i += 1
             continue
-        run, j = _label_run(cells, i, found)
+        run, j = _label_run(cells, fields, i, found)
         values: list[str] = []
-        while j < len(cells) and (not cells[j] or match_header(cells[j]) is None):
+        while j < len(cells) and fields[j] is None:
             if cells[j]:
                 values.append(cells[j])
             j += 1
@@ -114,11 +123,9 @@ def _row_pairs(cells: list[str], found: dict[str, str]) -> None:
         i = j
 
 
-def _labels_only(cells: list[str]) -> bool:
-    filled = [c for c in cells if c]
-    return bool(filled) and all(match_header(c) is not None for c in filled) and any(
-        match_header(c) != "funds" for c in filled
-    )
+def _labels_only(cells: list[str], fields: list[str | None]) -> bool:
+    filled = [f for c, f in zip(cells, fields, strict=True) if c]
+    return bool(filled) and all(f is not None for f in filled) and any(f != "funds" for f in filled)
 
 
 def _under_labels(labels: list[str], values: list[str]) -> list[str]:
@@ -139,10 +146,18 @@ def _under_labels(labels: list[str], values: list[str]) -> list[str]:
     return groups + [cell for k, value in zip(cols, picked, strict=True) for cell in (labels[k], value)]
 
 
-def _group_only(cells: list[str]) -> bool:
+def _group_only(cells: list[str], fields: list[str | None]) -> bool:
     """A row holding only a group label (项目资金(元) printed between its labels and its values)."""
-    filled = [c for c in cells if c]
-    return bool(filled) and all(match_header(c) == "funds" for c in filled)
+    filled = [f for c, f in zip(cells, fields, strict=True) if c]
+    return bool(filled) and all(f == "funds" for f in filled)
+
+
+@lru_cache(maxsize=4096)
+def _glued_cut(cell: str) -> int | None:
+    """Where a cell holding two labels run together is cut (see `split_glued`), or None; asked of
+    short cells ending as a label does, which repeat on every form."""
+    cut = next((k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])), None)
+    return cut if cut and match_header(cell) is None else None
 
 
 def split_glued(cells: list[str]) -> list[str]:
@@ -150,12 +165,12 @@ def split_glued(cells: list[str]) -> list[str]:
     lines of a narrow column) cut back into the two labels; nothing else is cut."""
     out: list[str] = []
     for cell in cells:
-        cut = None
-        if len(cell) <= 2 * _GLUED_CHARS and cell[-1:] in _LABEL_ENDINGS:  # values rarely end as a label does
-            cut = next((
-                k for k in range(2, len(cell) - 1) if cell[k:] in EXACT_LABELS and is_exact_label(cell[:k])
-            ), None)
-        out += [cell[:cut], cell[cut:]] if cut and match_header(cell) is None else [cell]
+        # values rarely end as a label does
+        cut = _glued_cut(cell) if len(cell) <= 2 * _GLUED_CHARS and cell[-1:] in _LABEL_ENDINGS else None
+        if cut:
+            out += [cell[:cut], cell[cut:]]
+        else:
+            out.append(cell)
     return out
 
 
@@ -172,19 +187,23 @@ def pairs(joined: list[list[str]]) -> dict[str, str]:
     group label between them (layout text puts it on a line of its own) is skipped.
     """
     found: dict[str, str] = {}
+    marks = [_fields(cells) for cells in joined]
     k = 0
     while k < len(joined):
-        cells = joined[k]
+        cells, fields = joined[k], marks[k]
         after = k + 1
-        while after < len(joined) and _group_only(joined[after]):
-            _row_pairs(joined[after], found)
+        while after < len(joined) and _group_only(joined[after], marks[after]):
+            _row_pairs(joined[after], marks[after], found)
             after += 1
-        nxt = joined[after] if after < len(joined) else None
-        if nxt is not None and _labels_only(cells) and any(nxt) and all(not c or match_header(c) is None for c in nxt):
-            _row_pairs(_under_labels(cells, nxt), found)
+        if (
+            after < len(joined) and _labels_only(cells, fields) and any(joined[after])
+            and all(f is None for f in marks[after])
+        ):
+            row = _under_labels(cells, joined[after])
+            _row_pairs(row, _fields(row), found)
             k = after + 1
             continue
-        _row_pairs(cells, found)
+        _row_pairs(cells, fields, found)
         k += 1
     return found
 

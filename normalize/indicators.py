@@ -51,6 +51,8 @@ _SEQ_DIGITS = 9
 
 def split_seq(text: str) -> tuple[int | None, str]:
     """Cut a 指标1: / 指标 2 / 1、 prefix off a name and return its number."""
+    if text[:1] != "指" and not text[:1].isdigit():  # most names: no prefix to look for (isdigit takes in all of \d)
+        return None, text
     m = _SEQ.match(text)
     if not m:
         return None, text
@@ -85,20 +87,26 @@ def _row_labels(cells: list[RawCell], columns: Columns) -> tuple[list[Label], li
     """
     labels: list[Label] = []
     content: list[RawCell] = []
+    level2 = False  # a level-2 label was read on this row
     for cell in cells:
-        if not content and not labels and columns.role_of(cell) in _LEAD_ROLES:
-            cut = _cut_level1(cell.text)
+        if content:  # after the first content cell every cell is content
+            content.append(cell)
+            continue
+        text = cell.text
+        label = match_label(text)
+        if not labels and columns.role_of(cell) in _LEAD_ROLES:
+            cut = _cut_level1(text)
             if cut is not None:
                 labels.append(Label(1, cut, Requirement()))
                 continue
-            if match_label(cell.text) is None and _label_fragment(cell, columns):
+            if label is None and _label_fragment(cell, columns):
                 continue
-        label = match_label(cell.text) if not content else None
-        if label is not None and any(lab.level == 2 for lab in labels) and not _FULL_LABEL.search(cell.text):
+        if label is not None and level2 and not _FULL_LABEL.search(text):
             # After a level-2 label, a bare 可持续影响 is the indicator's name, not a second label.
             label = None
         if label is not None:
             labels.append(label)
+            level2 = level2 or label.level == 2
         else:
             content.append(cell)
     # 成本指标 followed by 经济成本指标 on one row: the first is level 1.
@@ -138,11 +146,17 @@ def _label_fragment(cell: RawCell, columns: Columns) -> bool:
     )
 
 
+#: the starts (2 characters or more, not the whole word) of each level-1 label, to the label; the
+#: first label in LEVEL1's order wins a start two share
+_LEVEL1_STARTS: dict[str, str] = {}
+for _word in LEVEL1:
+    for _k in range(2, len(_word)):
+        _LEVEL1_STARTS.setdefault(_word[:_k], _word)
+
+
 def _cut_level1(text: str) -> str | None:
     """The level-1 label a page break left only the start of (效益 | 指标 over two pages)."""
-    if len(text) < 2:
-        return None
-    return next((word for word in LEVEL1 if word.startswith(text) and word != text), None)
+    return _LEVEL1_STARTS.get(text)
 
 
 def _by_content(content: list[RawCell], value_col: int) -> tuple[RawCell | None, str]:
@@ -193,13 +207,14 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
         texts = [c.text for c in cells]
-        if is_block_header(texts):
+        joined = "".join(texts)  # a header row has two cells with 指 and a stop row its word: most rows have neither
+        if joined.count("指") >= 2 and is_block_header(texts):
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
             split, value_col = columns.split, columns.value
             page = next((c.page for c in cells if c.page is not None), None)
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
-        if any(t.startswith(STOP_WORDS) for t in texts):
+        if any(word in joined for word in STOP_WORDS) and any(t.startswith(STOP_WORDS) for t in texts):
             break
         labels, content = _row_labels(cells, columns)
         previous: str | None = None

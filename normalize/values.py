@@ -289,10 +289,16 @@ def as_money(value: Value, unit: str) -> Value:
     return value.model_copy(update={"kind": ValueKind.money, "unit": unit, "yuan": _yuan(value.number or 0, unit)})
 
 
+#: an amount of money in free text: a number, then 万元, 万 or 元 not followed by a per-head rate
+_MONEY_IN_TEXT = re.compile(rf"(?<!\d)({NUM})\s*(万元|万|元)(?![/每])")
+
+
 def money_amounts(text: str) -> list[float]:
     """Money amounts named in free text (goals), in yuan; per-head rates skipped."""
+    if "元" not in text and "万" not in text:  # most goals name no money: no search to run
+        return []
     out = []
-    for m in re.finditer(rf"(?<!\d)({NUM})\s*(万元|万|元)(?![/每])", text):
+    for m in _MONEY_IN_TEXT.finditer(text):
         yuan = _yuan(m.group(1), money_unit(m.group(2)))
         if yuan is not None:
             out.append(yuan)
