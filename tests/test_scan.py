@@ -155,6 +155,13 @@ def test_the_models_are_the_ones_shipped_in_the_wheel():
     assert {p.name for p in models.glob("*.onnx")} >= {"PP-OCRv6_rec_small.onnx"}
 
 
+def test_the_recognition_session_keeps_its_memory_arena():
+    """Inputs of a new width every call: without onnxruntime's arena the heap fragments (ocr._engine)."""
+    options = ocr._recognizer().session.session.get_session_options()
+    assert options.enable_cpu_mem_arena
+    assert options.inter_op_num_threads == 1
+
+
 def _png_header(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     chunk = b"IHDR" + ihdr
