@@ -50,10 +50,10 @@ readings as reference):
   characters of the seed-7 bed's scans otherwise (stray `.` and `:` from
   specks): its scans fall from 99.52% to 99.23% of fields, one rendering
   from 99.30% to 95.67%. Keeping the last stage or the first and last
-  layers in floats still changes 1.1-1.5% of the characters. Dynamic quantization
-  (ConvInteger) is slower than floats; quantizing the Softmax and the
-  projection to 18,710 characters as well is slower still and gives the
-  probabilities a step of 1/255;
+  layers in floats still changes 1.1-1.5% of the characters. Dynamic
+  quantization (ConvInteger) is slower than floats; quantizing the Softmax
+  and the projection to 18,710 characters as well is slower still and
+  gives the probabilities a step of 1/255;
 - Chinese squeezed (`STRETCH` 0.8 or 0.7): 10-15% fewer columns, but the
   digits inside Chinese text collapse (2022 read as 22): 24 and 64 more
   fields wrong on the sample scans;
