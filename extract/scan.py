@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -185,11 +185,10 @@ def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tup
     collapse (`2,63000.0` for `2,630,000.00`), widened they read whole. The second
     reading is kept unless the model is less sure of it.
     """
-    wanted = [i for i, region in enumerate(regions) if region.lines and i not in known]
-    read = dict(zip(wanted, ocr.recognise([_text(regions[i]) for i in wanted]), strict=True))
-    again = [i for i in wanted if not _text(regions[i]).wide and _AMOUNT.fullmatch(read[i][0])]
-    for i, (text, score) in zip(again, ocr.recognise([ocr.Text([line.image for line in regions[i].lines], True)
-                                                       for i in again]), strict=True):
+    texts = {i: _text(region) for i, region in enumerate(regions) if region.lines and i not in known}
+    read = dict(zip(texts, ocr.recognise(list(texts.values())), strict=True))
+    again = [i for i, text in texts.items() if not text.wide and _AMOUNT.fullmatch(read[i][0])]
+    for i, (text, score) in zip(again, ocr.recognise([replace(texts[i], wide=True) for i in again]), strict=True):
         if score >= read[i][1]:
             read[i] = (text, score)
     read.update(known)

@@ -28,8 +28,7 @@ def form_id(sha256: str, index: int) -> str:
 
 def _block_start(rows: list[list[RawCell]]) -> int:
     for i, row in enumerate(rows):
-        texts = [c.text for c in row]
-        if "".join(texts).count("指") >= 2 and is_block_header(texts):  # two header words: two 指 at least
+        if is_block_header([c.text for c in row]):
             return i
     return len(rows)
 

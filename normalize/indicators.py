@@ -207,13 +207,13 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
     for row in rows:
         cells = [c for c in row if c.text and c.text not in _BLOCK_WORDS]
         texts = [c.text for c in cells]
-        joined = "".join(texts)  # a header row has two cells with 指 and a stop row its word: most rows have neither
-        if joined.count("指") >= 2 and is_block_header(texts):
+        if is_block_header(texts):
             columns = column_roles(row)  # the header again, on a new page: its grid may differ
             split, value_col = columns.split, columns.value
             page = next((c.page for c in cells if c.page is not None), None)
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
+        joined = "".join(texts)  # a stop row holds its word: most rows do not, and are passed over at once
         if any(word in joined for word in STOP_WORDS) and any(t.startswith(STOP_WORDS) for t in texts):
             break
         labels, content = _row_labels(cells, columns)

@@ -50,9 +50,13 @@ _HEADER_CHARS = 12
 def is_block_header(texts: Iterable[str]) -> bool:
     """Two indicator header words among a row's cells: the block's header row.
 
-    Every row of every form passes through here, so longer cells are passed
-    over before any copy is made of them.
+    Every row of every form passes through here: a row with fewer than two 指
+    among its cells (most rows) is said no to at once, and longer cells are
+    passed over before any copy is made of them.
     """
+    texts = list(texts)
+    if "".join(texts).count("指") < 2:
+        return False
     found = 0
     for text in texts:
         if len(text) <= _HEADER_CHARS and "指" in text and compact(text) in _HEADER_SET:
