@@ -11,54 +11,25 @@ page may also repeat its header row. Every mend is noted on its row for the
 reviewer (it reaches the record's `source.mends`).
 
 Each reader mends with what it knows. A PDF's pages keep their grids and
-where each text line stands: `page_rows` and `join_split_rows` read the
+where each text line stands: `page_rows` and `join_split_rows` here read the
 shapes as well as the words. A scan's rows keep only their cells and boxes:
-`join_broken_rows` joins by the words and the columns alone. Both then drop
-repeated headers (`drop_repeated_headers`). pdfplumber's JSON rows carry a
-table per page with no geometry: `json_rows` chains them itself.
+`broken_rows.join_broken_rows` joins by the words and the columns alone. The
+words' own tests (a label cut mid-word, a bracket left open) are shared, in
+`cut_labels`. Both readers then drop repeated headers
+(`drop_repeated_headers`, here). pdfplumber's JSON rows carry a table per
+page with no geometry: `json_rows` chains them itself.
 """
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
-from jixiao.extract.clean import join_wrapped, tidy
+from jixiao.extract.clean import tidy
+from jixiao.extract.cut_labels import LABEL_END, LABEL_LINE_CHARS, closes, goes_on, unclosed
 from jixiao.extract.forms import Row
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in
 from jixiao.extract.spans import spans
-from jixiao.schemas.markers import CATEGORY_WORDS, INDICATOR_HEADERS, PAGE_NUMBER, compact
+from jixiao.schemas.markers import INDICATOR_HEADERS, PAGE_NUMBER, compact
 from jixiao.schemas.raw import BBox
-
-#: longest outside line taken for the label of a cut merged cell
-_LABEL_LINE_CHARS = 24
-#: how a label ends: 数量指标, 成本指标(必填硬性指标)
-_LABEL_END = re.compile(r"指标(?:\([^()]*\))?$")
-
-
-#: the unit a label carries on its last line: 项目资金 + (万元)
-_UNIT_NOTE = re.compile(r"^\((?:万元|元|千元|亿元)\)$")
-
-
-#: labels whole by themselves, never the rest of a label above them
-_WHOLE_LABELS = (*INDICATOR_HEADERS, *CATEGORY_WORDS, "绩效指标")
-
-
-def _label_cut(above: str, below: str) -> bool:
-    """A label a page break cut in two: the first half does not end as a label does, the two together do
-    (满意度指 + 标, 服务对象满意度 + 指标(必填量化), 绩 + 效指标)."""
-    if not above or not below or len(above) > _LABEL_LINE_CHARS or len(below) > _LABEL_LINE_CHARS:
-        return False
-    whole = below.startswith(_WHOLE_LABELS)  # a label of its own: 三级指标, 质量指标(必填), 绩效指标
-    return bool(_LABEL_END.search(above + below)) and not _LABEL_END.search(above) and not whole
-
-
-def _goes_on(text: str, line: str) -> bool:
-    """`line` is the rest of the label `text`: it closes the bracket `text` left open, completes the label,
-    or opens the note a whole label carries (成本指标 + (必填硬性), or is its unit (项目资金 + (万元))."""
-    short = len(text) <= _LABEL_LINE_CHARS
-    unit = bool(_UNIT_NOTE.match(line)) and ")" not in text
-    note = short and (line.startswith("(") and text.endswith("指标") or unit)
-    return (_unclosed(text) and _closes(line)) or _label_cut(text, line) or note
 
 
 def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, text: str) -> tuple[Row, int] | None:
@@ -77,7 +48,7 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
     repeats it (the cell is then kept as it is). Only label words are taken
     (…指标, (必填)): an attachment line or a title below a table is a line of its own.
     """
-    if len(text) > _LABEL_LINE_CHARS:
+    if len(text) > LABEL_LINE_CHARS:
         return None
     words = any(word in text for word in ("指", "必填", "选填"))
     centre, middle = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -89,7 +60,7 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
         if column and _same(column[-1][3], grid.bbox[3]):
             row, index = rows[column[-1]]
             held = row.cells[index]
-            if (words and (not held or text.startswith(held))) or (held and _goes_on(held, text)):
+            if (words and (not held or text.startswith(held))) or (held and goes_on(held, text)):
                 return row, index
     if above and words:
         grid = min(above, key=lambda g: g.bbox[1])
@@ -116,7 +87,7 @@ def _put_label(cell: tuple[Row, int], line: str, box: BBox, page_number: int) ->
     held = row.cells[index]
     edge = row.bboxes[index]
     if held and line.startswith(held):
-        if line == held or _LABEL_END.search(held):
+        if line == held or LABEL_END.search(held):
             return  # the label drawn once more: the cell already holds it
         text = line  # the cell held the label's first part only
     else:
@@ -132,10 +103,10 @@ def _wraps_on(cell: tuple[Row, int], last: BBox, box: BBox, line: str) -> bool:
     line, short enough for a label or closing the bracket."""
     row, index = cell
     edge = row.bboxes[index]
-    if not _unclosed(row.cells[index]) or edge is None:
+    if not unclosed(row.cells[index]) or edge is None:
         return False
     under = edge[0] <= (box[0] + box[2]) / 2 <= edge[2] and box[1] - last[3] <= 1.5 * (last[3] - last[1])
-    return under and (_closes(line) or len(line) <= _LABEL_LINE_CHARS)
+    return under and (closes(line) or len(line) <= LABEL_LINE_CHARS)
 
 
 def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
@@ -175,18 +146,6 @@ def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
 def _in_line(a: BBox, b: BBox) -> bool:
     """Two boxes (cells, tables) span the same columns: their left and right edges meet."""
     return _same(a[0], b[0]) and _same(a[2], b[2])
-
-
-_PAIRS = (("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"), ("[", "]"))
-
-
-def _unclosed(text: str) -> bool:
-    """A bracket or quote left open: the text surely goes on."""
-    return any(text.count(a) > text.count(b) for a, b in _PAIRS)
-
-
-def _closes(text: str) -> bool:
-    return any(text.count(b) > text.count(a) for a, b in _PAIRS)
 
 
 def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
@@ -347,7 +306,7 @@ def _drop_redrawn(before: PageRows, after: PageRows, floor: float) -> None:
     for col, box in enumerate(head.bboxes):
         above = _cell_above(before, box, floor) if box is not None and head.cells[col] else None
         label = _text_of(before, above) if above is not None else ""
-        if _LABEL_END.search(label) and label.endswith(head.cells[col]) and label != head.cells[col]:
+        if LABEL_END.search(label) and label.endswith(head.cells[col]) and label != head.cells[col]:
             head.mends.append(f"第{head.page}页: 跨页合并单元格重印的文字“{head.cells[col]}”已略过")
             head.cells[col] = ""
 
@@ -405,7 +364,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         joins, rest = [], []
         for col, box in filled:
             above = _cell_above(before, box, floor)
-            if above is not None and _goes_on(_text_of(before, above), row.cells[col]):
+            if above is not None and goes_on(_text_of(before, above), row.cells[col]):
                 joins.append((col, above))
             else:
                 rest.append((col, _continued_cell(before, after, box, floor)))
@@ -440,139 +399,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     return [row for page in pages for row in page.rows]
 
 
-# Rows with no page geometry (scans): joined by their words and columns alone.
-#
-# Word and WPS let a table row break across pages: the first lines of a cell
-# end one page and its last line opens the next, in a row of its own whose
-# other cells are empty (`指标 7:对沙坡头区全面深化改革` / `进行督导、考核次数`).
-# Read page by page, that is a spurious row; the hand-verified records hold
-# the one row it was printed as. A merged label cell breaks the same way
-# (`成本指标(必填硬性指` / `标)` over the next page's first row): its tail goes
-# back to the label when it closes the bracket the label left open.
-
-
-def _aligned(previous: Row, row: Row) -> list[str] | None:
-    """`row`'s cells in `previous`'s columns, matched by x position (the pages' grids may differ).
-
-    None when a filled cell lands in no cell of the previous row, or is wider
-    than the cell it lands in: a title or a row of another table that opens
-    the next page spans columns the previous row's table does not have. Rows
-    without boxes must have the same columns.
-    """
-    if len(row.cells) == len(previous.cells) and not (row.bboxes and previous.bboxes):
-        return list(row.cells)
-    if not (row.bboxes and previous.bboxes):
-        return None
-    out = [""] * len(previous.cells)
-    for text, box in zip(row.cells, row.bboxes, strict=False):
-        if not text:
-            continue
-        if box is None:
-            return None
-        centre = (box[0] + box[2]) / 2
-        hits = [i for i, b in enumerate(previous.bboxes) if b is not None and b[0] <= centre <= b[2]]
-        if not hits or out[hits[0]] or not _fits(box, previous.bboxes[hits[0]]):
-            return None
-        out[hits[0]] = text
-    return out
-
-
-def _fits(box: BBox, cell: BBox | None) -> bool:
-    """`box` lies within the columns of `cell`, give or take a tenth of its width (grids of two scans differ)."""
-    if cell is None:
-        return False
-    slack = max(8.0, 0.1 * (cell[2] - cell[0]))
-    return box[0] >= cell[0] - slack and box[2] <= cell[2] + slack
-
-
-def _filled(cells: list[str]) -> set[int]:
-    return {i for i, cell in enumerate(cells) if cell}
-
-
-def continuation(previous: Row, row: Row) -> list[str] | None:
-    """The rest of `previous` (the last row of the page before) that `row` opens its page with, in its columns.
-
-    It fills no column the previous row left empty, and it leaves empty the
-    previous row's last filled column (the value), unless it only carries on
-    that column's text under an emptied label (a long 年度总体目标 cell).
-    None when `row` is a row of its own.
-    """
-    if previous.page is None or row.page != previous.page + 1 or len(row.cells) < 2 or len(previous.cells) < 2:
-        return None
-    cells = _aligned(previous, row)
-    if cells is None:
-        return None
-    before, after = _filled(previous.cells), _filled(cells)
-    if not after or not after <= before:
-        return None
-    last = max(before)
-    return cells if last not in after or (after == {last} and len(before) > 1) else None
-
-
-def _merged(previous: Row, rest: list[str], row: Row) -> Row:
-    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest, strict=True)]
-    scores = [c for c in row.confidences if c is not None]
-    low = min(scores) if scores else None
-    confidences = [
-        (min(c, low) if c is not None and low is not None else c) if b else c
-        for c, b in zip(previous.confidences or [None] * len(cells), rest, strict=False)
-    ]
-    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences,
-               mends=list(previous.mends))
-
-
-def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> tuple[Row, int] | None:
-    """The nearest row above (of `rows`, last first) with text in the column `box` stands in, and that column."""
-    if box is None:
-        return None
-    centre = (box[0] + box[2]) / 2
-    for row in reversed(rows):
-        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [], strict=False)):
-            if text and other is not None and other[0] <= centre <= other[2]:
-                return row, i
-    return None
-
-
-def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
-    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`
-    anywhere above; `效指标` after `绩` in the page's last row, when the two make a label whole
-    by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
-    for i, text in enumerate(row.cells):
-        if not text:
-            continue
-        found = _column(page_rows, row.bboxes[i] if i < len(row.bboxes) else None)
-        if found is None:
-            continue
-        above, k = found
-        cut = above is page_rows[-1] and _label_cut(above.cells[k], text)
-        if (_unclosed(above.cells[k]) and _closes(text)) or (cut and (above.cells[k] + text).startswith(_WHOLE_LABELS)):
-            above.cells[k] = tidy(above.cells[k] + text)
-            row.cells[i] = ""
-
-
-def join_broken_rows(rows: list[Row]) -> list[Row]:
-    """The rows with every row broken at a page break put back together (it keeps its first page)."""
-    out: list[Row] = []
-    opened: set[int | None] = set()  # pages whose first row of cells has been seen
-    for row in rows:
-        first = len(row.cells) > 1 and row.page not in opened
-        if first:
-            opened.add(row.page)
-        rest = continuation(out[-1], row) if out and first else None
-        if rest is not None:
-            out[-1] = _merged(out[-1], rest, row)
-            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
-            continue
-        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
-            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
-            _rejoin_labels(previous_page, row)
-        out.append(row)
-    return out
-
-
 def _header_key(cells: list[str]) -> tuple[str, ...] | None:
     """The indicator header words a row's short cells hold (二级指标, 三级指标, …), None when fewer than two."""
-    words = [next((h for h in INDICATOR_HEADERS if h in c), "") for c in cells if c and len(c) <= _LABEL_LINE_CHARS]
+    words = [next((h for h in INDICATOR_HEADERS if h in c), "") for c in cells if c and len(c) <= LABEL_LINE_CHARS]
     found = tuple(w for w in words if w)
     return found if len(found) >= 2 else None
 

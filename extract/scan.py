@@ -26,12 +26,13 @@ import cv2
 import numpy as np
 
 from jixiao.extract import grid, ocr
+from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, text_bands, without_specks
 from jixiao.extract.misreads import repair
-from jixiao.extract.page_breaks import drop_repeated_headers, join_broken_rows
+from jixiao.extract.page_breaks import drop_repeated_headers
 from jixiao.extract.pages import page_images
 from jixiao.extract.spans import spans
 from jixiao.schemas.form import SourceFormat

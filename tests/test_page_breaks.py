@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.extract.page_breaks import _goes_on, _label_cut, _put_label, drop_repeated_headers
+from jixiao.extract.cut_labels import goes_on, label_cut
+from jixiao.extract.page_breaks import _put_label, drop_repeated_headers
 from jixiao.schemas.raw import Row
 
 
@@ -18,7 +19,7 @@ from jixiao.schemas.raw import Row
     ("绩", "效指标"),  # a header cell cut after its first character
 ])
 def test_halves_that_make_a_label_are_a_cut(above, below):
-    assert _label_cut(above, below)
+    assert label_cut(above, below)
 
 
 @pytest.mark.parametrize(("above", "below"), [
@@ -28,7 +29,7 @@ def test_halves_that_make_a_label_are_a_cut(above, below):
     ("", "标"),
 ])
 def test_whole_texts_are_no_cut(above, below):
-    assert not _label_cut(above, below)
+    assert not label_cut(above, below)
 
 
 @pytest.mark.parametrize(("text", "line", "joined"), [
@@ -38,7 +39,7 @@ def test_whole_texts_are_no_cut(above, below):
     ("100%", "100%", False),
 ])
 def test_what_goes_on_a_label(text, line, joined):
-    assert _goes_on(text, line) is joined
+    assert goes_on(text, line) is joined
 
 
 def test_a_label_line_completes_repeats_or_fills_its_cut_cell():

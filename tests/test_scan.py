@@ -25,9 +25,9 @@ import pytest
 from conftest import EXPECTED, ROOT
 from jixiao.diff import Report, compare
 from jixiao.extract import ReadLimits, extract_file, ocr
+from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.forms import Row
 from jixiao.extract.misreads import repair
-from jixiao.extract.page_breaks import join_broken_rows
 from jixiao.extract.pages import image_sizes
 from jixiao.extract.scan import extract_scan
 from jixiao.normalize import normalize_document

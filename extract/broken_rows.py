@@ -1,0 +1,136 @@
+"""Rows with no page geometry (scans) put back together across page breaks, by their words and columns alone.
+
+Word and WPS let a table row break across pages: the first lines of a cell
+end one page and its last line opens the next, in a row of its own whose
+other cells are empty (`指标 7:对沙坡头区全面深化改革` / `进行督导、考核次数`).
+Read page by page, that is a spurious row; the hand-verified records hold
+the one row it was printed as. A merged label cell breaks the same way
+(`成本指标(必填硬性指` / `标)` over the next page's first row): its tail goes
+back to the label when it closes the bracket the label left open. A PDF's
+pages, which keep their geometry, are mended in `page_breaks`.
+"""
+from __future__ import annotations
+
+from jixiao.extract.clean import join_wrapped, tidy
+from jixiao.extract.cut_labels import WHOLE_LABELS, closes, label_cut, unclosed
+from jixiao.extract.forms import Row
+from jixiao.schemas.raw import BBox
+
+
+def _aligned(previous: Row, row: Row) -> list[str] | None:
+    """`row`'s cells in `previous`'s columns, matched by x position (the pages' grids may differ).
+
+    None when a filled cell lands in no cell of the previous row, or is wider
+    than the cell it lands in: a title or a row of another table that opens
+    the next page spans columns the previous row's table does not have. Rows
+    without boxes must have the same columns.
+    """
+    if len(row.cells) == len(previous.cells) and not (row.bboxes and previous.bboxes):
+        return list(row.cells)
+    if not (row.bboxes and previous.bboxes):
+        return None
+    out = [""] * len(previous.cells)
+    for text, box in zip(row.cells, row.bboxes, strict=False):
+        if not text:
+            continue
+        if box is None:
+            return None
+        centre = (box[0] + box[2]) / 2
+        hits = [i for i, b in enumerate(previous.bboxes) if b is not None and b[0] <= centre <= b[2]]
+        if not hits or out[hits[0]] or not _fits(box, previous.bboxes[hits[0]]):
+            return None
+        out[hits[0]] = text
+    return out
+
+
+def _fits(box: BBox, cell: BBox | None) -> bool:
+    """`box` lies within the columns of `cell`, give or take a tenth of its width (grids of two scans differ)."""
+    if cell is None:
+        return False
+    slack = max(8.0, 0.1 * (cell[2] - cell[0]))
+    return box[0] >= cell[0] - slack and box[2] <= cell[2] + slack
+
+
+def _filled(cells: list[str]) -> set[int]:
+    return {i for i, cell in enumerate(cells) if cell}
+
+
+def continuation(previous: Row, row: Row) -> list[str] | None:
+    """The rest of `previous` (the last row of the page before) that `row` opens its page with, in its columns.
+
+    It fills no column the previous row left empty, and it leaves empty the
+    previous row's last filled column (the value), unless it only carries on
+    that column's text under an emptied label (a long 年度总体目标 cell).
+    None when `row` is a row of its own.
+    """
+    if previous.page is None or row.page != previous.page + 1 or len(row.cells) < 2 or len(previous.cells) < 2:
+        return None
+    cells = _aligned(previous, row)
+    if cells is None:
+        return None
+    before, after = _filled(previous.cells), _filled(cells)
+    if not after or not after <= before:
+        return None
+    last = max(before)
+    return cells if last not in after or (after == {last} and len(before) > 1) else None
+
+
+def _merged(previous: Row, rest: list[str], row: Row) -> Row:
+    cells = [tidy(join_wrapped(f"{a}\n{b}")) if b else a for a, b in zip(previous.cells, rest, strict=True)]
+    scores = [c for c in row.confidences if c is not None]
+    low = min(scores) if scores else None
+    confidences = [
+        (min(c, low) if c is not None and low is not None else c) if b else c
+        for c, b in zip(previous.confidences or [None] * len(cells), rest, strict=False)
+    ]
+    return Row(cells=cells, line=previous.line, page=previous.page, bboxes=previous.bboxes, confidences=confidences,
+               mends=list(previous.mends))
+
+
+def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> tuple[Row, int] | None:
+    """The nearest row above (of `rows`, last first) with text in the column `box` stands in, and that column."""
+    if box is None:
+        return None
+    centre = (box[0] + box[2]) / 2
+    for row in reversed(rows):
+        for i, (text, other) in enumerate(zip(row.cells, row.bboxes or [], strict=False)):
+            if text and other is not None and other[0] <= centre <= other[2]:
+                return row, i
+    return None
+
+
+def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
+    """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`
+    anywhere above; `效指标` after `绩` in the page's last row, when the two make a label whole
+    by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
+    for i, text in enumerate(row.cells):
+        if not text:
+            continue
+        found = _column(page_rows, row.bboxes[i] if i < len(row.bboxes) else None)
+        if found is None:
+            continue
+        above, k = found
+        cut = above is page_rows[-1] and label_cut(above.cells[k], text)
+        if (unclosed(above.cells[k]) and closes(text)) or (cut and (above.cells[k] + text).startswith(WHOLE_LABELS)):
+            above.cells[k] = tidy(above.cells[k] + text)
+            row.cells[i] = ""
+
+
+def join_broken_rows(rows: list[Row]) -> list[Row]:
+    """The rows with every row broken at a page break put back together (it keeps its first page)."""
+    out: list[Row] = []
+    opened: set[int | None] = set()  # pages whose first row of cells has been seen
+    for row in rows:
+        first = len(row.cells) > 1 and row.page not in opened
+        if first:
+            opened.add(row.page)
+        rest = continuation(out[-1], row) if out and first else None
+        if rest is not None:
+            out[-1] = _merged(out[-1], rest, row)
+            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
+            continue
+        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
+            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
+            _rejoin_labels(previous_page, row)
+        out.append(row)
+    return out
