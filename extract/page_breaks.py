@@ -191,33 +191,49 @@ def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
     return tall and all(e[1] >= floor - 1.6 * e[2] for e in extents)
 
 
-def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float) -> bool:
+def _padding(before: PageRows) -> float:
+    """The page's cell padding: the least margin between a cell's left rule and its text.
+
+    A line beside which less than a character is left, besides this padding on
+    each side, is full; a short label centred in its cell leaves more."""
+    margins = [
+        min((b[0] for b, _ in before.text.runs if centre_in(b, box)), default=box[2]) - box[0]
+        for box, (row, index) in before.owners.items() if row.cells[index]
+    ]
+    return max(0.0, min(margins, default=0.0))
+
+
+def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, padding: float) -> bool:
     """The cell's last line is full from side to side and ends in no full stop: its
     text wrapped, so the words go on in a line the cell does not show.
 
-    Full means its right margin is no wider than its left one and a character:
-    a short line leaves the rest of the cell empty."""
+    Full means that beyond the page's padding less than a character is left
+    beside it: a short line leaves the rest of the cell empty, and a short label
+    centred in a narrow cell (其中:财政拨款) leaves room on both sides."""
     last = [(b, t) for b, t in before.text.runs if centre_in(b, box) and b[3] >= bottom - height / 2]
     if not last:
         return False
     left, right = min(b[0] for b, _ in last) - box[0], box[2] - max(b[2] for b, _ in last)
     text = max(last, key=lambda r: r[0][2])[1].rstrip()
-    return left <= height + 6 and right <= left + 1.2 * height and not text.endswith(("。", "；", ";"))
+    room = left + right - 2 * padding
+    return room <= 1.2 * height and not text.endswith(("。", "；", ";"))
 
 
 def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     """The page ended inside `tail`, told by the shape of its text alone: `row` fills
-    only columns whose text ran to the break, leaving empty the first column the row
-    above filled; and either the row is several lines tall with some of its own cells
-    ending lines above the break, or each column `row` fills ends in a full line
-    that wrapped.
+    only columns whose text ran to the break; and either the row is several lines
+    tall with some of its own cells ending lines above the break, `row` leaving
+    empty the first column the row above filled, or each column `row` fills ends
+    in a full line that wrapped.
 
     Word cuts a tall row at the page's foot and carries only the lines that did not
-    fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left. A
-    row cut after its first line shows no short cell, but its long cell's line is
-    full and its words go on below. A row of its own fills its first column (a
-    label, a name) whatever the row above did (其中:财政拨款 wrapped down to the
-    foot, then 其他资金 in the same column).
+    fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left.
+    A row of its own fills its first column (a label, a name) whatever the tall row
+    above did (其中:财政拨款 wrapped down to the foot, then 其他资金 in the same
+    column). A row cut after its first line shows no short cell, but its long
+    cell's line is full and its words go on below, in any column (a name under
+    merged labels: `指标8:保密机要、外事、国安、改革等` over `培训次数`); a short
+    label centred in its cell is not a full line (see `_wrapped_on`).
 
     A merged cell begun in `tail` that goes on down the new page (a level-1 label) ends
     early because it goes on, not the row; it is still the first column `tail` filled.
@@ -229,6 +245,7 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     row_bottom = min(b[3] for b in row.bboxes if b is not None)
     merged_on = [b for b in row.bboxes if b is not None and not _same(b[3], row_bottom)]
     own, early, running, wrapped = [], False, [], []
+    padding = _padding(before)
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
         if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
@@ -240,7 +257,7 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
             return False
         if extent[1] >= floor - 1.6 * extent[2]:
             running.append(box)
-            if _wrapped_on(before, box, extent[1], extent[2]):
+            if _wrapped_on(before, box, extent[1], extent[2], padding):
                 wrapped.append(box)
         elif floor - top > 2.5 * extent[2]:
             early = True
@@ -249,7 +266,8 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
         return False
     goes_on = running if early else wrapped
     first = min(own, key=lambda b: b[0])
-    return all(any(_in_line(b, r) for r in goes_on) for b in filled) and not any(_in_line(b, first) for b in filled)
+    return all(any(_in_line(b, r) for r in goes_on) for b in filled) and not (
+        early and any(_in_line(b, first) for b in filled))
 
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:

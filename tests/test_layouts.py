@@ -86,6 +86,7 @@ FLOOR: dict[str, float] = {
     "0088_calc.pdf": 1.0,
     "0101_writer.pdf": 1.0,
     "0065_writer.pdf": 1.0,
+    "0149_writer.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
 }
 

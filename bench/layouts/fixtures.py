@@ -49,13 +49,15 @@ PER_PRODUCER = 7
 #: row's column line the strokes of the text above outweighed, and a page number read with a speck (-.1-).
 #: Of the unseen seed 9, a Word form whose last row at a page foot, a two-line label beside one-line texts,
 #: was taken for a row the page cut (the row is as tall as three lines, its texts are not), and a scan
-#: whose amount, its ink taken for Chinese, was read unwidened and lost a digit (60000 for 600000)
+#: whose amount, its ink taken for Chinese, was read unwidened and lost a digit (60000 for 600000); a Word
+#: form whose row the page cut after the first line of its name, under merged labels (its name's column is
+#: the first the row fills: only the full last line says the words go on)
 HARD: dict[int, tuple[int, ...]] = {
     1: (11, 14, 105, 126, 130, 140, 148, 186, 189, 209, 212),
     3: (27, 43, 139, 188),
     5: (29, 37, 86, 88, 101),
     7: (10, 22, 62, 86),
-    9: (23, 65),
+    9: (23, 65, 149),
 }
 
 
