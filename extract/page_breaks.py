@@ -164,17 +164,30 @@ def _text_of(page: PageRows, box: BBox) -> str:
     return row.cells[index]
 
 
+#: how far above a cell's foot (in lines) a text that wrapped may stop and still run on past the break:
+#: Chromium keeps a paragraph's last two lines together, so a line that would fit goes to the next page
+_WIDOW = 2.5
+
+
 def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) -> BBox | None:
     """The cell above the break that `box` continues when text flows across: its
-    text runs down to the table's bottom and `box`'s text starts at its top."""
+    text runs down to the table's bottom (or stops short of it on a full line, see
+    `_WIDOW`) and `box`'s text starts at its top."""
     owner = _cell_above(before, box, floor)
     head = after.text.extent(box)
     if owner is None or head is None or head[0] > box[1] + 1.6 * head[2]:
         return None
     tail = before.text.extent(owner)
-    if tail is None or tail[1] < owner[3] - 1.6 * tail[2]:
+    if tail is None:
         return None
-    return owner
+    full = _wrapped_on(before, owner, tail[1], tail[2], _padding(before))
+    return owner if _reaches(tail, owner[3], full) else None
+
+
+def _reaches(extent: tuple[float, float, float], floor: float, full: bool) -> bool:
+    """A cell's text (its `extent`) runs down to `floor`: within a line and a half of it, or
+    within `_WIDOW` lines when its last line is full (the words go on)."""
+    return extent[1] >= floor - (_WIDOW if full else 1.6) * extent[2]
 
 
 def _filled_to_bottom(before: PageRows, cell: BBox, floor: float) -> bool:
@@ -221,10 +234,10 @@ def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, paddi
 
 def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     """The page ended inside `tail`, told by the shape of its text alone: `row` fills
-    only columns whose text ran to the break; and either the row is several lines
-    tall with some of its own cells ending lines above the break, `row` leaving
-    empty the first column the row above filled, or each column `row` fills ends
-    in a full line that wrapped.
+    only columns whose text ran to the break, some cell of `tail` ends on a full
+    line (its words go on), and either the row is several lines tall with some of
+    its own cells ending lines above the break, `row` leaving empty the first
+    column the row above filled, or each column `row` fills ends in such a line.
 
     Word cuts a tall row at the page's foot and carries only the lines that did not
     fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left.
@@ -237,6 +250,8 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
 
     A merged cell begun in `tail` that goes on down the new page (a level-1 label) ends
     early because it goes on, not the row; it is still the first column `tail` filled.
+    Chromium sets such a label at its cell's top, so a whole two-line row beside it has
+    one cell ending early and the rest near the break: no line of it is full.
     """
     boxes = [b for b in tail.bboxes if b is not None]
     if not boxes:
@@ -255,14 +270,15 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
         extent = before.text.extent(box)
         if extent is None:
             return False
-        if extent[1] >= floor - 1.6 * extent[2]:
+        full = _wrapped_on(before, box, extent[1], extent[2], padding)
+        if _reaches(extent, floor, full):
             running.append(box)
-            if _wrapped_on(before, box, extent[1], extent[2], padding):
+            if full:
                 wrapped.append(box)
         elif floor - top > 2.5 * extent[2]:
             early = True
     filled = [b for b, text in zip(row.bboxes, row.cells, strict=False) if b is not None and text]
-    if not filled:
+    if not filled or not wrapped:
         return False
     goes_on = running if early else wrapped
     first = min(own, key=lambda b: b[0])

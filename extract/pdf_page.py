@@ -137,25 +137,39 @@ def _pieces(line: list[tuple[BBox, str]]) -> list[list[tuple[BBox, str]]]:
     return parts
 
 
+#: lines of other cells the text layer may give between two characters of a vertical label
+_LOOK_BACK = 6
+
+
 def join_stacked(lines: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     """Text written down the page one character per line (a vertical label) read as one line.
 
     A label printed vertically in a tall merged cell keeps its characters
     one above the other; where the cell's box is lost (its text overflows a
     table cut by a page break) each would be a line, and a row, of its own.
+    The text layer may give another line between two of its characters (绩,
+    a line of the cell beside it, 效): the character goes to the nearest line
+    it stands under, not only to the line just before it.
     """
     out: list[tuple[BBox, str]] = []
     for box, text in lines:
-        if out and len(text) == 1:
-            above, joined = out[-1]
+        if len(text) == 1:
             size = box[3] - box[1]
-            narrow = above[2] - above[0] <= 1.5 * size  # the line above is one character wide
-            centred = abs((above[0] + above[2]) - (box[0] + box[2])) / 2 <= size / 2
-            if narrow and centred and box[1] - above[3] <= size:
-                out[-1] = ((min(above[0], box[0]), above[1], max(above[2], box[2]), box[3]), joined + text)
+            near = range(len(out) - 1, max(-1, len(out) - 1 - _LOOK_BACK), -1)
+            at = next((i for i in near if _stacks_on(out[i][0], box, size)), None)
+            if at is not None:
+                above, joined = out[at]
+                out[at] = ((min(above[0], box[0]), above[1], max(above[2], box[2]), box[3]), joined + text)
                 continue
         out.append((box, text))
     return out
+
+
+def _stacks_on(above: BBox, box: BBox, size: float) -> bool:
+    """`box` (one character of `size`) stands right under the one-character-wide line `above`, centred on it."""
+    narrow = above[2] - above[0] <= 1.5 * size
+    centred = abs((above[0] + above[2]) - (box[0] + box[2])) / 2 <= size / 2
+    return narrow and centred and 0 <= box[1] - above[3] + size / 2 <= 1.5 * size
 
 
 def centre_in(box: BBox, area: BBox) -> bool:

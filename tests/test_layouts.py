@@ -87,6 +87,8 @@ FLOOR: dict[str, float] = {
     "0101_writer.pdf": 1.0,
     "0065_writer.pdf": 1.0,
     "0149_writer.pdf": 1.0,
+    "0013_calc.pdf": 1.0,
+    "0141_chromium.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
 }
 

@@ -114,6 +114,18 @@ def test_a_row_under_a_level_one_label_going_on_over_the_break_is_a_row_of_its_o
     assert not report.differences and not report.missing and not report.extra, report.differences[:5]
     assert forms[0].source.mends == []
 
+
+def test_a_value_chromium_widowed_above_the_foot_goes_on_over_the_break() -> None:
+    """Chromium keeps a paragraph's last two lines together: a value the page cut stops about two lines
+    above the page's foot, on a full line, and its last words open the next page in a row of their own
+    (…充分发挥干部人事档 / 案的使用价值,确保档案安全). They are the value's rest, not an indicator
+    (seed-9 0003_chromium pages 2-3, tests/fixtures/pdf_pages; the hand-verified record)."""
+    pdf = ROOT / "tests" / "fixtures" / "pdf_pages" / "chromium_widowed_value_over_break.pdf"
+    forms = _records(pdf, "auto")
+    report = compare(forms, read(pdf.with_suffix(".jsonl")), ignore_source=True)
+    assert not report.differences and not report.missing and not report.extra, report.differences[:5]
+    assert forms[0].source.mends == ["第2页: 跨页断开的行已接回第1页"]
+
 #: libraries a run of native PDFs written as JSON lines never needs: Parquet (pyarrow, and pandas
 #: through it), the other PDF engines, OCR, the Office readers, the warehouse
 _NOT_FOR_PDFS = ("pyarrow", "pandas", "pdfplumber", "camelot", "cv2", "onnxruntime", "rapidocr", "openpyxl", "docx",
