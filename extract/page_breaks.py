@@ -44,8 +44,9 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
     inside. It belongs to the column's last cell of the table above it, or
     to its first cell below the header of the table under it, when that
     cell is empty; to the last cell above it too when the line completes
-    that cell's label (产 + 出指标, 服务对象满意度指标(必填 + 量化)) or
-    repeats it (the cell is then kept as it is). Only label words are taken
+    that cell's label (产 + 出指标, 服务对象满意度指标(必填 + 量化)), carries on
+    the bracket it left open (数量指标( + 必填硬性指) or repeats it (the cell
+    is then kept as it is). Only label words are taken
     (…指标, (必填)): an attachment line or a title below a table is a line of its own.
     """
     if len(text) > LABEL_LINE_CHARS:
@@ -60,7 +61,9 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
         if column and _same(column[-1][3], grid.bbox[3]):
             row, index = rows[column[-1]]
             held = row.cells[index]
-            if (words and (not held or text.startswith(held))) or (held and goes_on(held, text)):
+            # the middle of a bracketed note: 数量指标( + 必填硬性指 + 标)
+            carries = words and unclosed(held) and not unclosed(text)
+            if (words and (not held or text.startswith(held))) or (held and (goes_on(held, text) or carries)):
                 return row, index
     if above and words:
         grid = min(above, key=lambda g: g.bbox[1])
@@ -109,12 +112,19 @@ def _wraps_on(cell: tuple[Row, int], last: BBox, box: BBox, line: str) -> bool:
     return under and (closes(line) or len(line) <= LABEL_LINE_CHARS)
 
 
+def _content(text: str) -> str:
+    """A cell's tidied text; nothing when it holds brackets alone, the rest of a merged label LibreOffice drew
+    again clipped over a repeated header (成本指标(必填硬性指标) leaves `()` in the cell under it)."""
+    text = tidy(text)
+    return "" if text and not text.strip("()（）") else text
+
+
 def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
     owners: dict[BBox, tuple[Row, int]] = {}
     for grid in grids:
         for cells, merged in zip(grid.rows, spans(grid.rows), strict=True):
-            row = Row(cells=[tidy(text.cell(c)) if c is not None else "" for c in cells], page=page_number,
+            row = Row(cells=[_content(text.cell(c)) if c is not None else "" for c in cells], page=page_number,
                       bboxes=list(cells), spans=merged)
             owners.update({c: (row, i) for i, c in enumerate(cells) if c is not None})
             items.append((min(c[1] for c in cells if c is not None), row))

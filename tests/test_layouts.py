@@ -89,6 +89,8 @@ FLOOR: dict[str, float] = {
     "0149_writer.pdf": 1.0,
     "0013_calc.pdf": 1.0,
     "0141_chromium.pdf": 1.0,
+    "0070_calc.pdf": 1.0,
+    "0097_calc.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
 }
 

@@ -54,7 +54,10 @@ PER_PRODUCER = 7
 #: the first the row fills: only the full last line says the words go on), and a Calc form whose vertical
 #: label, cut by the page, came out of the text layer with a line of the next cell between its characters
 #: (绩 / 效指标). Of seed 11 (the sample's own seed, plans past the sample's): a Chromium row whose level-1
-#: label's merged cell goes on down the next page, its other cells short and whole (no line of it full)
+#: label's merged cell goes on down the next page, its other cells short and whole (no line of it full).
+#: Of the unseen seed 13, Calc forms whose cut label's bracketed note went on over three lines below the
+#: table (数量指标( / 必填硬性指 / 标)), and whose label drawn again clipped over a repeated header left
+#: its brackets, `()`, in the cell below
 HARD: dict[int, tuple[int, ...]] = {
     1: (11, 14, 105, 126, 130, 140, 148, 186, 189, 209, 212),
     3: (27, 43, 139, 188),
@@ -62,6 +65,7 @@ HARD: dict[int, tuple[int, ...]] = {
     7: (10, 22, 62, 86),
     9: (13, 23, 65, 149),
     11: (141,),
+    13: (70, 97),
 }
 
 
