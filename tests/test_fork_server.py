@@ -1,8 +1,12 @@
 """The workers' fork server is started from a look at the command's arguments, before its imports."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from conftest import ROOT
 from jixiao.fork_server import asked_by
 
 
@@ -20,3 +24,12 @@ from jixiao.fork_server import asked_by
 ])
 def test_asked_by(argv, expected):
     assert asked_by(argv) is expected
+
+
+def test_the_launcher_imports_nothing_heavy():
+    """The fork server starts before the command's imports only while `jixiao.__main__` stays light."""
+    heavy = ["pydantic", "typer", "rich", "pyarrow", "pandas", "jixiao.batch", "jixiao.cli"]
+    code = f"import sys, jixiao.__main__\nprint(sorted(set({heavy}) & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
