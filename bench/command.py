@@ -79,7 +79,7 @@ def _wait_sampling(proc: subprocess.Popen) -> tuple[float, float, float, float]:
 def run_once(folder: Path, workers: int, out: Path) -> Run:
     """One cold run of the command into a fresh `out` (no parts from an earlier run)."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "jixiao.cli", "extract", str(folder),
+    command = [sys.executable, "-m", "jixiao", "extract", str(folder),
                "-o", str(out / "forms.jsonl"), "-o", str(out), "--workers", str(workers)]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

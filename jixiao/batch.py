@@ -35,7 +35,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
-from jixiao import parts
+from jixiao import fork_server, parts
 from jixiao.extract import Engine, ReadLimits
 from jixiao.pipeline import process_file, relative_path
 from jixiao.schemas.errors import JixiaoError
@@ -341,11 +341,9 @@ def _execute(
         for number, chunk in enumerate(chunks):
             yield from run_chunk(chunk, str(state), generation, number, limits, tables)
     else:
-        context = get_context("forkserver")
-        # The fork server imports jixiao once and each worker starts from it, instead of every worker importing it.
-        context.set_forkserver_preload(["jixiao.batch"])
+        fork_server.start(tables)  # unless the command started it already
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_init, initargs=(limits.memory_mb,)
+            workers, mp_context=get_context("forkserver"), initializer=_worker_init, initargs=(limits.memory_mb,)
         ) as pool:
             # Submitted in order; a future is let go once its chunk's metas are taken, or every chunk's
             # results would stay in memory until the run ends.

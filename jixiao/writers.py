@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
+from jixiao.output_names import kind_of
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form
 
@@ -224,20 +225,14 @@ class UnknownOutput(JixiaoError):
 
 
 def output_kind(out: str, folder_format: str = "parquet") -> str:
-    """jsonl, json, xlsx, csv or parquet, from the name of OUT.
+    """jsonl, json, xlsx, csv or parquet, from the name of OUT (`output_names.kind_of`).
 
-    A folder is a name ending in `/`, an existing folder, or a name with no
-    suffix; it holds Parquet tables, or CSV files when `folder_format` is csv.
     Any other name raises `UnknownOutput` naming the kinds jixiao knows.
     """
-    if out == "-":
-        return "jsonl"
-    suffix = Path(out).suffix.lower()
-    if suffix in (".jsonl", ".json", ".xlsx", ".csv", ".parquet"):
-        return suffix[1:]
-    if out.endswith(("/", os.sep)) or not suffix or Path(out).is_dir():
-        return folder_format
-    raise UnknownOutput(f"{out}: not an output jixiao writes; it writes {KNOWN_OUTPUTS}")
+    kind = kind_of(out, folder_format)
+    if kind is None:
+        raise UnknownOutput(f"{out}: not an output jixiao writes; it writes {KNOWN_OUTPUTS}")
+    return kind
 
 
 def is_folder(out: str, kind: str) -> bool:

@@ -22,7 +22,7 @@ from jixiao.writers import read
 sys.path.insert(0, str(ROOT))
 from bench.archive import BROKEN_EVERY, make_archive  # noqa: E402
 
-JIXIAO = [sys.executable, "-m", "jixiao.cli"]
+JIXIAO = [sys.executable, "-m", "jixiao"]  # the command as users run it (`jixiao.__main__`)
 
 
 @pytest.fixture(scope="module")
