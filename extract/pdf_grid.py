@@ -137,15 +137,18 @@ def _open(cells: list[BBox], edges: list[dict]) -> bool:
     return runs_on or _holes(cells) or bool(_rules_beside(cells, edges))
 
 
-def _fragment_edges(edges: list[dict]) -> list[dict]:
-    """Borders for a piece of a table that closes no cell: rules that start and end together, closed at both ends.
+def _fragment_edges(edges: list[dict], ends: tuple[str, ...]) -> list[dict]:
+    """Borders for a piece of a table that closes no cell: rules that start and end together, closed at `ends`.
 
     Chromium draws the piece of a table a page break carried onto the next
     page with no border at its top. When the piece is one row (the form's
     last row, 服务对象满意度指标 | … | ≥95%), its rules and bottom border close
     no cell at all, and the row would need the slower engines (camelot reads
-    it, from the page's image). Three or more vertical rules sharing their
-    top and bottom are such a piece.
+    it, from the page's image), or, with another table below it on the page,
+    be read as loose lines. Three or more vertical rules sharing their top
+    and bottom are such a piece. Alone on its page it is closed at both
+    ends; above the tables found, at its top only (a rule closing its foot
+    would cut a merged cell of the table it belongs to).
     """
     groups: list[list[dict]] = []
     for rule in sorted((e for e in edges if e["orientation"] == "v"), key=lambda e: (e["top"], e["bottom"])):
@@ -158,7 +161,7 @@ def _fragment_edges(edges: list[dict]) -> list[dict]:
     closing = []
     for group in (g for g in groups if len(g) >= 3):
         left, right = min(e["x0"] for e in group), max(e["x0"] for e in group)
-        for y in (group[0]["top"], group[0]["bottom"]):
+        for y in (group[0][end] for end in ends):
             edge = _edge(left, y, right, y)
             if edge is not None:
                 closing.append(edge)
@@ -170,8 +173,12 @@ def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | Non
     tables = []
     pieces = cells_to_tables(_cells(edges))
     if not pieces:
-        fragment = _fragment_edges(edges)
-        pieces = cells_to_tables(_cells(edges + fragment)) if fragment else []
+        fragment = _fragment_edges(edges, ("top", "bottom"))
+    else:  # a piece carried to the page's top above another table: only its top border is missing
+        first = min(_box(p)[1] for p in pieces)
+        fragment = _fragment_edges([e for e in edges if e["bottom"] <= first + TOLERANCE], ("top",))
+    if fragment:
+        pieces = cells_to_tables(_cells(edges + fragment))
     # Chromium draws each row's side rules on their own: joined, they show how far a column's rules run
     joined = merge_edges(edges, TOLERANCE) if pieces else []
     for table_cells in pieces:

@@ -91,6 +91,7 @@ FLOOR: dict[str, float] = {
     "0141_chromium.pdf": 1.0,
     "0070_calc.pdf": 1.0,
     "0097_calc.pdf": 1.0,
+    "0069_chromium.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
 }
 

@@ -58,7 +58,7 @@ def test_table_finding_is_pdfplumbers(pdf):
     page's edges and on them with its fragments closed."""
     for page in _pages(pdf):
         edges = pdf_grid.page_edges(page)
-        for extra in ([], pdf_grid._fragment_edges(edges)):
+        for extra in ([], pdf_grid._fragment_edges(edges, ("top", "bottom"))):
             merged = pdf_cells.merge_edges(edges + extra, 3)
             assert merged == plumber_table.merge_edges(edges + extra, 3, 3, 3, 3)
             kept = pdf_cells.long_enough(merged, 3)

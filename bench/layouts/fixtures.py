@@ -57,7 +57,8 @@ PER_PRODUCER = 7
 #: label's merged cell goes on down the next page, its other cells short and whole (no line of it full).
 #: Of the unseen seed 13, Calc forms whose cut label's bracketed note went on over three lines below the
 #: table (数量指标( / 必填硬性指 / 标)), and whose label drawn again clipped over a repeated header left
-#: its brackets, `()`, in the cell below
+#: its brackets, `()`, in the cell below; a Chromium form whose last row, carried to the next page with no
+#: border at its top, stood above another form's table there (its rules closed no cell: read as loose lines)
 HARD: dict[int, tuple[int, ...]] = {
     1: (11, 14, 105, 126, 130, 140, 148, 186, 189, 209, 212),
     3: (27, 43, 139, 188),
@@ -65,7 +66,7 @@ HARD: dict[int, tuple[int, ...]] = {
     7: (10, 22, 62, 86),
     9: (13, 23, 65, 149),
     11: (141,),
-    13: (70, 97),
+    13: (69, 70, 97),
 }
 
 
