@@ -92,6 +92,8 @@ FLOOR: dict[str, float] = {
     "0070_calc.pdf": 1.0,
     "0097_calc.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
+    "0083_writer_scan.pdf": 1.0,
+    "0103_calc_scan.pdf": 0.996,
 }
 
 
