@@ -99,10 +99,32 @@ def _column(rows: list[Row], box: tuple[float, float, float, float] | None) -> t
     return None
 
 
+def _reaches_foot(row: Row, k: int, last: Row) -> bool:
+    """Cell `k` of `row` runs down to the foot of `last` (the page's last row): a merged label over the
+    rows above the break (绩 of 绩效指标, its cell begun at the block's header)."""
+    box = row.bboxes[k] if k < len(row.bboxes) else None
+    foot = max((b[3] for b in last.bboxes if b is not None), default=None)
+    return box is not None and foot is not None and box[3] >= foot - 2
+
+
+def _whole(head: str, tail: str) -> str | None:
+    """The label `head` and `tail` make whole, by themselves (绩 + 效指标), or with one character of the
+    tail misread (绩 + 双指标: the break clipped 效, the first character below it); None when they do not."""
+    joined = head + tail
+    if joined.startswith(WHOLE_LABELS):
+        return joined
+    for label in WHOLE_LABELS:
+        n = len(label)
+        if len(head) < n <= len(joined) and label.startswith(head) and sum(
+                a != b for a, b in zip(joined[:n], label, strict=True)) == 1:
+            return label + joined[n:]
+    return None
+
+
 def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
     """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`
-    anywhere above; `效指标` after `绩` in the page's last row, when the two make a label whole
-    by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
+    anywhere above; `效指标` after `绩` in a cell that reaches the page's foot, when the two make a
+    label whole by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
     for i, text in enumerate(row.cells):
         if not text:
             continue
@@ -110,9 +132,12 @@ def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
         if found is None:
             continue
         above, k = found
-        cut = above is page_rows[-1] and label_cut(above.cells[k], text)
-        if (unclosed(above.cells[k]) and closes(text)) or (cut and (above.cells[k] + text).startswith(WHOLE_LABELS)):
-            above.cells[k] = tidy(above.cells[k] + text)
+        foot = above is page_rows[-1] or _reaches_foot(above, k, page_rows[-1])
+        whole = _whole(above.cells[k], text) if foot and label_cut(above.cells[k], text) else None
+        if unclosed(above.cells[k]) and closes(text):
+            whole = above.cells[k] + text
+        if whole is not None:
+            above.cells[k] = tidy(whole)
             row.cells[i] = ""
 
 

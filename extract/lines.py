@@ -91,6 +91,22 @@ def text_bands(text_ink: np.ndarray, box: Box) -> list[tuple[int, int]]:
     return _bands(ink)
 
 
+def unclipped(bands: list[tuple[int, int]], height: int, line_height: float) -> list[tuple[int, int]]:
+    """A cell's bands without the slivers of a line its producer clipped at the cell's top or foot.
+
+    Calc centres a merged label over all the rows it spans, those past a
+    page break too, and clips its text at the page: the break cuts through
+    the glyphs, the top halves end one page at the cell's foot and the
+    bottom halves open the next at its top (效益指标 read `比=` and
+    `XX:m1日`, taken for an indicator's name). Ink that runs into the cell's
+    top or foot (the crop stops short of the rule) and is no higher than
+    about half a line is such a cut line. A whole line can run into it too,
+    in a cell drawn tight round its text, or at a table's foot that a page
+    break left open (硬性指标) as high as 0.6 of the page's usual line: it is kept.
+    """
+    return [(a, b) for a, b in bands if not ((a <= 1 or b >= height - 1) and b - a < 0.55 * line_height)]
+
+
 def _split_tall(profile: np.ndarray, start: int, end: int, line_height: float) -> list[tuple[int, int]]:
     """Cut a band holding several touching lines at its faintest rows, into as many lines as fit whole.
 

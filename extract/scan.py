@@ -30,7 +30,7 @@ from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
-from jixiao.extract.lines import Line, crop_lines, text_bands, without_specks
+from jixiao.extract.lines import Line, crop_lines, text_bands, unclipped, without_specks
 from jixiao.extract.misreads import repair
 from jixiao.extract.page_breaks import drop_repeated_headers
 from jixiao.extract.pages import page_images
@@ -101,7 +101,8 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
         if region.table is None:
             region.lines = crop_lines(paper, outside, region.box, region_bands, line_height, split=False)
         else:
-            region.lines = crop_lines(paper, text_ink, region.box, region_bands, line_height, split=True)
+            kept = unclipped(region_bands, region.box[3] - region.box[1], line_height)
+            region.lines = crop_lines(paper, text_ink, region.box, kept, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
 

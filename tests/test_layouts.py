@@ -36,7 +36,7 @@ FLOOR: dict[str, float] = {
     "0033_chromium.pdf": 1.0,
     "0036_chromium.pdf": 1.0,
     "0053_writer.pdf": 1.0,
-    "0064_calc_scan.pdf": 0.95,
+    "0064_calc_scan.pdf": 1.0,
     "0072_chromium.pdf": 1.0,
     "0092_writer.pdf": 1.0,
     "0093_chromium.pdf": 0.997,
@@ -93,6 +93,8 @@ FLOOR: dict[str, float] = {
     "0097_calc.pdf": 1.0,
     "0069_chromium.pdf": 1.0,
     "0023_writer_scan.pdf": 1.0,
+    "0083_writer_scan.pdf": 1.0,
+    "0103_calc_scan.pdf": 0.996,
 }
 
 

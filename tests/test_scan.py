@@ -257,6 +257,25 @@ def test_a_label_broken_by_the_page_gets_its_tail_back(last, first, column, labe
     assert rows[0].cells[column] == label and rows[1].cells[column] == ""
 
 
+@pytest.mark.parametrize(("tail", "reaches", "joined"), [
+    ("双指标", True, True),  # 效 clipped by the break and misread: one character off 绩效指标
+    ("效指标", True, True),
+    ("双指示", True, False),  # two characters off: no label
+    ("双指标", False, False),  # the cell above ends short of the page's foot: no label cut by the break
+])
+def test_a_lead_label_merged_down_to_the_page_foot_gets_its_tail_back(tail, reaches, joined):
+    """绩 of 绩效指标 stands in the header row's cell, merged down to the page's last row (0064_calc_scan);
+    the rest opens the next page, its first character clipped by the break and read 双."""
+    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
+    header = _row(["绩", "一级指标", "二级指标", "三级指标", "指标值"], 1, xs)
+    header.bboxes[0] = (40.0, 700.0, 90.0, 780.0 if reaches else 760.0)
+    last = _row(["", "产出指标", "成本指标", "指标1:经费投入", "40万元"], 1, xs)
+    last.bboxes = [None, *(b and (b[0], 740.0, b[2], 780.0) for b in last.bboxes[1:])]
+    first = _row([tail, "效益指标", "社会效益指标(必填)", "社会影响力", "持续提升"], 2, xs)
+    rows = join_broken_rows([header, last, first])
+    assert (rows[0].cells[0], rows[2].cells[0]) == (("绩效指标", "") if joined else ("绩", tail))
+
+
 def test_a_page_opening_with_another_table_joins_nothing_to_the_page_before():
     """The last row of a 收支总表 (four columns) is no row the next page's form goes on:
     its title spans all six columns, and only a page's first row of cells can be a rest."""
@@ -311,6 +330,32 @@ def test_a_row_carried_alone_onto_a_page_is_a_table_in_its_scan():
     tables = grid.find_tables(*grid.line_masks(ink))
     assert len(tables) == 1 and len(tables[0].rows) == 1
     assert sum(cell is not None for cell in tables[0].rows[0]) >= 4
+
+
+def test_a_rule_cut_by_a_wide_speck_near_its_end_keeps_its_stub():
+    """A one-pixel speck of a 150 dpi scan is two working pixels: the stub it left of the rule under
+    指标值 (0083_writer_scan), shorter than a line, was lost, and the header joined to the value below.
+    Strokes of characters two pixels apart on a row of their own stay text (大学 read 人学)."""
+    from jixiao.extract import grid
+
+    ink = np.zeros((200, 600), np.uint8)
+    ink[50:52, 20:540] = 255
+    ink[50:52, 500:502] = 0  # the speck: a stub of 38 px beyond it, under the opening's 60
+    for x in range(100, 400, 30):
+        ink[120:122, x:x + 28] = 255  # strokes 2 px apart, 298 px in all
+    horizontal, _ = grid.line_masks(ink)
+    assert horizontal[50, 502:540].all()
+    assert not horizontal[120].any()
+
+
+def test_a_line_the_page_clipped_at_a_cells_edge_is_no_text():
+    """Calc clips a merged label at the page: the glyphs' halves open or end the cell (0103_calc_scan's
+    效益指标, read `比=` and `XX:m1日`). A line as high as a line of text there is kept, so is ink clear
+    of the edges however low."""
+    from jixiao.extract.lines import unclipped
+
+    assert unclipped([(0, 10), (22, 42), (57, 65)], 65, 20.0) == [(22, 42)]
+    assert unclipped([(0, 18), (30, 36), (50, 65)], 65, 20.0) == [(0, 18), (30, 36), (50, 65)]
 
 
 @pytest.fixture(scope="module")
