@@ -179,7 +179,7 @@ def _text_of(page: PageRows, box: BBox) -> str:
 _WIDOW = 2.5
 
 
-def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) -> BBox | None:
+def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float, padding: float) -> BBox | None:
     """The cell above the break that `box` continues when text flows across: its
     text runs down to the table's bottom (or stops short of it on a full line, see
     `_WIDOW`) and `box`'s text starts at its top."""
@@ -190,7 +190,7 @@ def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float) 
     tail = before.text.extent(owner)
     if tail is None:
         return None
-    full = _wrapped_on(before, owner, tail[1], tail[2], _padding(before))
+    full = _wrapped_on(before, owner, tail[1], tail[2], padding)
     return owner if _reaches(tail, owner[3], full) else None
 
 
@@ -242,7 +242,7 @@ def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, paddi
     return room <= 1.2 * height and not text.endswith(("。", "；", ";"))
 
 
-def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
+def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: float) -> bool:
     """The page ended inside `tail`, told by the shape of its text alone: `row` fills
     only columns whose text ran to the break, some cell of `tail` ends on a full
     line (its words go on), and either the row is several lines tall with some of
@@ -270,7 +270,6 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float) -> bool:
     row_bottom = min(b[3] for b in row.bboxes if b is not None)
     merged_on = [b for b in row.bboxes if b is not None and not _same(b[3], row_bottom)]
     own, early, running, wrapped = [], False, [], []
-    padding = _padding(before)
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
         if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
@@ -406,12 +405,13 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         _lift_merged_labels(before, row, floor)
         filled = [(col, box) for col, box in enumerate(row.bboxes) if box is not None and row.cells[col]]
         joins, rest = [], []
+        padding = _padding(before)  # the page's, asked once per break
         for col, box in filled:
             above = _cell_above(before, box, floor)
             if above is not None and goes_on(_text_of(before, above), row.cells[col]):
                 joins.append((col, above))
             else:
-                rest.append((col, _continued_cell(before, after, box, floor)))
+                rest.append((col, _continued_cell(before, after, box, floor, padding)))
         # The words prove the last row cut when they join two or more cells of that row alone,
         # above and below the break: then its other cells go on their columns' cells too. One
         # label alone may be a merged cell (质量指标(必 + 填) over two rows) cut between its rows.
@@ -427,7 +427,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         # One label of the row cut (or the margin) says the page ended inside some row.
         if rest and len(continued) == len(rest) and (
             cut or (own or at_margin) and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
-            or _cut_mid_row(before, tail, row, floor)
+            or _cut_mid_row(before, tail, row, floor, padding)
         ):
             joins += continued
         for col, owner in joins:
