@@ -21,6 +21,7 @@ page with no geometry: `json_rows` chains them itself.
 """
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from jixiao.extract.clean import tidy
@@ -119,6 +120,41 @@ def _content(text: str) -> str:
     return "" if text and not text.strip("()（）") else text
 
 
+def _split_at_rules(text: PageText, grids: list[Grid], owners: dict[BBox, tuple[Row, int]]) -> list[tuple[BBox, str]]:
+    """The page's lines outside its tables, each cut where a column rule of a table stands in a gap
+    between its runs, when every piece is then the label of a cut cell.
+
+    Chromium centres a merged label in its whole cell and draws it below the
+    table when the cell runs on past the page: the level-1 and level-2 labels
+    of one row (产出指标, 质量指标(必填)) then stand on one line under their
+    own columns, a little more than a character apart, and are read as one
+    line. A title or a note below a table is kept whole: its pieces are not
+    labels of cells.
+    """
+    out: list[tuple[BBox, str]] = []
+    for box, line in text.lines:
+        if any(centre_in(box, g.bbox) for g in grids):
+            continue
+        runs = sorted((b, t) for b, t in text.runs if centre_in(b, box))
+        if " ".join(t for _, t in runs) != line:  # a line built otherwise (a vertical label's characters)
+            out.append((box, line))
+            continue
+        rules = {x for g in grids for row in g.rows for c in row if c is not None for x in (c[0], c[2])}
+        pieces: list[list[tuple[BBox, str]]] = [runs[:1]]
+        for run in runs[1:]:
+            if any(pieces[-1][-1][0][2] <= x <= run[0][0] for x in rules):
+                pieces.append([run])
+            else:
+                pieces[-1].append(run)
+        parts = [((min(b[0] for b, _ in p), min(b[1] for b, _ in p), max(b[2] for b, _ in p),
+                   max(b[3] for b, _ in p)), " ".join(t for _, t in p)) for p in pieces]
+        if len(parts) > 1 and all(_cut_cell(grids, owners, b, tidy(t)) is not None for b, t in parts):
+            out += parts
+        else:
+            out.append((box, line))
+    return out
+
+
 def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     items: list[tuple[float, Row]] = []
     owners: dict[BBox, tuple[Row, int]] = {}
@@ -131,9 +167,7 @@ def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     # the cut cell a line above went into, and where that line stands: the label's next line may
     # come after lines of other columns (a vertical label's characters, one a line, beside it)
     filled: tuple[tuple[Row, int], BBox] | None = None
-    for box, line in text.lines:
-        if any(centre_in(box, g.bbox) for g in grids):
-            continue
+    for box, line in _split_at_rules(text, grids, owners):
         if filled is not None and _wraps_on(filled[0], filled[1], box, tidy(line)):
             (row, index), _ = filled
             row.cells[index] = tidy(row.cells[index] + line)  # 成本指标( + 必填硬性指 + 标)
@@ -190,7 +224,7 @@ def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float, 
     tail = before.text.extent(owner)
     if tail is None:
         return None
-    full = _wrapped_on(before, owner, tail[1], tail[2], padding)
+    full = _wrapped_on(before, owner, tail[1], tail[2], padding, _text_of(after, box))
     return owner if _reaches(tail, owner[3], full) else None
 
 
@@ -226,20 +260,29 @@ def _padding(before: PageRows) -> float:
     return max(0.0, min(margins, default=0.0))
 
 
-def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, padding: float) -> bool:
+#: a text that opens with a character and the punctuation bound to it: no line may start with that
+#: punctuation, so the character went down with it and the line above it ends a character short
+_BOUND = re.compile(r".[。，、；：！？”’）》」』),.;:!?%]")
+
+
+def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, padding: float,
+                below: str = "") -> bool:
     """The cell's last line is full from side to side and ends in no full stop: its
     text wrapped, so the words go on in a line the cell does not show.
 
     Full means that beyond the page's padding less than a character is left
     beside it: a short line leaves the rest of the cell empty, and a short label
-    centred in a narrow cell (其中:财政拨款) leaves room on both sides."""
+    centred in a narrow cell (其中:财政拨款) leaves room on both sides. When the
+    text `below` the break opens with a character and its punctuation (元。), a
+    line may stop two characters short: the character went down with it."""
     last = [(b, t) for b, t in before.text.runs if centre_in(b, box) and b[3] >= bottom - height / 2]
     if not last:
         return False
     left, right = min(b[0] for b, _ in last) - box[0], box[2] - max(b[2] for b, _ in last)
     text = max(last, key=lambda r: r[0][2])[1].rstrip()
     room = left + right - 2 * padding
-    return room <= 1.2 * height and not text.endswith(("。", "；", ";"))
+    chars = 2.2 if _BOUND.match(below) else 1.2
+    return room <= chars * height and not text.endswith(("。", "；", ";"))
 
 
 def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: float) -> bool:
@@ -247,13 +290,16 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
     only columns whose text ran to the break, some cell of `tail` ends on a full
     line (its words go on), and either the row is several lines tall with some of
     its own cells ending lines above the break, `row` leaving empty the first
-    column the row above filled, or each column `row` fills ends in such a line.
+    column the row above filled unless that column's own line is full, or each
+    column `row` fills ends in such a line.
 
     Word cuts a tall row at the page's foot and carries only the lines that did not
     fit: a long 三级指标 or 指标值 goes on below; its short cells have nothing left.
     A row of its own fills its first column (a label, a name) whatever the tall row
     above did (其中:财政拨款 wrapped down to the foot, then 其他资金 in the same
-    column). A row cut after its first line shows no short cell, but its long
+    column), unless that first column's words go on: a long name beside short
+    values set at the row's top (= | 54 | 名) was cut, and its rest (才。) opens
+    the next page in the name's column. A row cut after its first line shows no short cell, but its long
     cell's line is full and its words go on below, in any column (a name under
     merged labels: `指标8:保密机要、外事、国安、改革等` over `培训次数`); a short
     label centred in its cell is not a full line (see `_wrapped_on`).
@@ -279,7 +325,8 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
         extent = before.text.extent(box)
         if extent is None:
             return False
-        full = _wrapped_on(before, box, extent[1], extent[2], padding)
+        below = next((t for b, t in zip(row.bboxes, row.cells, strict=False) if b is not None and _in_line(b, box)), "")
+        full = _wrapped_on(before, box, extent[1], extent[2], padding, below)
         if _reaches(extent, floor, full):
             running.append(box)
             if full:
@@ -292,7 +339,7 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
     goes_on = running if early else wrapped
     first = min(own, key=lambda b: b[0])
     return all(any(_in_line(b, r) for r in goes_on) for b in filled) and not (
-        early and any(_in_line(b, first) for b in filled))
+        early and first not in wrapped and any(_in_line(b, first) for b in filled))
 
 
 def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
