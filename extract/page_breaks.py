@@ -22,6 +22,7 @@ page with no geometry: `json_rows` chains them itself.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from itertools import pairwise
 
 from jixiao.extract.clean import tidy
@@ -132,14 +133,14 @@ def _split_at_rules(text: PageText, grids: list[Grid], owners: dict[BBox, tuple[
     labels of cells.
     """
     out: list[tuple[BBox, str]] = []
+    rules = {x for g in grids for row in g.rows for c in row if c is not None for x in (c[0], c[2])}
     for box, line in text.lines:
         if any(centre_in(box, g.bbox) for g in grids):
             continue
-        runs = sorted((b, t) for b, t in text.runs if centre_in(b, box))
-        if " ".join(t for _, t in runs) != line:  # a line built otherwise (a vertical label's characters)
-            out.append((box, line))
+        runs = sorted((b, t) for b, t in text.runs if centre_in(b, box)) if " " in line else []
+        if len(runs) < 2 or " ".join(t for _, t in runs) != line:  # one run, or a line built otherwise
+            out.append((box, line))  # (a vertical label's characters)
             continue
-        rules = {x for g in grids for row in g.rows for c in row if c is not None for x in (c[0], c[2])}
         pieces: list[list[tuple[BBox, str]]] = [runs[:1]]
         for run in runs[1:]:
             if any(pieces[-1][-1][0][2] <= x <= run[0][0] for x in rules):
@@ -252,11 +253,18 @@ def _padding(before: PageRows) -> float:
     """The page's cell padding: the least margin between a cell's left rule and its text.
 
     A line beside which less than a character is left, besides this padding on
-    each side, is full; a short label centred in its cell leaves more."""
-    margins = [
-        min((b[0] for b, _ in before.text.runs if centre_in(b, box)), default=box[2]) - box[0]
-        for box, (row, index) in before.owners.items() if row.cells[index]
-    ]
+    each side, is full; a short label centred in its cell leaves more.
+
+    The runs are sorted by the height of their centres once, and each cell
+    looks only at those of its own rows: testing every run against every cell
+    cost a sixth of the time of a native PDF's page."""
+    centres = sorted(((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, b[0]) for b, _ in before.text.runs)
+    heights = [c[0] for c in centres]
+    margins = []
+    for box, (row, index) in before.owners.items():
+        if row.cells[index]:
+            level = centres[bisect_left(heights, box[1]):bisect_right(heights, box[3])]
+            margins.append(min((left for _, x, left in level if box[0] <= x <= box[2]), default=box[2]) - box[0])
     return max(0.0, min(margins, default=0.0))
 
 
