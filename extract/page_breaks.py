@@ -356,19 +356,43 @@ def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
 
     Only a merged cell below the break is moved, and only into an empty cell above
     it: a table that leaves a label empty to mean "as above" merges nothing, and a
-    label read above the break stays where it is."""
+    label read above the break stays where it is. Word may carry the label of a
+    merged cell whose first row alone stands above the break (数量指标 over 指标1 |
+    指标2): below, that cell is one row tall, like a label of its own; such a label
+    is moved when the empty cell above is its column's first under the block's
+    header, where "as above" means nothing (a value or a unit never is)."""
     boxes = [b for b in row.bboxes if b is not None]
     if not boxes:
         return
     row_bottom = min(b[3] for b in boxes)
     for col, box in enumerate(row.bboxes):
-        if box is None or not row.cells[col] or box[3] <= row_bottom + 2:
+        if box is None or not row.cells[col]:
             continue
         above = _cell_above(before, box, floor)
-        if above is not None and not _text_of(before, above):
-            owner_row, index = before.owners[above]
-            owner_row.cells[index], row.cells[col] = row.cells[col], ""
-            owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
+        if above is None or _text_of(before, above):
+            continue
+        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and _first_under_header(before, above)):
+            continue
+        owner_row, index = before.owners[above]
+        owner_row.cells[index], row.cells[col] = row.cells[col], ""
+        owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
+
+
+def _first_under_header(before: PageRows, above: BBox) -> bool:
+    """Between the cell `above` and the block's header row over it, its column holds no text (the
+    header in the same table, below the form's upper rows: a header that opens the table is one
+    repeated on a new page, under which the column's label was cut above)."""
+    rows = [r for r in before.grids[-1].rows if any(c is not None and c[3] <= above[1] + 1 for c in r)]
+    for k in range(len(rows) - 1, -1, -1):
+        owner = _owner(before, rows[k])
+        if owner is None:
+            continue
+        if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in owner.cells) >= 2:
+            return k > 0
+        mine = next((c for c in rows[k] if c is not None and _in_line(c, above)), None)
+        if mine is not None and _text_of(before, mine):
+            return False
+    return False
 
 
 def _edge_row(page: PageRows, last: bool) -> Row:
@@ -385,7 +409,8 @@ def _drop_redrawn(before: PageRows, after: PageRows, floor: float) -> None:
     head of its first row (`)` under 质量指标(必填), 出指标 under 产出指标).
     What is only part of a label the cell above the break already holds is
     that label again. Lines are taken only above the table, cells only
-    where the label above is whole and the cell is its tail.
+    where the label above is whole and the cell is its tail or its head
+    (可持续影响指标( under the label, its 必填) clipped into the header).
     """
     cut = [_text_of(before, b) for b in before.owners if _same(b[3], floor) and _text_of(before, b)]
     owners = [_owner(after, cells) for cells in after.grids[0].rows[:2]]
@@ -404,7 +429,8 @@ def _drop_redrawn(before: PageRows, after: PageRows, floor: float) -> None:
     for col, box in enumerate(head.bboxes):
         above = _cell_above(before, box, floor) if box is not None and head.cells[col] else None
         label = _text_of(before, above) if above is not None else ""
-        if LABEL_END.search(label) and label.endswith(head.cells[col]) and label != head.cells[col]:
+        part = head.cells[col]
+        if LABEL_END.search(label) and (label.endswith(part) or label.startswith(part)) and label != part:
             head.mends.append(f"第{head.page}页: 跨页合并单元格重印的文字“{head.cells[col]}”已略过")
             head.cells[col] = ""
 
