@@ -67,6 +67,11 @@ class Columns:
     #: role by column index, filled as cells ask (every block cell asks; a form has a few columns)
     _by_col: dict[int, Role | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def _add(self, cell: RawCell, role: Role) -> None:
+        self.roles[cell.col] = role
+        if cell.bbox is not None:
+            self.ranges.append((cell.bbox[0], cell.bbox[2], role))
+
     @property
     def split(self) -> bool:
         """The row must be read by column: the header has columns beyond name and value."""
@@ -96,19 +101,35 @@ def role_of(text: str) -> Role | None:
     return next((role for pattern, role in _ROLE_WORDS if pattern.search(stem)), None)
 
 
+#: a level's header whose number a scan lost or misread (-级指标 for 一级指标, 级指标 for 二级指标)
+_SOME_LEVEL = re.compile(r"^.?级(?:指标)?$")
+
+
 def column_roles(header: list[RawCell]) -> Columns:
-    """Read the block's header row: each filled cell's role by its column (the first cell of a role wins)."""
+    """Read the block's header row: each filled cell's role by its column (the first cell of a role wins).
+
+    A level header whose number is unreadable is told by its place: when as
+    many such cells as missing levels stand left of the name column, they are
+    the missing levels in order (一级 left of 二级)."""
     columns = Columns()
+    unsure: list[RawCell] = []
     for cell in header:
         if not cell.text:
             continue
         role = role_of(cell.text)
-        if role is None:
+        if role is None and _SOME_LEVEL.match(compact(cell.text)):
+            unsure.append(cell)
+        elif role is None:
             columns.unknown.append(cell.text)
         elif role not in columns.roles.values():
-            columns.roles[cell.col] = role
-            if cell.bbox is not None:
-                columns.ranges.append((cell.bbox[0], cell.bbox[2], role))
+            columns._add(cell, role)
+    missing = [role for role in (Role.level1, Role.level2) if role not in columns.roles.values()]
+    name = next((col for col, role in columns.roles.items() if role is Role.name), None)
+    if len(unsure) == len(missing) and (name is None or all(cell.col < name for cell in unsure)):
+        for cell, role in zip(sorted(unsure, key=lambda c: c.col), missing, strict=True):
+            columns._add(cell, role)
+    else:
+        columns.unknown += [cell.text for cell in unsure]
     return columns
 
 

@@ -80,6 +80,30 @@ def test_a_category_with_one_character_misread_is_still_the_category(tmp_path: P
     ]
 
 
+def test_level_headers_whose_number_a_scan_lost_are_told_by_their_place(tmp_path: Path) -> None:
+    """OCR of a 150 dpi scan turned upside down read 一级指标 as -级指标 and 二级指标 as 级指标 (seed-17
+    0118_calc_scan): the row is still the block's header, and the two columns are the levels in order."""
+    (form,) = _forms(tmp_path, [
+        "-级指标\t级指标\t三级指标\t指标性质\t指标值\t计量单位",
+        "产出指标\t数量指标(必填量化)\t指标1:党组织个数\t=\t11\t个",
+        "效益指标\t社会效益指标(必填)\t指标1:发挥余热\t定性\t明显\t",
+    ])
+    assert [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("产出指标", "数量指标", "党组织个数", "11个"), ("效益指标", "社会效益指标", "发挥余热", "明显"),
+    ]
+    assert not [c for c in form.checks if c.code.value == "unknown_indicator_column"]
+
+
+def test_a_level_header_left_unread_when_its_place_does_not_say(tmp_path: Path) -> None:
+    """Two unreadable level headers where one level is missing: which is which is not guessed."""
+    (form,) = _forms(tmp_path, [
+        "一级指标\t级指标\t-级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t\t培训人数\t100人",
+    ])
+    unknown = [c.message for c in form.checks if c.code.value == "unknown_indicator_column"]
+    assert len(unknown) == 2 and "“级指标”" in unknown[0] and "“-级指标”" in unknown[1], unknown
+
+
 def test_an_unknown_indicator_column_is_a_check(tmp_path: Path) -> None:
     (form,) = _forms(tmp_path, [
         "一级指标\t二级指标\t三级指标\t指标值\t考核方式",
