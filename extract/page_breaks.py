@@ -268,6 +268,8 @@ def _padding(before: PageRows) -> float:
     return max(0.0, min(margins, default=0.0))
 
 
+#: full-width opening brackets and quotes, whose ink is set off from where their square begins
+_OPENING = ("【", "（", "《", "“", "‘", "「", "『", "〔")
 #: a text that opens with a character and the punctuation bound to it: no line may start with that
 #: punctuation, so the character went down with it and the line above it ends a character short
 _BOUND = re.compile(r".[。，、；：！？”’）》」』),.;:!?%]")
@@ -286,17 +288,21 @@ def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, paddi
     last = [(b, t) for b, t in before.text.runs if centre_in(b, box) and b[3] >= bottom - height / 2]
     if not last:
         return False
-    left, right = min(b[0] for b, _ in last) - box[0], box[2] - max(b[2] for b, _ in last)
+    start = min(last, key=lambda r: r[0][0])
+    # an opening bracket's ink stands in the right half of its square (【103001】): the text starts before it
+    left = padding if start[1].startswith(_OPENING) else start[0][0] - box[0]
+    right = box[2] - max(b[2] for b, _ in last)
     text = max(last, key=lambda r: r[0][2])[1].rstrip()
     room = left + right - 2 * padding
     chars = 2.2 if _BOUND.match(below) else 1.2
     return room <= chars * height and not text.endswith(("。", "；", ";"))
 
 
-def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: float) -> bool:
+def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: float, joined: set[int]) -> bool:
     """The page ended inside `tail`, told by the shape of its text alone: `row` fills
-    only columns whose text ran to the break, some cell of `tail` ends on a full
-    line (its words go on), and either the row is several lines tall with some of
+    only columns whose text ran to the break (besides those the words already
+    join, `joined`: a merged label's rest, 时效指标(必填量 + 化)), some cell of
+    `tail` ends on a full line (its words go on), and either the row is several lines tall with some of
     its own cells ending lines above the break, `row` leaving empty the first
     column the row above filled unless that column's own line is full, or each
     column `row` fills ends in such a line.
@@ -341,7 +347,8 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
                 wrapped.append(box)
         elif floor - top > 2.5 * extent[2]:
             early = True
-    filled = [b for b, text in zip(row.bboxes, row.cells, strict=False) if b is not None and text]
+    filled = [b for k, (b, text) in enumerate(zip(row.bboxes, row.cells, strict=False))
+              if b is not None and text and k not in joined]
     if not filled or not wrapped:
         return False
     goes_on = running if early else wrapped
@@ -360,7 +367,9 @@ def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
     merged cell whose first row alone stands above the break (数量指标 over 指标1 |
     指标2): below, that cell is one row tall, like a label of its own; such a label
     is moved when the empty cell above is its column's first under the block's
-    header, where "as above" means nothing (a value or a unit never is)."""
+    header, where "as above" means nothing (a value or a unit never is). No
+    label is moved into a cell that opens the page's table under a repeated
+    header: that cell goes on from a page before, where its label was cut."""
     boxes = [b for b in row.bboxes if b is not None]
     if not boxes:
         return
@@ -371,28 +380,31 @@ def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
         above = _cell_above(before, box, floor)
         if above is None or _text_of(before, above):
             continue
-        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and _first_under_header(before, above)):
+        header = _header_over(before, above)
+        if header == 0:
+            continue  # the cell goes on from a page before, under a header repeated: its label was cut there
+        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and header is not None):
             continue
         owner_row, index = before.owners[above]
         owner_row.cells[index], row.cells[col] = row.cells[col], ""
         owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
 
 
-def _first_under_header(before: PageRows, above: BBox) -> bool:
-    """Between the cell `above` and the block's header row over it, its column holds no text (the
-    header in the same table, below the form's upper rows: a header that opens the table is one
-    repeated on a new page, under which the column's label was cut above)."""
+def _header_over(before: PageRows, above: BBox) -> int | None:
+    """Where the block's header row stands among the rows of the page's last table above the cell
+    `above` (0: it opens the table, a header repeated on a new page), when the cell's column holds no
+    text between the two; None when it does, or no header is found."""
     rows = [r for r in before.grids[-1].rows if any(c is not None and c[3] <= above[1] + 1 for c in r)]
     for k in range(len(rows) - 1, -1, -1):
         owner = _owner(before, rows[k])
         if owner is None:
             continue
         if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in owner.cells) >= 2:
-            return k > 0
+            return k
         mine = next((c for c in rows[k] if c is not None and _in_line(c, above)), None)
         if mine is not None and _text_of(before, mine):
-            return False
-    return False
+            return None
+    return None
 
 
 def _edge_row(page: PageRows, last: bool) -> Row:
@@ -508,7 +520,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         # One label of the row cut (or the margin) says the page ended inside some row.
         if rest and len(continued) == len(rest) and (
             cut or (own or at_margin) and (width < above_filled or _filled_to_bottom(before, continued[0][1], floor))
-            or _cut_mid_row(before, tail, row, floor, padding)
+            or _cut_mid_row(before, tail, row, floor, padding, {col for col, _ in joins})
         ):
             joins += continued
         for col, owner in joins:
