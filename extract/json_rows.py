@@ -22,6 +22,11 @@ or of the same width with its first column filled (a continued block's
 first column is a merged label, empty, or names a category), the form ends
 there, even when its width is the block's less its merged columns
 (收入 | 支出 after a five-column block whose header merges two).
+
+A 二级指标 cell the page break cuts through loses its text in pdfplumber
+(`_Labels`): when the rows either side of the break cannot be told to be the
+last label's, the form says so (`RawForm.unaligned`, the check
+`rows_not_aligned`) rather than file them under it in silence.
 """
 from __future__ import annotations
 
@@ -30,8 +35,9 @@ import re
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.schemas.markers import is_block_header
-from jixiao.schemas.raw import Row
+from jixiao.extract.forms import split_forms
+from jixiao.schemas.markers import compact, is_block_header
+from jixiao.schemas.raw import RawForm, Row
 
 _Cell = (str, int, float, type(None))
 _FIGURE = re.compile(r"\d")
@@ -70,13 +76,19 @@ def _walk(node: Any, out: list[list[list[Any]]]) -> None:
             _walk(item, out)
 
 
-def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
+def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
     """Every table's rows (numbered 1, 2, … as `line`), a continued table's widened to its block
-    header's columns, the first row of a table that cannot continue the block marked `new_table`."""
+    header's columns, the first row of a table that cannot continue the block marked `new_table`;
+    and, by line, why a continued table's labels cannot be trusted (`_Labels.lost`)."""
     out: list[Row] = []
+    unsure: dict[int, str] = {}
     header: list[Any] | None = None
+    labels = _Labels([])
     for table in tables:
         own = next((row for row in table if is_block_header(_cell(v) for v in row)), None)
+        continued = header is not None and (own is None or own is table[0])
+        if own is not None and not continued:
+            labels = _Labels([_cell(v) for v in own])
         header = own or header
         width = max(len(row) for row in table)
         covered = [k for k, v in enumerate(header or []) if v is None]
@@ -86,14 +98,75 @@ def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
             if covered and width == len(header) - len(covered) and not (named and _cell(table[0][0])):
                 table = [_widened(row, covered) for row in table]
             elif named and (width != len(header) or _cell(table[0][0])):
-                other, header = True, None
+                other, header, continued = True, None, False
             elif width < len(header):
                 table = [[None] * (len(header) - width) + row for row in table]
-        for k, row in enumerate(table):
-            cells = [_cell(v) for v in row]
+        rows = [[_cell(v) for v in row] for row in table]
+        body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
+        if continued and body and (reason := labels.lost([rows[k] for k in body])):
+            unsure[len(out) + body[0] + 1] = reason
+        if header is not None:
+            labels.add([rows[k] for k in body])
+        for k, cells in enumerate(rows):
             while cells and not cells[-1]:
                 cells.pop()
             out.append(Row(cells=cells, line=len(out) + 1, new_table=other and k == 0))
+    return out, unsure
+
+
+_SEQ = re.compile(r"(?:指标\s*(\d+)|(\d+)\s*[.、．])")
+
+
+class _Labels:
+    """The 二级指标 column of an indicator block, followed across its tables (pages).
+
+    A label cell a page break cuts through has no rule at the page's foot in
+    most producers, so pdfplumber finds no cell there and drops its text: the
+    rows above the break read as merged into the label before them, the next
+    page's first row has no label. Writer closes the cell at the foot, and then
+    the label carried on is right. From the rows alone the two differ only by
+    the names' numbers (指标1: …): the rows since the last label counting on
+    without going back (1, 2, 3 | 4, 5) are one label's; a count starting over,
+    or no numbers to tell by, leaves the label unknown.
+    """
+
+    def __init__(self, header: list[str]) -> None:
+        columns = [compact(c) for c in header]
+        self.label = columns.index("二级指标") if "二级指标" in columns else None
+        self.name = next((k for k, c in enumerate(columns) if c in ("三级指标", "指标内容", "指标名称")), None)
+        self.seen = False  # a label was read in the block
+        self.since: list[str] = []  # the names of the rows since the last label
+
+    def _label(self, cells: list[str]) -> str:
+        return cells[self.label] if self.label is not None and self.label < len(cells) else ""
+
+    def _name(self, cells: list[str]) -> str:
+        return cells[self.name] if self.name is not None and self.name < len(cells) else ""
+
+    def add(self, rows: list[list[str]]) -> None:
+        for cells in rows:
+            if self._label(cells):
+                self.seen, self.since = True, []
+            self.since.append(self._name(cells))
+
+    def lost(self, rows: list[list[str]]) -> str | None:
+        """Why the label of the rows either side of a page break is unknown (`rows`: the next page's)."""
+        if self.label is None or not self.since or self._label(rows[0]) or len(self.since) == 1 and self.seen:
+            return None  # no label column, or a label read at the page's foot: a cell closed there
+        names = self.since + [self._name(cells) for cells in _until_label(rows, self._label)]
+        numbers = [int(m.group(1) or m.group(2)) for n in names if (m := _SEQ.match(compact(n)))]
+        if self.seen and len(numbers) == len(names) and numbers == sorted(numbers):
+            return None
+        return "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
+
+
+def _until_label(rows: list[list[str]], label: Any) -> list[list[str]]:
+    """`rows` up to the first that names a label."""
+    out = []
+    for cells in rows:
+        if label(cells):
+            break
+        out.append(cells)
     return out
 
 
@@ -115,8 +188,9 @@ def _widened(row: list[Any], covered: list[int]) -> list[Any]:
     return cells
 
 
-def json_rows(text: str) -> list[Row] | None:
-    """The rows of a JSON document of tables (numbered 1, 2, … as `line`), or None when it is not one."""
+def json_forms(text: str) -> list[RawForm] | None:
+    """The forms of a JSON document of tables (its rows numbered 1, 2, … as `line`), or None when it
+    is not one; a form whose labels a page break lost says why in `unaligned`."""
     if not text[:_HEAD].lstrip().startswith(("[", "{")):
         return None
     tables: list[list[list[Any]]] = []
@@ -124,4 +198,11 @@ def json_rows(text: str) -> list[Row] | None:
         _walk(json.loads(text), tables)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than any table is
         return None
-    return _aligned(tables) or None
+    rows, unsure = _aligned(tables)
+    if not rows:
+        return None
+    forms = split_forms(rows)
+    for form in forms:
+        reasons = [why for n, why in unsure.items() if (form.line_start or 0) <= n <= (form.line_end or 0)]
+        form.unaligned = reasons[0] if reasons else None
+    return forms

@@ -16,7 +16,7 @@ from jixiao.extract.cell_lines import cell_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
 from jixiao.extract.forms import split_forms
-from jixiao.extract.json_rows import json_rows
+from jixiao.extract.json_rows import json_forms
 from jixiao.extract.layout import is_layout, layout_forms
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import RawDocument, RawForm, Row
@@ -52,8 +52,8 @@ def _is_tabbed(lines: list[str]) -> bool:
 
 def read_forms(text: str) -> tuple[str, list[RawForm]]:
     """The forms of a converted text and which reader served (text, json, layout or cells)."""
-    if (rows := json_rows(text)) is not None:
-        return "json", split_forms(rows)
+    if (forms := json_forms(text)) is not None:
+        return "json", forms
     lines = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]
     if _is_tabbed(lines):
         return "text", split_forms(read_rows(text))
