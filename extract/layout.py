@@ -19,7 +19,7 @@ column, like any other). The two parts of a form are lined up differently:
   first of the rows it stands beside.
 
 Where the block cannot be lined up (no name column, a value far from every
-name, a merged label far from the middle of the rows it is given: the
+name, an operator alone in the name column, a merged label far from the middle of the rows it is given: the
 converter dropped the blank space that placed it), its lines are kept as they are and the forms carry the reason
 (`RawForm.unaligned`), so the record says so in a check. Text whose cells
 come out cut apart anyway is caught by the normalizer (pieces of labels).
@@ -49,6 +49,9 @@ _MAX_LABEL_MISS = 0.25
 _LABEL_ENDS = ("指标", ")", "）")
 #: header words of the name column
 _NAME_WORDS = ("三级指标", "指标内容", "指标名称")
+#: what a 指标性质 column holds: a cell of the name column holding one alone stands in the wrong
+#: column (the borders were misplaced: pdftotext sets a short cell off its column's header word)
+_OPERATORS = frozenset({"=", "＝", "≥", "≤", ">", "<", "＞", "＜", "定性", "定量"})
 
 
 @dataclass
@@ -183,7 +186,9 @@ def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
             x += len(part) + 1
 
     def cover(x: int, pieces: list[Piece]) -> int:
-        return sum(w.x0 < x < w.x1 for w in pieces)
+        # a one-character piece (=, ≥) has no offset inside it: it covers its own, or no border
+        # would stop before it and it would fall into the column on its left
+        return sum(w.x0 < x < w.x1 or x == w.x0 == w.x1 - 1 for w in pieces)
 
     def border(lo: int, hi: int, pieces: list[Piece]) -> int | None:
         counts = {x: cover(x, pieces) for x in range(lo, hi + 1)}
@@ -236,8 +241,8 @@ def _column_cells(pieces: list[Piece], others: set[int], labels: bool) -> list[P
     for piece in sorted(pieces, key=lambda p: p.top):
         close = last is not None and piece.top - last.bottom <= _WRAP_LINES
         full = last is not None and (last.x1 >= edge or len(last.text) >= longest)
-        if labels:
-            goes_on = close and last is not None and _label_goes_on(last.text, piece.text, full)
+        if labels:  # the cell so far: a label stacked a character a line ends at 指标, not at 标
+            goes_on = close and _label_goes_on(compact(cells[-1].text.replace("\n", "")), piece.text, full)
         else:
             goes_on = close and full and not (last is not None and last.bottom in others and piece.top in others)
         if goes_on:
@@ -327,6 +332,8 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
         others = set().union(*(taken[c] for c in content if c != col)) if col >= name_col else set()
         cells[col] = _column_cells(pieces, others, labels=col < name_col)
     rows = [_BlockRow(c.top, c.bottom, {name_col: c}) for c in cells.get(name_col, [])]
+    if stray := next((c.text for c in cells.get(name_col, []) if compact(c.text) in _OPERATORS), None):
+        return [], f"指标性质“{stray}”落在三级指标列里:列的边界找错了"
     for col in content:
         if col == name_col:
             continue
