@@ -402,6 +402,7 @@ def layout_forms(text: str) -> list[RawForm]:
     numbers = sorted(lines)
     rows: list[Row] = []
     unaligned: dict[int, str] = {}
+    headers: list[int] = []  # the lines of the block headers met
     pending: dict[int, list[Piece]] = {}
     k = 0
     while k < len(numbers):
@@ -410,6 +411,7 @@ def layout_forms(text: str) -> list[RawForm]:
             pending[number] = lines[number]
             k += 1
             continue
+        headers.append(number)
         rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
         if _narrow_labels(pending):
             unaligned[number] = "标签在窄列中折行(项目名|称),旁边的行可能读错"
@@ -431,6 +433,10 @@ def layout_forms(text: str) -> list[RawForm]:
     rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
     forms = split_forms(rows)
     for form in forms:
-        reasons = [why for n, why in unaligned.items() if (form.line_start or 0) <= n <= (form.line_end or 0)]
+        inside = range(form.line_start or 0, (form.line_end or 0) + 1)
+        reasons = [why for n, why in unaligned.items() if n in inside]
+        if not reasons and not any(n in inside for n in headers):
+            # found by its category labels alone: the block had no header row to line it up by
+            reasons = ["找不到指标表头行(一级指标 二级指标 …),指标各行无法按列排齐"]
         form.unaligned = reasons[0] if reasons else None
     return forms

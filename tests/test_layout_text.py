@@ -81,3 +81,15 @@ def test_an_operator_in_the_name_column_says_the_block_is_not_lined_up(tmp_path:
     assert _flagged(form)
     (check,) = [c for c in form.checks if c.code == CheckCode.rows_not_aligned]
     assert "指标性质" in check.message
+
+
+def test_a_block_with_no_header_row_says_it_is_not_lined_up(tmp_path: Path) -> None:
+    """Writer's narrow header cells wrapped (二级指 | 标): no line names two columns, the form is found
+    by its category labels alone, and nothing tells which column a cell stands in."""
+    block = """        一     二级指          三级指标              指标值
+        级      标
+        产出指标     数量指标        培训人数              ≥100人
+        效益指标     社会效益指标    就业率                ≥95%
+"""
+    form = _form(tmp_path, block)
+    assert _flagged(form)
