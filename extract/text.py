@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.extract.cell_lines import cell_rows
+from jixiao.extract.cell_lines import cell_rows, labels_in_a_column
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
 from jixiao.extract.forms import split_forms
@@ -59,7 +59,10 @@ def read_forms(text: str) -> tuple[str, list[RawForm]]:
         return "text", split_forms(read_rows(text))
     if is_layout(lines):
         return "layout", layout_forms(text)
-    return "cells", split_forms(cell_rows(text), stream=True)
+    forms = split_forms(cell_rows(text), stream=True)
+    for form in forms:
+        form.unaligned = labels_in_a_column(form)
+    return "cells", forms
 
 
 def extract_text(path: Path, data: bytes, sha256: str) -> RawDocument:
