@@ -126,8 +126,9 @@ class _Labels:
     page's first row has no label. Writer closes the cell at the foot, and then
     the label carried on is right. From the rows alone the two differ only by
     the names' numbers (指标1: …): the rows since the last label counting on
-    without going back (1, 2, 3 | 4, 5) are one label's; a count starting over,
-    or no numbers to tell by, leaves the label unknown.
+    without going back (1, 2, 3 | 4, 5; a number said twice, 4, 4, is a slip)
+    are one label's; a count starting over (1, 2 | 1, or 1, 1 | 2), or no
+    numbers to tell by, leaves the label unknown.
     """
 
     def __init__(self, header: list[str]) -> None:
@@ -155,7 +156,7 @@ class _Labels:
             return None  # no label column, or a label read at the page's foot: a cell closed there
         names = self.since + [self._name(cells) for cells in _until_label(rows, self._label)]
         numbers = [int(m.group(1) or m.group(2)) for n in names if (m := _SEQ.match(compact(n)))]
-        if self.seen and len(numbers) == len(names) and numbers == sorted(numbers):
+        if self.seen and len(numbers) == len(names) and numbers == sorted(numbers) and 1 not in numbers[1:]:
             return None
         return "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
 

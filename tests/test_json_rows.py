@@ -67,3 +67,12 @@ def test_a_count_going_on_over_the_break_keeps_its_label(tmp_path: Path) -> None
     assert [(i.level2, i.seq) for i in form.indicators] == [
         ("数量指标", 1), ("数量指标", 2), ("数量指标", 3), ("时效指标", 1),
     ]
+
+
+def test_a_count_starting_over_at_one_flags_the_form(tmp_path: Path) -> None:
+    """时效指标's 指标1, then 成本指标's 指标1, 指标2 | 指标3 under no label: the numbers never go down,
+    but the second 指标1 starts another label's count (the seed-13 bed's Chromium forms)."""
+    first = [*HEAD, ["产出指标", "时效指标", "指标1：按时完成", "2024年底前"],
+             [None, None, "指标1：培训经费", "10万元"], [None, None, "指标2：场地经费", "5万元"]]
+    second = [["", "", "指标3：教材经费", "2万元"], ["效益指标", "社会效益指标", "指标1：就业率", "≥95%"]]
+    assert _flagged(_form(tmp_path, [first, second]))
