@@ -35,6 +35,8 @@ from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, com
 from jixiao.schemas.raw import RawForm, Row
 
 _GAP = re.compile(r" {2,}")
+#: an attachment mark on a line of its own (附件2, 附件 2-1)
+_ATTACHMENT = re.compile(r"^附件\d+(?:-\d+)?$")
 _DIGITS = re.compile(r"\d")
 #: share of lines whose pieces are set apart by runs of spaces, above which text is layout text
 LAYOUT_SHARE = 0.2
@@ -368,9 +370,11 @@ def _is_block_header(pieces: list[Piece]) -> bool:
 
 
 def _ends_block(pieces: list[Piece]) -> bool:
-    """A line that starts what follows a block: the next form's title or subject row."""
+    """A line that starts what follows a block: the next form's title, subject row or attachment
+    mark (附件2 above its title: in the block, it ran into the 绩效指标 label and its form lost it)."""
     texts = [compact(p.text) for p in pieces]
-    return any(t.startswith(SUBJECT_LABELS) for t in texts) or (len(texts) == 1 and TITLE.search(texts[0]) is not None)
+    alone = texts[0] if len(texts) == 1 else ""
+    return any(t.startswith(SUBJECT_LABELS) for t in texts) or bool(TITLE.search(alone) or _ATTACHMENT.match(alone))
 
 
 #: longest first piece of a line taken for a label wrapped in a narrow column (项目名, 门及代, 码)

@@ -93,3 +93,26 @@ def test_a_block_with_no_header_row_says_it_is_not_lined_up(tmp_path: Path) -> N
 """
     form = _form(tmp_path, block)
     assert _flagged(form)
+
+
+def test_the_next_forms_attachment_mark_ends_the_block(tmp_path: Path) -> None:
+    """附件2 stands between a block's last row and the next form's title: it is the next form's, not
+    a piece of the 绩效指标 label to the left of the block."""
+    block = """        一级指标     二级指标        三级指标              指标值
+        产出指标     数量指标        培训人数              ≥100人
+
+附件2
+
+                 项目支出绩效目标表
+                   （2024年度）
+   项目名称      第二个项目
+   年度资金总额   20
+        一级指标     二级指标        三级指标              指标值
+        效益指标     社会效益指标    就业率                ≥95%
+"""
+    path = tmp_path / "two.layout.txt"
+    path.write_text(HEAD + block, encoding="utf-8")
+    first, second = process_file(path).forms
+    assert (first.project_name, first.attachment, second.project_name, second.attachment) == (
+        "测试项目", None, "第二个项目", "附件2")
+    assert not _flagged(first) and not _flagged(second)
