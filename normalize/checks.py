@@ -12,11 +12,13 @@ from jixiao.normalize.indicators import LabelUse
 from jixiao.normalize.values import as_money, money_amounts
 from jixiao.normalize.vocab import (
     COST_LEVEL2,
+    HEADER_LABELS,
     PLACEHOLDER_CHARS,
     PLACEHOLDER_ENDINGS,
     PLACEHOLDER_VALUES,
     REQUIRED_LEVEL1,
     is_label_piece,
+    match_header,
 )
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
@@ -26,6 +28,10 @@ LOW_CONFIDENCE = 0.80
 _NAME_UNIT = re.compile(r"\((万元|元)\)")
 _YEAR = re.compile(r"((?:19|20)\d{2})")
 _DIGIT = re.compile(r"\d")
+#: header labels told inside a longer cell, longest first (项目期, 3 characters, starts 项目期限)
+_GLUABLE = tuple(sorted((label for label in HEADER_LABELS if len(label) >= 4), key=len, reverse=True))
+#: labels a cell may end with in its own words (…完成年度绩效目标): never taken for one run onto a value
+_SENTENCE_ENDS = frozenset(label for label, field in HEADER_LABELS.items() if field in ("goals", "lifetime_goals"))
 
 
 def _fmt(yuan: float | int | None) -> str:
@@ -254,4 +260,34 @@ def label_piece_checks(header_cells: list[str]) -> list[Check]:
     return [Check(
         code=CheckCode.rows_not_aligned, severity=Severity.error,
         message=f"表头里有被拆开的标签片段({'、'.join(pieces[:6])}):单元格被拆开了,旁边的字段可能读错,请人工核对",
+    )]
+
+
+def _glued(cell: str) -> str | None:
+    """The header label `cell` holds run together with other text, or None: 主管部门及代码区委组织部,
+    年度资金总额:其中:财政拨款, 02-新增延续性项目年度资金总额:. A label with its note (项目资金(万元))
+    or a list number (1.一般公共预算财政拨款收入) is a label."""
+    if match_header(cell) is not None:
+        return None
+    stem = cell.replace(" ", "").rstrip(":")
+    for label in _GLUABLE:
+        rest = stem[len(label):].lstrip(":") if stem.startswith(label) else ""
+        if rest and not rest.startswith(("(", "（")):
+            return label
+        if stem.endswith(label) and len(stem) > len(label) and label not in _SENTENCE_ENDS:
+            return label
+    return None
+
+
+def glued_label_checks(header_cells: list[str]) -> list[Check]:
+    """Header cells where a label runs on into another cell's text: a converter dropped the gap
+    between two cells (pdftotext -layout sets them one space apart), so the fields around them
+    may be misread; said once, naming the cells."""
+    glued = [cell for cell in header_cells if cell and _glued(cell)]
+    if not glued:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"表头里有标签和别的单元格连在一起({'、'.join(c[:20] for c in glued[:3])}):"
+        "单元格之间的间隔丢了,旁边的字段可能读错,请人工核对",
     )]
