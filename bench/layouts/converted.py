@@ -110,7 +110,8 @@ def _dated(expected: Form, field: str) -> bool:
     """`field` is part of an indicator's value that is a date in `expected` (6月 is 2026-06 in the
     form of 2026): with the year lost, no reader could give it."""
     m = _VALUE_FIELD.match(field)
-    return m is not None and expected.indicators[int(m.group(1))].value.kind is ValueKind.date
+    index = int(m.group(1)) if m else len(expected.indicators)  # past the end: an indicator read in excess
+    return index < len(expected.indicators) and expected.indicators[index].value.kind is ValueKind.date
 
 
 def _silent(actual: list[Form], expected: list[Form], text: str) -> tuple[int, int, int, int]:
