@@ -23,7 +23,9 @@ first column is a merged label, empty, or names a category), the form ends
 there, even when its width is the block's less its merged columns
 (收入 | 支出 after a five-column block whose header merges two).
 
-A 二级指标 cell the page break cuts through loses its text in pdfplumber
+A row the page break cut leaves the rest of a wrapped name alone on the next
+page, label and value cells empty: it is put back on the row above
+(`_Labels.is_tail`). A 二级指标 cell the page break cuts through loses its text in pdfplumber
 (`_Labels`): when the rows either side of the break cannot be told to be the
 last label's, the form says so (`RawForm.unaligned`, the check
 `rows_not_aligned`) rather than file them under it in silence.
@@ -36,7 +38,7 @@ from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.forms import split_forms
-from jixiao.schemas.markers import compact, is_block_header
+from jixiao.schemas.markers import SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm, Row
 
 _Cell = (str, int, float, type(None))
@@ -89,6 +91,8 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
         continued = header is not None and (own is None or own is table[0])
         if own is not None and not continued:
             labels = _Labels([_cell(v) for v in own])
+        elif own is not None:  # the header repeated on the next page, maybe with fewer columns
+            labels.place([_cell(v) for v in own])
         header = own or header
         width = max(len(row) for row in table)
         covered = [k for k, v in enumerate(header or []) if v is None]
@@ -103,6 +107,9 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
                 table = [[None] * (len(header) - width) + row for row in table]
         rows = [[_cell(v) for v in row] for row in table]
         body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
+        if continued and body and out and labels.is_tail(rows[body[0]]) and not _opens_a_form(rows):
+            out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))
+            body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
         if continued and body and (reason := labels.lost([rows[k] for k in body])):
             unsure[len(out) + body[0] + 1] = reason
         if header is not None:
@@ -132,11 +139,23 @@ class _Labels:
     """
 
     def __init__(self, header: list[str]) -> None:
+        self.place(header)
+        self.seen = False  # a label was read in the block
+        self.since: list[str] = []  # the names of the rows since the last label
+
+    def place(self, header: list[str]) -> None:
+        """Find the label, name and value columns by the header's words."""
         columns = [compact(c) for c in header]
         self.label = columns.index("二级指标") if "二级指标" in columns else None
         self.name = next((k for k, c in enumerate(columns) if c in ("三级指标", "指标内容", "指标名称")), None)
-        self.seen = False  # a label was read in the block
-        self.since: list[str] = []  # the names of the rows since the last label
+        self.value = next((k for k, c in enumerate(columns) if c.startswith("指标值")), None)
+
+    def is_tail(self, cells: list[str]) -> bool:
+        """`cells`, a continued table's first row, are the rest of the row the page break cut (the
+        end of a wrapped name): a name and no label before it, no value after it."""
+        if self.name is None or self.value is None:
+            return False
+        return bool(self._name(cells)) and not any(cells[:self.name]) and not any(cells[self.value:])
 
     def _label(self, cells: list[str]) -> str:
         return cells[self.label] if self.label is not None and self.label < len(cells) else ""
@@ -159,6 +178,18 @@ class _Labels:
         if self.seen and len(numbers) == len(names) and numbers == sorted(numbers) and 1 not in numbers[1:]:
             return None
         return "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
+
+
+def _opens_a_form(rows: list[list[str]]) -> bool:
+    """A table that holds a title or a subject row: the next form, its title padded into any column."""
+    texts = [compact(c) for cells in rows for c in cells if c]
+    return any(t.startswith(SUBJECT_LABELS) or TITLE.search(t) for t in texts)
+
+
+def _joined(above: list[str], tail: list[str]) -> list[str]:
+    """The cells of the row a page break cut, `tail` (its rest on the next page) put back after them."""
+    cells = above + [""] * (len(tail) - len(above))
+    return [a + t for a, t in zip(cells, tail + [""] * (len(cells) - len(tail)), strict=True)]
 
 
 def _until_label(rows: list[list[str]], label: Any) -> list[list[str]]:

@@ -76,3 +76,27 @@ def test_a_count_starting_over_at_one_flags_the_form(tmp_path: Path) -> None:
              [None, None, "指标1：培训经费", "10万元"], [None, None, "指标2：场地经费", "5万元"]]
     second = [["", "", "指标3：教材经费", "2万元"], ["效益指标", "社会效益指标", "指标1：就业率", "≥95%"]]
     assert _flagged(_form(tmp_path, [first, second]))
+
+
+def test_the_rest_of_a_row_cut_by_the_page_break_is_put_back(tmp_path: Path) -> None:
+    """Writer cut a wrapped name at the page's foot: its end stands alone on the next page, with empty
+    label and value cells (seed-5 0029_writer); it is the row above's, not an indicator of its own."""
+    first = [*HEAD, ["产出指标", "数量指标", "计划选拔培养12名经营管理人才、18名技术带", "≥54名"]]
+    second = [["", "", "头人、24名青年后备骨干人才", ""], [None, "质量指标", "合格率", "100%"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "计划选拔培养12名经营管理人才、18名技术带头人、24名青年后备骨干人才", "≥54名"),
+        ("质量指标", "合格率", "100%"),
+    ]
+
+
+def test_the_next_forms_title_is_no_rest_of_a_row(tmp_path: Path) -> None:
+    """A narrower table after the block, padded on the left, puts the next form's title in the name
+    column: it opens a form, and the block's last row keeps its name."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    second = [["项目支出绩效目标表", None], ["项目名称", "第二个项目"]]
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([[first], [second]], ensure_ascii=False), encoding="utf-8")
+    form = process_file(path).forms[0]
+    assert [(i.name, i.value_raw) for i in form.indicators] == [("培训人数", "≥100人")]
