@@ -23,7 +23,10 @@ first column is a merged label, empty, or names a category), the form ends
 there, even when its width is the block's less its merged columns
 (收入 | 支出 after a five-column block whose header merges two).
 
-A row the page break cut leaves the rest of a wrapped name alone on the next
+A page with no table after an indicator block (pdfplumber's list for it is
+empty) is where a row the break cut went whole: Chromium's, with no rule at
+the foot nor at the top, is found on neither page; the form says so. A row
+the page break cut leaves the rest of a wrapped name alone on the next
 page, label and value cells empty: it is put back on the row above
 (`_Labels.is_tail`). A 二级指标 cell the page break cuts through loses its text in pdfplumber
 (`_Labels`): when the rows either side of the break cannot be told to be the
@@ -70,6 +73,8 @@ def _walk(node: Any, out: list[list[list[Any]]]) -> None:
         out.append([row])
     elif isinstance(node, list) and node and all(_as_row(item) is not None for item in node):
         out.append([_as_row(item) or [] for item in node])
+    elif isinstance(node, list) and not node:
+        out.append([])  # a page with no table (pdfplumber): kept, a row may have been lost there
     elif isinstance(node, list):
         for item in node:
             _walk(item, out)
@@ -86,7 +91,14 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
     unsure: dict[int, str] = {}
     header: list[Any] | None = None
     labels = _Labels([])
+    gap: int | None = None  # the block's last line, when a page with no table came after it
     for table in tables:
+        if not table:
+            gap = len(out) if header is not None and out else gap
+            continue
+        if gap is not None:
+            unsure[gap] = "指标表后面的一页没有读出表格:被分页切开的行可能整行丢了"
+            gap = None
         own = next((row for row in table if is_block_header(_cell(v) for v in row)), None)
         continued = header is not None and (own is None or own is table[0])
         if own is not None and not continued:

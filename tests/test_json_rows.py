@@ -100,3 +100,15 @@ def test_the_next_forms_title_is_no_rest_of_a_row(tmp_path: Path) -> None:
     path.write_text(json.dumps([[first], [second]], ensure_ascii=False), encoding="utf-8")
     form = process_file(path).forms[0]
     assert [(i.name, i.value_raw) for i in form.indicators] == [("培训人数", "≥100人")]
+
+
+def test_a_page_with_no_table_after_a_block_flags_its_form(tmp_path: Path) -> None:
+    """Chromium split the block's last row over the page break, and pdfplumber found no cell of it on
+    either page: the page after the block has no table, and the row is gone (seed-13 0006_chromium)."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    second = [["项目支出绩效目标表", None, None, None], ["项目名称", "第二个项目", None, None],
+              ["一级指标", "二级指标", "三级指标", "指标值"], ["效益指标", "社会效益指标", "就业率", "≥95%"]]
+    path = tmp_path / "gap.json"
+    path.write_text(json.dumps([[first], [], [second]], ensure_ascii=False), encoding="utf-8")
+    one, two = process_file(path).forms
+    assert _flagged(one) and not _flagged(two)
