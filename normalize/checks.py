@@ -28,6 +28,10 @@ LOW_CONFIDENCE = 0.80
 _NAME_UNIT = re.compile(r"\((万元|元)\)")
 _YEAR = re.compile(r"((?:19|20)\d{2})")
 _DIGIT = re.compile(r"\d")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: Chinese characters an amount's cell never holds so many of (400万元, 无, 详见附表 hold fewer)
+_PROSE_CHARS = 8
+_AMOUNTS = ("total_raw", "fiscal_raw", "other_raw", "lifetime_raw", "current_fiscal_raw", "carryover_raw")
 #: header labels told inside a longer cell, longest first (项目期, 3 characters, starts 项目期限)
 _GLUABLE = tuple(sorted((label for label in HEADER_LABELS if len(label) >= 4), key=len, reverse=True))
 #: labels a cell may end with in its own words (…完成年度绩效目标): never taken for one run onto a value
@@ -290,4 +294,17 @@ def glued_label_checks(header_cells: list[str]) -> list[Check]:
         code=CheckCode.rows_not_aligned, severity=Severity.error,
         message=f"表头里有标签和别的单元格连在一起({'、'.join(c[:20] for c in glued[:3])}):"
         "单元格之间的间隔丢了,旁边的字段可能读错,请人工核对",
+    )]
+
+
+def funds_prose_checks(funds: Funds) -> list[Check]:
+    """An amount read from a sentence (其他资金 given the goal beside it: 目标1:用于党建业务办公工作):
+    the cells were lined up with the wrong labels, and the figures around them cannot be trusted."""
+    raws = [getattr(funds, name) for name in _AMOUNTS]
+    prose = [raw for raw in raws if raw and len(_HAN.findall(raw)) >= _PROSE_CHARS]
+    if not prose:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"资金栏读到的是一段文字(“{prose[0][:20]}”):单元格和标签没有对齐,资金可能读错,请人工核对",
     )]

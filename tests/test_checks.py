@@ -153,3 +153,10 @@ def test_labels_with_notes_or_list_numbers_are_no_run_on():
                       ["", "其中:财政拨款", "10"], ["年度总体目标", "按期完成年度绩效目标"]])
     assert not [c for c in record.checks if c.code.value == "rows_not_aligned"]
     assert (record.funds.total_yuan, record.goals) == (100_000, ["按期完成年度绩效目标"])
+
+
+def test_an_amount_read_from_a_sentence_says_rows_not_aligned():
+    """其他资金 left empty, the goal's first line beside the next label: layout text gave it to 其他资金,
+    whose amount became the 1 of 目标1."""
+    record = _tabbed([["项目名称", "测试项目"], ["年度资金总额", "10"], ["其他资金", "目标1:用于党建业务办公工作"]])
+    assert [c.code.value for c in record.checks if c.code.value == "rows_not_aligned"] == ["rows_not_aligned"]
