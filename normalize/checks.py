@@ -31,6 +31,7 @@ _DIGIT = re.compile(r"\d")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 #: Chinese characters an amount's cell never holds so many of (400万元, 无, 详见附表 hold fewer)
 _PROSE_CHARS = 8
+_AMOUNT_FIELDS = frozenset({"total", "fiscal", "other", "lifetime", "current_fiscal", "carryover"})
 _AMOUNTS = ("total_raw", "fiscal_raw", "other_raw", "lifetime_raw", "current_fiscal_raw", "carryover_raw")
 #: header labels told inside a longer cell, longest first (项目期, 3 characters, starts 项目期限)
 _GLUABLE = tuple(sorted((label for label in HEADER_LABELS if len(label) >= 4), key=len, reverse=True))
@@ -276,17 +277,25 @@ def _glued(cell: str) -> str | None:
     stem = cell.replace(" ", "").rstrip(":")
     for label in _GLUABLE:
         rest = stem[len(label):].lstrip(":") if stem.startswith(label) else ""
-        if rest and not rest.startswith(("(", "（")):
+        if rest and not rest.startswith(("(", "（")) and not _one_column(label, rest):
             return label
-        if stem.endswith(label) and len(stem) > len(label) and label not in _SENTENCE_ENDS:
+        head = stem[:-len(label)] if stem.endswith(label) and len(stem) > len(label) else ""
+        if head and label not in _SENTENCE_ENDS and not _one_column(head.rstrip(":"), label):
             return label
     return None
+
+
+def _one_column(first: str, second: str) -> bool:
+    """Two amount labels run together (其中:财政拨款其他资金): the lines of one narrow column, which
+    the header's reading cuts apart again (`header.split_glued`), not two cells' text."""
+    return HEADER_LABELS.get(first) in _AMOUNT_FIELDS and HEADER_LABELS.get(second) in _AMOUNT_FIELDS
 
 
 def glued_label_checks(header_cells: list[str]) -> list[Check]:
     """Header cells where a label runs on into another cell's text: a converter dropped the gap
     between two cells (pdftotext -layout sets them one space apart), so the fields around them
-    may be misread; said once, naming the cells."""
+    may be misread; said once, naming the cells. `header_cells` as read, before the header's
+    reading cuts two labels apart (实施单位项目期: two rows' labels, their values run together too)."""
     glued = [cell for cell in header_cells if cell and _glued(cell)]
     if not glued:
         return []
