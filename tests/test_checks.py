@@ -160,3 +160,13 @@ def test_an_amount_read_from_a_sentence_says_rows_not_aligned():
     whose amount became the 1 of 目标1."""
     record = _tabbed([["项目名称", "测试项目"], ["年度资金总额", "10"], ["其他资金", "目标1:用于党建业务办公工作"]])
     assert [c.code.value for c in record.checks if c.code.value == "rows_not_aligned"] == ["rows_not_aligned"]
+
+
+def test_two_rows_labels_run_together_say_rows_not_aligned_but_one_amount_columns_do_not():
+    """实施单位项目期: the labels of two rows, run together with their values (layout text); 其中:财政拨款
+    其他资金 is one narrow column's two lines, which the header's reading cuts apart."""
+    glued = _tabbed([["项目名称", "测试项目"], ["主管部门", "区委组织部02-新增延续性项目", "实施单位项目期", "区委组织部"],
+                     ["年度资金总额", "10"]])
+    assert [c.code.value for c in glued.checks if c.code.value == "rows_not_aligned"] == ["rows_not_aligned"]
+    narrow = _tabbed([["项目名称", "测试项目"], ["年度资金总额", "10"], ["其中:财政拨款其他资金", "10", "0"]])
+    assert not [c for c in narrow.checks if c.code.value == "rows_not_aligned"]
