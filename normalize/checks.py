@@ -35,6 +35,11 @@ _AMOUNT_FIELDS = frozenset({"total", "fiscal", "other", "lifetime", "current_fis
 _AMOUNTS = ("total_raw", "fiscal_raw", "other_raw", "lifetime_raw", "current_fiscal_raw", "carryover_raw")
 #: header labels told inside a longer cell, longest first (项目期, 3 characters, starts 项目期限)
 _GLUABLE = tuple(sorted((label for label in HEADER_LABELS if len(label) >= 4), key=len, reverse=True))
+_ANY_LABEL = re.compile("|".join(map(re.escape, _GLUABLE)))
+#: the readers of text whose cells are told apart by spaces (layout) or by lines (cells)
+SPACED_EXTRACTORS = frozenset({"layout", "cells"})
+#: shortest cell a label run on into other text makes, the label being four characters
+_GLUE_CHARS = 4
 #: labels a cell may end with in its own words (…完成年度绩效目标): never taken for one run onto a value
 _SENTENCE_ENDS = frozenset(label for label, field in HEADER_LABELS.items() if field in ("goals", "lifetime_goals"))
 
@@ -272,8 +277,8 @@ def _glued(cell: str) -> str | None:
     """The header label `cell` holds run together with other text, or None: 主管部门及代码区委组织部,
     年度资金总额:其中:财政拨款, 02-新增延续性项目年度资金总额:. A label with its note (项目资金(万元))
     or a list number (1.一般公共预算财政拨款收入) is a label."""
-    if match_header(cell) is not None:
-        return None
+    if len(cell) <= _GLUE_CHARS or not _ANY_LABEL.search(cell) or match_header(cell) is not None:
+        return None  # most cells hold no label, and are passed over with one scan
     stem = cell.replace(" ", "").rstrip(":")
     for label in _GLUABLE:
         rest = stem[len(label):].lstrip(":") if stem.startswith(label) else ""
@@ -291,11 +296,15 @@ def _one_column(first: str, second: str) -> bool:
     return HEADER_LABELS.get(first) in _AMOUNT_FIELDS and HEADER_LABELS.get(second) in _AMOUNT_FIELDS
 
 
-def glued_label_checks(header_cells: list[str]) -> list[Check]:
+def glued_label_checks(header_cells: list[str], extractor: str) -> list[Check]:
     """Header cells where a label runs on into another cell's text: a converter dropped the gap
     between two cells (pdftotext -layout sets them one space apart), so the fields around them
     may be misread; said once, naming the cells. `header_cells` as read, before the header's
-    reading cuts two labels apart (实施单位项目期: two rows' labels, their values run together too)."""
+    reading cuts two labels apart (实施单位项目期: two rows' labels, their values run together too).
+    Only text whose cells are told apart by spaces or lines can run them together: a tab, a
+    JSON cell or a drawn border is never lost (and the tab-separated path pays nothing for it)."""
+    if extractor not in SPACED_EXTRACTORS:
+        return []
     glued = [cell for cell in header_cells if cell and _glued(cell)]
     if not glued:
         return []
