@@ -22,6 +22,16 @@ or of the same width with its first column filled (a continued block's
 first column is a merged label, empty, or names a category), the form ends
 there, even when its width is the block's less its merged columns
 (收入 | 支出 after a five-column block whose header merges two).
+
+A page with no table after an indicator block (pdfplumber's list for it is
+empty) is where a row the break cut went whole: Chromium's, with no rule at
+the foot nor at the top, is found on neither page; the form says so. A row
+the page break cut leaves the rest of a wrapped name alone on the next
+page, label and value cells empty: it is put back on the row above
+(`_Labels.is_tail`). A 二级指标 cell the page break cuts through loses its text in pdfplumber
+(`_Labels`): when the rows either side of the break cannot be told to be the
+last label's, the form says so (`RawForm.unaligned`, the check
+`rows_not_aligned`) rather than file them under it in silence.
 """
 from __future__ import annotations
 
@@ -30,8 +40,9 @@ import re
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.schemas.markers import is_block_header
-from jixiao.schemas.raw import Row
+from jixiao.extract.forms import split_forms
+from jixiao.schemas.markers import SUBJECT_LABELS, TITLE, compact, is_block_header
+from jixiao.schemas.raw import RawForm, Row
 
 _Cell = (str, int, float, type(None))
 _FIGURE = re.compile(r"\d")
@@ -62,6 +73,8 @@ def _walk(node: Any, out: list[list[list[Any]]]) -> None:
         out.append([row])
     elif isinstance(node, list) and node and all(_as_row(item) is not None for item in node):
         out.append([_as_row(item) or [] for item in node])
+    elif isinstance(node, list) and not node:
+        out.append([])  # a page with no table (pdfplumber): kept, a row may have been lost there
     elif isinstance(node, list):
         for item in node:
             _walk(item, out)
@@ -70,13 +83,28 @@ def _walk(node: Any, out: list[list[list[Any]]]) -> None:
             _walk(item, out)
 
 
-def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
+def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
     """Every table's rows (numbered 1, 2, … as `line`), a continued table's widened to its block
-    header's columns, the first row of a table that cannot continue the block marked `new_table`."""
+    header's columns, the first row of a table that cannot continue the block marked `new_table`;
+    and, by line, why a continued table's labels cannot be trusted (`_Labels.lost`)."""
     out: list[Row] = []
+    unsure: dict[int, str] = {}
     header: list[Any] | None = None
+    labels = _Labels([])
+    gap: int | None = None  # the block's last line, when a page with no table came after it
     for table in tables:
+        if not table:
+            gap = len(out) if header is not None and out else gap
+            continue
+        if gap is not None:
+            unsure[gap] = "指标表后面的一页没有读出表格:被分页切开的行可能整行丢了"
+            gap = None
         own = next((row for row in table if is_block_header(_cell(v) for v in row)), None)
+        continued = header is not None and (own is None or own is table[0])
+        if own is not None and not continued:
+            labels = _Labels([_cell(v) for v in own])
+        elif own is not None:  # the header repeated on the next page, maybe with fewer columns
+            labels.place([_cell(v) for v in own])
         header = own or header
         width = max(len(row) for row in table)
         covered = [k for k, v in enumerate(header or []) if v is None]
@@ -86,14 +114,103 @@ def _aligned(tables: list[list[list[Any]]]) -> list[Row]:
             if covered and width == len(header) - len(covered) and not (named and _cell(table[0][0])):
                 table = [_widened(row, covered) for row in table]
             elif named and (width != len(header) or _cell(table[0][0])):
-                other, header = True, None
+                other, header, continued = True, None, False
             elif width < len(header):
                 table = [[None] * (len(header) - width) + row for row in table]
-        for k, row in enumerate(table):
-            cells = [_cell(v) for v in row]
+        rows = [[_cell(v) for v in row] for row in table]
+        body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
+        if continued and body and out and labels.is_tail(rows[body[0]]) and not _opens_a_form(rows):
+            out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))
+            body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
+        if continued and body and (reason := labels.lost([rows[k] for k in body])):
+            unsure[len(out) + body[0] + 1] = reason
+        if header is not None:
+            labels.add([rows[k] for k in body])
+        for k, cells in enumerate(rows):
             while cells and not cells[-1]:
                 cells.pop()
             out.append(Row(cells=cells, line=len(out) + 1, new_table=other and k == 0))
+    return out, unsure
+
+
+_SEQ = re.compile(r"(?:指标\s*(\d+)|(\d+)\s*[.、．])")
+
+
+class _Labels:
+    """The 二级指标 column of an indicator block, followed across its tables (pages).
+
+    A label cell a page break cuts through has no rule at the page's foot in
+    most producers, so pdfplumber finds no cell there and drops its text: the
+    rows above the break read as merged into the label before them, the next
+    page's first row has no label. Writer closes the cell at the foot, and then
+    the label carried on is right. From the rows alone the two differ only by
+    the names' numbers (指标1: …): the rows since the last label counting on
+    without going back (1, 2, 3 | 4, 5; a number said twice, 4, 4, is a slip)
+    are one label's; a count starting over (1, 2 | 1, or 1, 1 | 2), or no
+    numbers to tell by, leaves the label unknown.
+    """
+
+    def __init__(self, header: list[str]) -> None:
+        self.place(header)
+        self.seen = False  # a label was read in the block
+        self.since: list[str] = []  # the names of the rows since the last label
+
+    def place(self, header: list[str]) -> None:
+        """Find the label, name and value columns by the header's words."""
+        columns = [compact(c) for c in header]
+        self.label = columns.index("二级指标") if "二级指标" in columns else None
+        self.name = next((k for k, c in enumerate(columns) if c in ("三级指标", "指标内容", "指标名称")), None)
+        self.value = next((k for k, c in enumerate(columns) if c.startswith("指标值")), None)
+
+    def is_tail(self, cells: list[str]) -> bool:
+        """`cells`, a continued table's first row, are the rest of the row the page break cut (the
+        end of a wrapped name): a name and no label before it, no value after it."""
+        if self.name is None or self.value is None:
+            return False
+        return bool(self._name(cells)) and not any(cells[:self.name]) and not any(cells[self.value:])
+
+    def _label(self, cells: list[str]) -> str:
+        return cells[self.label] if self.label is not None and self.label < len(cells) else ""
+
+    def _name(self, cells: list[str]) -> str:
+        return cells[self.name] if self.name is not None and self.name < len(cells) else ""
+
+    def add(self, rows: list[list[str]]) -> None:
+        for cells in rows:
+            if self._label(cells):
+                self.seen, self.since = True, []
+            self.since.append(self._name(cells))
+
+    def lost(self, rows: list[list[str]]) -> str | None:
+        """Why the label of the rows either side of a page break is unknown (`rows`: the next page's)."""
+        if self.label is None or not self.since or self._label(rows[0]) or len(self.since) == 1 and self.seen:
+            return None  # no label column, or a label read at the page's foot: a cell closed there
+        names = self.since + [self._name(cells) for cells in _until_label(rows, self._label)]
+        numbers = [int(m.group(1) or m.group(2)) for n in names if (m := _SEQ.match(compact(n)))]
+        if self.seen and len(numbers) == len(names) and numbers == sorted(numbers) and 1 not in numbers[1:]:
+            return None
+        return "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
+
+
+def _opens_a_form(rows: list[list[str]]) -> bool:
+    """A table that holds a title or a subject row: the next form, its title padded into any column."""
+    texts = [compact(c) for cells in rows for c in cells if c]
+    return any(t.startswith(SUBJECT_LABELS) or TITLE.search(t) for t in texts)
+
+
+def _joined(above: list[str], tail: list[str]) -> list[str]:
+    """The cells of the row a page break cut, `tail` (its rest on the next page) put back after them."""
+    cells = above + [""] * (len(tail) - len(above))
+    return [a + t for a, t in zip(cells, tail + [""] * (len(cells) - len(tail)), strict=True)]
+
+
+def _until_label(rows: list[list[str]], label: Any) -> list[list[str]]:
+    """`rows` up to the first that names a label."""
+    out = []
+    for cells in rows:
+        if label(cells):
+            break
+        out.append(cells)
     return out
 
 
@@ -115,8 +232,9 @@ def _widened(row: list[Any], covered: list[int]) -> list[Any]:
     return cells
 
 
-def json_rows(text: str) -> list[Row] | None:
-    """The rows of a JSON document of tables (numbered 1, 2, … as `line`), or None when it is not one."""
+def json_forms(text: str) -> list[RawForm] | None:
+    """The forms of a JSON document of tables (its rows numbered 1, 2, … as `line`), or None when it
+    is not one; a form whose labels a page break lost says why in `unaligned`."""
     if not text[:_HEAD].lstrip().startswith(("[", "{")):
         return None
     tables: list[list[list[Any]]] = []
@@ -124,4 +242,11 @@ def json_rows(text: str) -> list[Row] | None:
         _walk(json.loads(text), tables)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than any table is
         return None
-    return _aligned(tables) or None
+    rows, unsure = _aligned(tables)
+    if not rows:
+        return None
+    forms = split_forms(rows)
+    for form in forms:
+        reasons = [why for n, why in unsure.items() if (form.line_start or 0) <= n <= (form.line_end or 0)]
+        form.unaligned = reasons[0] if reasons else None
+    return forms

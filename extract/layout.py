@@ -19,7 +19,7 @@ column, like any other). The two parts of a form are lined up differently:
   first of the rows it stands beside.
 
 Where the block cannot be lined up (no name column, a value far from every
-name, a merged label far from the middle of the rows it is given: the
+name, an operator alone in the name column, a merged label far from the middle of the rows it is given: the
 converter dropped the blank space that placed it), its lines are kept as they are and the forms carry the reason
 (`RawForm.unaligned`), so the record says so in a check. Text whose cells
 come out cut apart anyway is caught by the normalizer (pieces of labels).
@@ -35,6 +35,8 @@ from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, com
 from jixiao.schemas.raw import RawForm, Row
 
 _GAP = re.compile(r" {2,}")
+#: an attachment mark on a line of its own (附件2, 附件 2-1)
+_ATTACHMENT = re.compile(r"^附件\d+(?:-\d+)?$")
 _DIGITS = re.compile(r"\d")
 #: share of lines whose pieces are set apart by runs of spaces, above which text is layout text
 LAYOUT_SHARE = 0.2
@@ -49,6 +51,9 @@ _MAX_LABEL_MISS = 0.25
 _LABEL_ENDS = ("指标", ")", "）")
 #: header words of the name column
 _NAME_WORDS = ("三级指标", "指标内容", "指标名称")
+#: what a 指标性质 column holds: a cell of the name column holding one alone stands in the wrong
+#: column (the borders were misplaced: pdftotext sets a short cell off its column's header word)
+_OPERATORS = frozenset({"=", "＝", "≥", "≤", ">", "<", "＞", "＜", "定性", "定量"})
 
 
 @dataclass
@@ -183,7 +188,9 @@ def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
             x += len(part) + 1
 
     def cover(x: int, pieces: list[Piece]) -> int:
-        return sum(w.x0 < x < w.x1 for w in pieces)
+        # a one-character piece (=, ≥) has no offset inside it: it covers its own, or no border
+        # would stop before it and it would fall into the column on its left
+        return sum(w.x0 < x < w.x1 or x == w.x0 == w.x1 - 1 for w in pieces)
 
     def border(lo: int, hi: int, pieces: list[Piece]) -> int | None:
         counts = {x: cover(x, pieces) for x in range(lo, hi + 1)}
@@ -236,8 +243,8 @@ def _column_cells(pieces: list[Piece], others: set[int], labels: bool) -> list[P
     for piece in sorted(pieces, key=lambda p: p.top):
         close = last is not None and piece.top - last.bottom <= _WRAP_LINES
         full = last is not None and (last.x1 >= edge or len(last.text) >= longest)
-        if labels:
-            goes_on = close and last is not None and _label_goes_on(last.text, piece.text, full)
+        if labels:  # the cell so far: a label stacked a character a line ends at 指标, not at 标
+            goes_on = close and _label_goes_on(compact(cells[-1].text.replace("\n", "")), piece.text, full)
         else:
             goes_on = close and full and not (last is not None and last.bottom in others and piece.top in others)
         if goes_on:
@@ -327,6 +334,8 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
         others = set().union(*(taken[c] for c in content if c != col)) if col >= name_col else set()
         cells[col] = _column_cells(pieces, others, labels=col < name_col)
     rows = [_BlockRow(c.top, c.bottom, {name_col: c}) for c in cells.get(name_col, [])]
+    if stray := next((c.text for c in cells.get(name_col, []) if compact(c.text) in _OPERATORS), None):
+        return [], f"指标性质“{stray}”落在三级指标列里:列的边界找错了"
     for col in content:
         if col == name_col:
             continue
@@ -361,9 +370,11 @@ def _is_block_header(pieces: list[Piece]) -> bool:
 
 
 def _ends_block(pieces: list[Piece]) -> bool:
-    """A line that starts what follows a block: the next form's title or subject row."""
+    """A line that starts what follows a block: the next form's title, subject row or attachment
+    mark (附件2 above its title: in the block, it ran into the 绩效指标 label and its form lost it)."""
     texts = [compact(p.text) for p in pieces]
-    return any(t.startswith(SUBJECT_LABELS) for t in texts) or (len(texts) == 1 and TITLE.search(texts[0]) is not None)
+    alone = texts[0] if len(texts) == 1 else ""
+    return any(t.startswith(SUBJECT_LABELS) for t in texts) or bool(TITLE.search(alone) or _ATTACHMENT.match(alone))
 
 
 #: longest first piece of a line taken for a label wrapped in a narrow column (项目名, 门及代, 码)
@@ -395,6 +406,7 @@ def layout_forms(text: str) -> list[RawForm]:
     numbers = sorted(lines)
     rows: list[Row] = []
     unaligned: dict[int, str] = {}
+    headers: list[int] = []  # the lines of the block headers met
     pending: dict[int, list[Piece]] = {}
     k = 0
     while k < len(numbers):
@@ -403,6 +415,7 @@ def layout_forms(text: str) -> list[RawForm]:
             pending[number] = lines[number]
             k += 1
             continue
+        headers.append(number)
         rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
         if _narrow_labels(pending):
             unaligned[number] = "标签在窄列中折行(项目名|称),旁边的行可能读错"
@@ -424,6 +437,10 @@ def layout_forms(text: str) -> list[RawForm]:
     rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
     forms = split_forms(rows)
     for form in forms:
-        reasons = [why for n, why in unaligned.items() if (form.line_start or 0) <= n <= (form.line_end or 0)]
+        inside = range(form.line_start or 0, (form.line_end or 0) + 1)
+        reasons = [why for n, why in unaligned.items() if n in inside]
+        if not reasons and not any(n in inside for n in headers):
+            # found by its category labels alone: the block had no header row to line it up by
+            reasons = ["找不到指标表头行(一级指标 二级指标 …),指标各行无法按列排齐"]
         form.unaligned = reasons[0] if reasons else None
     return forms

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.extract.cell_lines import cell_rows
+from jixiao.extract.cell_lines import cell_rows, labels_in_a_column
 from jixiao.extract.clean import tidy
 from jixiao.extract.encoding import decode
 from jixiao.extract.forms import split_forms
-from jixiao.extract.json_rows import json_rows
+from jixiao.extract.json_rows import json_forms
 from jixiao.extract.layout import is_layout, layout_forms
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import RawDocument, RawForm, Row
@@ -52,14 +52,17 @@ def _is_tabbed(lines: list[str]) -> bool:
 
 def read_forms(text: str) -> tuple[str, list[RawForm]]:
     """The forms of a converted text and which reader served (text, json, layout or cells)."""
-    if (rows := json_rows(text)) is not None:
-        return "json", split_forms(rows)
+    if (forms := json_forms(text)) is not None:
+        return "json", forms
     lines = text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES]
     if _is_tabbed(lines):
         return "text", split_forms(read_rows(text))
     if is_layout(lines):
         return "layout", layout_forms(text)
-    return "cells", split_forms(cell_rows(text), stream=True)
+    forms = split_forms(cell_rows(text), stream=True)
+    for form in forms:
+        form.unaligned = labels_in_a_column(form)
+    return "cells", forms
 
 
 def extract_text(path: Path, data: bytes, sha256: str) -> RawDocument:

@@ -54,7 +54,10 @@ def normalize_form(doc: RawDocument, raw: RawForm, index: int, relpath: str | No
         # One cell per line with no indicator read back: the lines are not in the table's order
         # (plain pdftotext reads some layouts column by column), so no field can be trusted.
         unaligned = "各行文字不是按表格的行序排列,读不出任何指标"
-    checks = chk.alignment_checks(unaligned) or chk.label_piece_checks([cell for row in header for cell in row])
+    cells = [cell for row in header for cell in row]
+    checks = (chk.alignment_checks(unaligned) or chk.label_piece_checks(cells)
+              or chk.glued_label_checks([cell for row in texts for cell in row], doc.extractor)
+              or chk.funds_prose_checks(money))
     indicators, checks = block.indicators, checks + chk.column_checks(columns.unknown)
     checks += chk.funds_checks(money)
     checks += chk.fiscal_parts_checks(money)

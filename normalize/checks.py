@@ -12,11 +12,13 @@ from jixiao.normalize.indicators import LabelUse
 from jixiao.normalize.values import as_money, money_amounts
 from jixiao.normalize.vocab import (
     COST_LEVEL2,
+    HEADER_LABELS,
     PLACEHOLDER_CHARS,
     PLACEHOLDER_ENDINGS,
     PLACEHOLDER_VALUES,
     REQUIRED_LEVEL1,
     is_label_piece,
+    match_header,
 )
 from jixiao.schemas.form import Check, CheckCode, Funds, Indicator, Severity, ValueKind
 
@@ -26,6 +28,20 @@ LOW_CONFIDENCE = 0.80
 _NAME_UNIT = re.compile(r"\((万元|元)\)")
 _YEAR = re.compile(r"((?:19|20)\d{2})")
 _DIGIT = re.compile(r"\d")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: Chinese characters an amount's cell never holds so many of (400万元, 无, 详见附表 hold fewer)
+_PROSE_CHARS = 8
+_AMOUNT_FIELDS = frozenset({"total", "fiscal", "other", "lifetime", "current_fiscal", "carryover"})
+_AMOUNTS = ("total_raw", "fiscal_raw", "other_raw", "lifetime_raw", "current_fiscal_raw", "carryover_raw")
+#: header labels told inside a longer cell, longest first (项目期, 3 characters, starts 项目期限)
+_GLUABLE = tuple(sorted((label for label in HEADER_LABELS if len(label) >= 4), key=len, reverse=True))
+_ANY_LABEL = re.compile("|".join(map(re.escape, _GLUABLE)))
+#: the readers of text whose cells are told apart by spaces (layout) or by lines (cells)
+SPACED_EXTRACTORS = frozenset({"layout", "cells"})
+#: shortest cell a label run on into other text makes, the label being four characters
+_GLUE_CHARS = 4
+#: labels a cell may end with in its own words (…完成年度绩效目标): never taken for one run onto a value
+_SENTENCE_ENDS = frozenset(label for label, field in HEADER_LABELS.items() if field in ("goals", "lifetime_goals"))
 
 
 def _fmt(yuan: float | int | None) -> str:
@@ -254,4 +270,59 @@ def label_piece_checks(header_cells: list[str]) -> list[Check]:
     return [Check(
         code=CheckCode.rows_not_aligned, severity=Severity.error,
         message=f"表头里有被拆开的标签片段({'、'.join(pieces[:6])}):单元格被拆开了,旁边的字段可能读错,请人工核对",
+    )]
+
+
+def _glued(cell: str) -> str | None:
+    """The header label `cell` holds run together with other text, or None: 主管部门及代码区委组织部,
+    年度资金总额:其中:财政拨款, 02-新增延续性项目年度资金总额:. A label with its note (项目资金(万元))
+    or a list number (1.一般公共预算财政拨款收入) is a label."""
+    if len(cell) <= _GLUE_CHARS or not _ANY_LABEL.search(cell) or match_header(cell) is not None:
+        return None  # most cells hold no label, and are passed over with one scan
+    stem = cell.replace(" ", "").rstrip(":")
+    for label in _GLUABLE:
+        rest = stem[len(label):].lstrip(":") if stem.startswith(label) else ""
+        if rest and not rest.startswith(("(", "（")) and not _one_column(label, rest):
+            return label
+        head = stem[:-len(label)] if stem.endswith(label) and len(stem) > len(label) else ""
+        if head and label not in _SENTENCE_ENDS and not _one_column(head.rstrip(":"), label):
+            return label
+    return None
+
+
+def _one_column(first: str, second: str) -> bool:
+    """Two amount labels run together (其中:财政拨款其他资金): the lines of one narrow column, which
+    the header's reading cuts apart again (`header.split_glued`), not two cells' text."""
+    return HEADER_LABELS.get(first) in _AMOUNT_FIELDS and HEADER_LABELS.get(second) in _AMOUNT_FIELDS
+
+
+def glued_label_checks(header_cells: list[str], extractor: str) -> list[Check]:
+    """Header cells where a label runs on into another cell's text: a converter dropped the gap
+    between two cells (pdftotext -layout sets them one space apart), so the fields around them
+    may be misread; said once, naming the cells. `header_cells` as read, before the header's
+    reading cuts two labels apart (实施单位项目期: two rows' labels, their values run together too).
+    Only text whose cells are told apart by spaces or lines can run them together: a tab, a
+    JSON cell or a drawn border is never lost (and the tab-separated path pays nothing for it)."""
+    if extractor not in SPACED_EXTRACTORS:
+        return []
+    glued = [cell for cell in header_cells if cell and _glued(cell)]
+    if not glued:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"表头里有标签和别的单元格连在一起({'、'.join(c[:20] for c in glued[:3])}):"
+        "单元格之间的间隔丢了,旁边的字段可能读错,请人工核对",
+    )]
+
+
+def funds_prose_checks(funds: Funds) -> list[Check]:
+    """An amount read from a sentence (其他资金 given the goal beside it: 目标1:用于党建业务办公工作):
+    the cells were lined up with the wrong labels, and the figures around them cannot be trusted."""
+    raws = [getattr(funds, name) for name in _AMOUNTS]
+    prose = [raw for raw in raws if raw and len(_HAN.findall(raw)) >= _PROSE_CHARS]
+    if not prose:
+        return []
+    return [Check(
+        code=CheckCode.rows_not_aligned, severity=Severity.error,
+        message=f"资金栏读到的是一段文字(“{prose[0][:20]}”):单元格和标签没有对齐,资金可能读错,请人工核对",
     )]

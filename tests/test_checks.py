@@ -124,3 +124,52 @@ def test_every_check_message_is_chinese(sample_forms):
     for check in checks:
         assert re.search(r"[\u4e00-\u9fff]", check.message), check
         assert not re.search(r"(?<![A-Za-z])(?!OCR)[A-Za-z]{3,}", check.message), check
+
+
+def _tabbed(head: list[list[str]], extractor: str = "text"):
+    """One form from rows as `extractor` gives them: `head` above a one-row indicator block."""
+    rows = [Row(cells, line) for line, cells in enumerate(
+        [["项目支出绩效目标表"], *head, ["一级指标", "二级指标", "三级指标", "指标值"],
+         ["产出指标", "数量指标", "培训人数", "≥100人"]], start=1)]
+    doc = RawDocument(path="t.txt", sha256="0" * 64, format=SourceFormat.text, extractor=extractor,
+                      forms=split_forms(rows))
+    (record,) = normalize_document(doc)
+    return record
+
+
+def test_a_label_run_into_a_value_says_rows_not_aligned():
+    """pdftotext -layout set 主管部门及代码 one space from its value, and 年度资金总额: right above
+    其中:财政拨款: each label ran into another cell, and no field beside them can be trusted."""
+    head = [["项目名称", "测试项目"], ["主管部门及代码区委组织部", "实施单位", "区委组织部"],
+            ["年度资金总额:其中:财政拨款", "10"]]
+    (check,) = [c for c in _tabbed(head, "layout").checks if c.code.value == "rows_not_aligned"]
+    assert "主管部门及代码区委组织部" in check.message and check.severity.value == "error"
+    # a tab is never lost: tab-separated text is not looked at for it
+    assert not [c for c in _tabbed(head).checks if c.code.value == "rows_not_aligned"]
+
+
+def test_labels_with_notes_or_list_numbers_are_no_run_on():
+    """项目资金(万元), 其中:财政拨款 and a goal ending in a label's words (…完成年度绩效目标) are cells of
+    their own."""
+    record = _tabbed([["项目名称", "测试项目"], ["项目资金(万元)", "年度资金总额", "10"],
+                      ["", "其中:财政拨款", "10"], ["年度总体目标", "按期完成年度绩效目标"]], "layout")
+    assert not [c for c in record.checks if c.code.value == "rows_not_aligned"]
+    assert (record.funds.total_yuan, record.goals) == (100_000, ["按期完成年度绩效目标"])
+
+
+def test_an_amount_read_from_a_sentence_says_rows_not_aligned():
+    """其他资金 left empty, the goal's first line beside the next label: layout text gave it to 其他资金,
+    whose amount became the 1 of 目标1."""
+    record = _tabbed([["项目名称", "测试项目"], ["年度资金总额", "10"], ["其他资金", "目标1:用于党建业务办公工作"]])
+    assert [c.code.value for c in record.checks if c.code.value == "rows_not_aligned"] == ["rows_not_aligned"]
+
+
+def test_two_rows_labels_run_together_say_rows_not_aligned_but_one_amount_columns_do_not():
+    """实施单位项目期: the labels of two rows, run together with their values (layout text); 其中:财政拨款
+    其他资金 is one narrow column's two lines, which the header's reading cuts apart."""
+    head = [["项目名称", "测试项目"], ["主管部门", "区委组织部02-新增延续性项目", "实施单位项目期", "区委组织部"],
+            ["年度资金总额", "10"]]
+    glued = _tabbed(head, "layout")
+    assert [c.code.value for c in glued.checks if c.code.value == "rows_not_aligned"] == ["rows_not_aligned"]
+    narrow = _tabbed([["项目名称", "测试项目"], ["年度资金总额", "10"], ["其中:财政拨款其他资金", "10", "0"]], "layout")
+    assert not [c for c in narrow.checks if c.code.value == "rows_not_aligned"]

@@ -1,0 +1,114 @@
+"""JSON rows (pdfplumber's `extract_tables`) across page breaks: labels carried when the rows say
+whose they are, the check `rows_not_aligned` when a page break may have taken a label's text.
+
+Each page is a list of tables, as `bench/layouts/converted.py` saves them. A
+level-2 label cell cut by the page break is a cell pdfplumber does not find
+on the page before it (no rule at the foot), so its text is gone; the
+fixtures below are the three ways the bed's PDFs came out.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jixiao.pipeline import process_file
+from jixiao.schemas.form import CheckCode, Form
+
+HEAD = [["项目名称", "测试项目", None, None], ["项目资金（万元）", "年度资金总额：", "10", None],
+        ["一级指标", "二级指标", "三级指标", "指标值"]]
+
+
+def _form(tmp_path: Path, pages: list[list[list[object]]]) -> Form:
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps([[page] for page in pages], ensure_ascii=False), encoding="utf-8")
+    (form,) = process_file(path).forms
+    return form
+
+
+def _flagged(form: Form) -> bool:
+    return any(c.code == CheckCode.rows_not_aligned for c in form.checks)
+
+
+def test_a_count_starting_over_under_no_label_flags_the_form(tmp_path: Path) -> None:
+    """Calc's 质量指标 cell ran over the break: on the first page its rows (指标1, then 指标2 on the
+    next) show no label, as if under 数量指标, whose count (指标1, 指标2) they start over."""
+    first = [*HEAD, ["产出指标", "数量指标", "指标1：培训人数", "≥100人"],
+             [None, None, "指标2：培训场次", "≥4场"], [None, None, "指标1：合格率", "100%"]]
+    second = [[None, None, "指标2：结业率", "≥95%"], [None, "时效指标", "指标1：按时完成", "2024年底前"]]
+    form = _form(tmp_path, [first, second])
+    assert _flagged(form)
+
+
+def test_rows_with_no_numbers_under_no_label_at_a_break_flag_the_form(tmp_path: Path) -> None:
+    """Nothing tells whether the rows either side of the break are 数量指标's or a lost label's."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"], [None, None, "合格率", "100%"]]
+    second = [["", "", "结业率", "≥95%"], [None, "时效指标", "按时完成", "2024年底前"]]
+    assert _flagged(_form(tmp_path, [first, second]))
+
+
+def test_a_label_read_at_the_foot_carries_over_the_break(tmp_path: Path) -> None:
+    """Writer closes the cut cell at the page's foot: 质量指标 is read on the first page's last row,
+    and the next page's empty cell (its lower half) goes on with it."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"], [None, "质量指标", "合格率", "100%"]]
+    second = [["", "", "结业率", "≥95%"], [None, "时效指标", "按时完成", "2024年底前"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.name) for i in form.indicators] == [
+        ("数量指标", "培训人数"), ("质量指标", "合格率"), ("质量指标", "结业率"), ("时效指标", "按时完成"),
+    ]
+
+
+def test_a_count_going_on_over_the_break_keeps_its_label(tmp_path: Path) -> None:
+    """指标1, 指标2 | 指标3: one label's rows, whatever the cell did at the foot."""
+    first = [*HEAD, ["产出指标", "数量指标", "指标1：培训人数", "≥100人"], [None, None, "指标2：培训场次", "≥4场"]]
+    second = [["", "", "指标3：结业人数", "≥95人"], [None, "时效指标", "指标1：按时完成", "2024年底前"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.seq) for i in form.indicators] == [
+        ("数量指标", 1), ("数量指标", 2), ("数量指标", 3), ("时效指标", 1),
+    ]
+
+
+def test_a_count_starting_over_at_one_flags_the_form(tmp_path: Path) -> None:
+    """时效指标's 指标1, then 成本指标's 指标1, 指标2 | 指标3 under no label: the numbers never go down,
+    but the second 指标1 starts another label's count (the seed-13 bed's Chromium forms)."""
+    first = [*HEAD, ["产出指标", "时效指标", "指标1：按时完成", "2024年底前"],
+             [None, None, "指标1：培训经费", "10万元"], [None, None, "指标2：场地经费", "5万元"]]
+    second = [["", "", "指标3：教材经费", "2万元"], ["效益指标", "社会效益指标", "指标1：就业率", "≥95%"]]
+    assert _flagged(_form(tmp_path, [first, second]))
+
+
+def test_the_rest_of_a_row_cut_by_the_page_break_is_put_back(tmp_path: Path) -> None:
+    """Writer cut a wrapped name at the page's foot: its end stands alone on the next page, with empty
+    label and value cells (seed-5 0029_writer); it is the row above's, not an indicator of its own."""
+    first = [*HEAD, ["产出指标", "数量指标", "计划选拔培养12名经营管理人才、18名技术带", "≥54名"]]
+    second = [["", "", "头人、24名青年后备骨干人才", ""], [None, "质量指标", "合格率", "100%"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "计划选拔培养12名经营管理人才、18名技术带头人、24名青年后备骨干人才", "≥54名"),
+        ("质量指标", "合格率", "100%"),
+    ]
+
+
+def test_the_next_forms_title_is_no_rest_of_a_row(tmp_path: Path) -> None:
+    """A narrower table after the block, padded on the left, puts the next form's title in the name
+    column: it opens a form, and the block's last row keeps its name."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    second = [["项目支出绩效目标表", None], ["项目名称", "第二个项目"]]
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([[first], [second]], ensure_ascii=False), encoding="utf-8")
+    form = process_file(path).forms[0]
+    assert [(i.name, i.value_raw) for i in form.indicators] == [("培训人数", "≥100人")]
+
+
+def test_a_page_with_no_table_after_a_block_flags_its_form(tmp_path: Path) -> None:
+    """Chromium split the block's last row over the page break, and pdfplumber found no cell of it on
+    either page: the page after the block has no table, and the row is gone (seed-13 0006_chromium)."""
+    first = [*HEAD, ["产出指标", "数量指标", "培训人数", "≥100人"]]
+    second = [["项目支出绩效目标表", None, None, None], ["项目名称", "第二个项目", None, None],
+              ["一级指标", "二级指标", "三级指标", "指标值"], ["效益指标", "社会效益指标", "就业率", "≥95%"]]
+    path = tmp_path / "gap.json"
+    path.write_text(json.dumps([[first], [], [second]], ensure_ascii=False), encoding="utf-8")
+    one, two = process_file(path).forms
+    assert _flagged(one) and not _flagged(two)
