@@ -1,10 +1,16 @@
-"""Indicator labels in scans: read with one character wrong."""
+"""Indicator labels in scans: written one character a line, drawn under the table, read with one character wrong."""
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
+from jixiao.extract import grid, ocr
+from jixiao.extract.lines import crop_lines, text_bands, without_specks
+from jixiao.extract.scan import read_page
 from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_label
 
 
@@ -37,3 +43,35 @@ def test_long_level2_labels_differ_in_two_characters_at_least():
     for a, b in combinations(names, 2):
         if len(a) == len(b) and LEVEL2_ALIASES.get(a, a) != LEVEL2_ALIASES.get(b, b):
             assert sum(x != y for x, y in zip(a, b, strict=True)) >= 2, (a, b)
+
+
+PIECES = Path(__file__).parent / "fixtures" / "scan_pieces"
+
+
+def _gray(name: str) -> np.ndarray:
+    return cv2.imread(str(PIECES / name), cv2.IMREAD_GRAYSCALE)
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("stacked_label_touching_200dpi.png", "效益指标"),  # 效益 touching, 1.75 lines high, read 整 (0107_writer_scan)
+    ("stacked_label_two_columns_200dpi.png", "满意度指标"),  # 满意度指 | 标, its characters touching: read 满麗指标
+])
+def test_a_label_written_one_character_a_line_is_cut_at_every_character(name, label):
+    """A character is square: a band one character wide is cut into lines as high as it is wide, not as
+    high as the page's line (31.5 px on the page these cells come from), which counts its leading too."""
+    cell = _gray(name)
+    ink = without_specks(grid.binarize(cell))
+    box = (0, 0, cell.shape[1], cell.shape[0])
+    lines = crop_lines(cell, ink, box, text_bands(ink, box), 31.5, split=True)
+    assert len(lines) == len(label)
+    assert ocr.recognise([ocr.Text([line.image for line in lines])])[0][0] == label
+
+
+def test_labels_centred_wholly_under_the_table_are_their_empty_cells_own():
+    """绩效指标 and 产出指标, one character a line, centred over rows that go on over the page, drawn
+    wholly under the table (seed-13 0141_chromium_scan): each read as a line of its own (`0`), they became
+    invented indicators; they are the text of the empty cells above them."""
+    rows = read_page(_gray("labels_wholly_under_the_table_150dpi.jpg"), 150, 1)[0]
+    assert [row.cells[:3] for row in rows] == [
+        ["绩效指标", "一级指标", "二级指标"], ["", "产出指标", "数量指标"], ["", "", ""],
+    ]
