@@ -377,16 +377,26 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
 
     def v_edge(j: int, i: int) -> bool:
         """A line at column line j all along grid row i, between the inner edges of the row's rules
-        (under a double rule a column line may start at the lower of its two lines)."""
+        (under a double rule a column line may start at the lower of its two lines).
+
+        The line may run a little off its place in some rows (within three
+        bands of it): the skew deskewing leaves drifts a long column line by
+        a few pixels from the table's top to its foot (a Writer form turned
+        and skewed: 1114 at the top, 1120 at the foot; looked for at its place
+        alone, its lower cells merged across the value column and their
+        values were read into the names)."""
         if ys[i + 1] - ys[i] <= 2 * reach:
             return False
-        rules, line = column(xs[j])
+        rules, _ = column(xs[j])
         above = np.flatnonzero(rules[ys[i]:ys[i] + double + 1])
         below = np.flatnonzero(rules[max(0, ys[i + 1] - double):ys[i + 1] + 1])
         top = ys[i] + int(above[-1]) if above.size else ys[i]
         bottom = max(0, ys[i + 1] - double) + int(below[0]) if below.size else ys[i + 1]
-        rows = line[top:bottom + 1]
-        return bool(rows.size > reach and np.count_nonzero(rows) / rows.size >= 0.85)
+        for x in (xs[j], xs[j] - 2 * band, xs[j] + 2 * band):
+            rows = column(x)[1][top:bottom + 1]
+            if rows.size > reach and np.count_nonzero(rows) / rows.size >= 0.85:
+                return True
+        return False
 
     def h_edge(i: int, j: int) -> bool:
         """A line at row line i across grid column j, meeting the column lines at both ends

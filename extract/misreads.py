@@ -24,6 +24,14 @@ _WAN_YUAN = re.compile(r"(\d)\s*[万方力]\s*[兀无九允]")
 _WAN = re.compile(r"(?<=[\d(])\s*[方力](?=\s*元)")
 # `元` read as 兀 after an amount, or alone in a unit column: no form prints 兀 there.
 _YUAN = re.compile(r"(?<=\d)\s*兀|^兀$")
+# A speck after a value's unit read as a dot or comma: `≤2万元.`, `≥95%,`. A value cell is one figure and
+# its unit (or a sign, or a range of two figures); no such cell ends in a stop.
+_UNIT_SPECK = re.compile(r"^([≥≤<>=~]?\s*\d[\d,.]*(?:\s*[-~至]\s*\d[\d,.]*)?\s*(?:%|[\u4e00-\u9fff]{1,3}))"
+                         r"\s*[.。·,，]$")
+# A speck or a rule's stub at a cell's edge read as a ticked box: before an indicator's number
+# (`☑指标5:`) or after the last character of a name (`培训学员满意度☑`). A form ticks an option
+# with the box before it (☑延续性项目), never these.
+_TICK = re.compile(r"^☑\s*(?=指标\s*\d)|(?<=[\u4e00-\u9fff])\s*☑$")
 # A space the recognizer put inside a percentage: `1 00%`, `9 5%`.
 _SPLIT_PERCENT = re.compile(r"(?<![\d.])(\d{1,2}) (\d{1,2}(?:\.\d+)?%)")
 # `指标1:` with its digit read as a letter l, I or a bar.
@@ -56,6 +64,8 @@ def repair(text: str) -> str:
     text = _WAN_YUAN.sub(r"\1万元", text)
     text = _WAN.sub("万", text)
     text = _YUAN.sub("元", text)
+    text = _UNIT_SPECK.sub(r"\1", text)
+    text = _TICK.sub("", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

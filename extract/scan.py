@@ -116,8 +116,13 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
     under the table: 效益 in the cell, 指标 under it, read as a row of its
     own (an invented indicator). Such a line starts less than a line below
     the table, all its ink lies within one cell of the table's bottom row,
-    and that cell holds a label written one character per line, which it
-    goes on.
+    and that cell holds a label written one character per line (or its first
+    character alone: 绩 in the cell, 效 under the table, 指标 on the next
+    page), which it goes on, centred as it is. A label centred so far down
+    that none of it is in the cell (绩效指标 and 产出指标 of a block that
+    opens at the page's foot) lies wholly under the table, its cell empty:
+    a line that is such a stack of characters, two or more, is the cell's
+    when nothing lies between the two.
     """
     def column(box: grid.Box, rows: tuple[int, int]) -> tuple[int, int]:
         """The first and last column of the ink in some rows of a box (page pixels)."""
@@ -132,15 +137,20 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
         left, right = column(line.box, (0, line.box[3] - line.box[1]))
         for j, cell in enumerate(regions):
             x0, _, x1, y1 = cell.box
-            if cell.table is None or len(bands[j]) < 2 or not x0 <= left <= right < x1:
+            if cell.table is None or right - left > character or not x0 <= left <= right < x1:
                 continue
             table_bottom = tables[cell.table].box[3]
-            if abs(y1 - table_bottom) > grid.inch(0.05) or not 0 <= line.box[1] - table_bottom <= line_height:
+            if abs(y1 - table_bottom) > grid.inch(0.05) or line.box[1] < table_bottom:
                 continue
-            stack = [column(cell.box, band) for band in bands[j]]
-            centre = (left + right) / 2
-            if right - left <= character and all(b - a <= character and abs((a + b) / 2 - centre) <= line_height / 2
-                                                 for a, b in stack):
+            if bands[j]:
+                centre = (left + right) / 2
+                found = line.box[1] - table_bottom <= line_height and all(
+                    b - a <= character and abs((a + b) / 2 - centre) <= line_height / 2
+                    for a, b in (column(cell.box, band) for band in bands[j]))
+            else:
+                below = table_bottom + grid.inch(0.015)  # where the lines outside the table begin (`_regions`)
+                found = line.box[3] - line.box[1] >= 1.6 * line_height and not text_ink[below:line.box[1], x0:x1].any()
+            if found:
                 pairs.append((i, j))
                 break
     return pairs

@@ -137,6 +137,23 @@ def _candidates(stem: str, pool: tuple[str, ...], cutoff: float) -> str | None:
 #: no other label comes that near
 _LEVEL1_READ = tuple(name for name in LEVEL1 if name != "成本指标")
 
+#: level-2 labels of six characters or more, and their printed variants, -> the canonical label: one
+#: misread character leaves a six-character label 83 alike (`经齐效益指标`), below the cutoff, and labels
+#: this long differ from one another in two characters at least (社会效益指标, 经济效益指标, 社会成本指标)
+_LEVEL2_READ = {name: LEVEL2_ALIASES.get(name, name)
+                for name in (*LEVEL2_PARENT, *LEVEL2_ALIASES) if len(name) >= 6}
+
+
+def _one_misread(stem: str) -> str | None:
+    """The level-2 label a stem is with one character misread, when only one label is so near.
+
+    Two labels two characters apart are each one character from some
+    stems (社济效益指标): such a stem names neither.
+    """
+    near = {canonical for name, canonical in _LEVEL2_READ.items()
+            if len(name) == len(stem) and sum(a != b for a, b in zip(name, stem, strict=True)) == 1}
+    return near.pop() if len(near) == 1 else None
+
 
 def match_label(text: str) -> Label | None:
     """Classify a cell as a level-1 or level-2 label, or None when it is content.
@@ -168,7 +185,7 @@ def _match_label(text: str) -> Label | None:
     if stem == "成本指标" and note is None and not _CODE.match(text):
         # Bare 成本指标: level 1 on newer forms, level 2 on older; the row decides.
         return Label(2, stem, Requirement())
-    found = _candidates(stem, level2_pool, 88)
+    found = _candidates(stem, level2_pool, 88) or _one_misread(stem)
     if found:
         return Label(2, found, requirement_of(note))
     found = _candidates(stem, LEVEL1, 88) or (_candidates(stem, _LEVEL1_READ, 75) if len(stem) in (4, 5) else None)

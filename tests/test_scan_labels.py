@@ -1,0 +1,77 @@
+"""Indicator labels in scans: written one character a line, drawn under the table, read with one character wrong."""
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from jixiao.extract import grid, ocr
+from jixiao.extract.lines import crop_lines, text_bands, without_specks
+from jixiao.extract.scan import read_page
+from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_label
+
+
+@pytest.mark.parametrize(("read", "label"), [
+    ("经齐效益指标", "经济效益指标"),  # 济 misread, seed-11 0001_calc_scan
+    ("经齐效益指标(必填量化)", "经济效益指标"),
+    ("社会效孟指标", "社会效益指标"),
+    ("可持续影啊指标", "可持续影响指标"),
+    ("生态环境成本指际", "生态环境成本指标"),
+    ("环境效益指际", "生态效益指标"),  # a province's variant, misread, is still its canonical label
+])
+def test_a_long_level2_label_with_one_character_misread_is_still_the_label(read, label):
+    found = match_label(read)
+    assert found is not None and (found.level, found.canonical) == (2, label)
+
+
+@pytest.mark.parametrize("read", [
+    "社济效益指标",  # one character from 社会效益指标 and from 经济效益指标: neither
+    "经济效益指数X",  # longer than any label so near
+    "数量指际",  # four characters: 数量指标 and 质量指标 differ in one, so a four-character label gets no such leeway
+    "招录公务员人数",
+])
+def test_a_reading_near_two_labels_or_none_names_no_label(read):
+    assert match_label(read) is None
+
+
+def test_long_level2_labels_differ_in_two_characters_at_least():
+    """What lets one misread character name a label: no two labels of six or more are one character apart."""
+    names = [name for name in (*LEVEL1, *LEVEL2_PARENT, *LEVEL2_ALIASES) if len(name) >= 6]
+    for a, b in combinations(names, 2):
+        if len(a) == len(b) and LEVEL2_ALIASES.get(a, a) != LEVEL2_ALIASES.get(b, b):
+            assert sum(x != y for x, y in zip(a, b, strict=True)) >= 2, (a, b)
+
+
+PIECES = Path(__file__).parent / "fixtures" / "scan_pieces"
+
+
+def _gray(name: str) -> np.ndarray:
+    return cv2.imread(str(PIECES / name), cv2.IMREAD_GRAYSCALE)
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("stacked_label_touching_200dpi.png", "效益指标"),  # 效益 touching, 1.75 lines high, read 整 (0107_writer_scan)
+    ("stacked_label_two_columns_200dpi.png", "满意度指标"),  # 满意度指 | 标, its characters touching: read 满麗指标
+])
+def test_a_label_written_one_character_a_line_is_cut_at_every_character(name, label):
+    """A character is square: a band one character wide is cut into lines as high as it is wide, not as
+    high as the page's line (31.5 px on the page these cells come from), which counts its leading too."""
+    cell = _gray(name)
+    ink = without_specks(grid.binarize(cell))
+    box = (0, 0, cell.shape[1], cell.shape[0])
+    lines = crop_lines(cell, ink, box, text_bands(ink, box), 31.5, split=True)
+    assert len(lines) == len(label)
+    assert ocr.recognise([ocr.Text([line.image for line in lines])])[0][0] == label
+
+
+def test_labels_centred_wholly_under_the_table_are_their_empty_cells_own():
+    """绩效指标 and 产出指标, one character a line, centred over rows that go on over the page, drawn
+    wholly under the table (seed-13 0141_chromium_scan): each read as a line of its own (`0`), they became
+    invented indicators; they are the text of the empty cells above them."""
+    rows = read_page(_gray("labels_wholly_under_the_table_150dpi.jpg"), 150, 1)[0]
+    assert [row.cells[:3] for row in rows] == [
+        ["绩效指标", "一级指标", "二级指标"], ["", "产出指标", "数量指标"], ["", "", ""],
+    ]
