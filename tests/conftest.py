@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.pipeline import process_file
-from jixiao.schemas.form import Form
+from jixiao.schemas.form import CheckCode, Form
 from jixiao.writers import read
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +42,17 @@ def form(forms: dict[str, list[Form]], prefix: str, index: int) -> Form:
     """The form at `index` of the sample whose name starts with `prefix` (e.g. "004")."""
     (stem,) = [s for s in forms if s.startswith(prefix)]
     return forms[stem][index]
+
+
+def converted_form(tmp_path: Path, text: str, name: str, extractor: str) -> Form:
+    """The one form of a converted text written as `name`, read by the reader `extractor` names."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (found,) = process_file(path).forms
+    assert found.source.extractor == extractor
+    return found
+
+
+def unaligned(found: Form) -> bool:
+    """The form says its rows could not be lined up."""
+    return any(c.code == CheckCode.rows_not_aligned for c in found.checks)

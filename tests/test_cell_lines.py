@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jixiao.pipeline import process_file
-from jixiao.schemas.form import CheckCode, Form
+from conftest import converted_form, unaligned
+from jixiao.schemas.form import Form
 
 HEAD = """项目支出绩效目标表
 （2024年度）
@@ -28,15 +28,7 @@ HEAD = """项目支出绩效目标表
 
 
 def _form(tmp_path: Path, block: str) -> Form:
-    path = tmp_path / "form.cells.txt"
-    path.write_text(HEAD + block, encoding="utf-8")
-    (form,) = process_file(path).forms
-    assert form.source.extractor == "cells"
-    return form
-
-
-def _flagged(form: Form) -> bool:
-    return any(c.code == CheckCode.rows_not_aligned for c in form.checks)
+    return converted_form(tmp_path, HEAD + block, "form.cells.txt", "cells")
 
 
 def test_level2_labels_read_as_a_column_flag_the_form(tmp_path: Path) -> None:
@@ -56,7 +48,7 @@ def test_level2_labels_read_as_a_column_flag_the_form(tmp_path: Path) -> None:
 就业率
 ≥95%
 """
-    assert _flagged(_form(tmp_path, block))
+    assert unaligned(_form(tmp_path, block))
 
 
 def test_a_count_starting_over_with_no_label_before_it_flags_the_form(tmp_path: Path) -> None:
@@ -72,7 +64,7 @@ def test_a_count_starting_over_with_no_label_before_it_flags_the_form(tmp_path: 
 10万元
 成本指标（必填）
 """
-    assert _flagged(_form(tmp_path, block))
+    assert unaligned(_form(tmp_path, block))
 
 
 def test_rows_in_order_with_a_category_left_empty_are_read(tmp_path: Path) -> None:
@@ -87,7 +79,7 @@ def test_rows_in_order_with_a_category_left_empty_are_read(tmp_path: Path) -> No
 ≥95%
 """
     form = _form(tmp_path, block)
-    assert not _flagged(form)
+    assert not unaligned(form)
     assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
         ("数量指标", "培训人数", "≥100人"), ("社会效益指标", "就业率", "≥95%"),
     ]

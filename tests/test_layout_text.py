@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import converted_form, unaligned
 from jixiao.pipeline import process_file
 from jixiao.schemas.form import CheckCode, Form
 
@@ -21,15 +22,7 @@ HEAD = """                 项目支出绩效目标表
 
 
 def _form(tmp_path: Path, block: str) -> Form:
-    path = tmp_path / "form.layout.txt"
-    path.write_text(HEAD + block, encoding="utf-8")
-    (form,) = process_file(path).forms
-    assert form.source.extractor == "layout"
-    return form
-
-
-def _flagged(form: Form) -> bool:
-    return any(c.code == CheckCode.rows_not_aligned for c in form.checks)
+    return converted_form(tmp_path, HEAD + block, "form.layout.txt", "layout")
 
 
 def test_a_one_character_cell_left_of_its_header_word_stays_in_its_column(tmp_path: Path) -> None:
@@ -41,7 +34,7 @@ def test_a_one_character_cell_left_of_its_header_word_stays_in_its_column(tmp_pa
            质量指标（必填）   合格率               =           100         %
 """
     form = _form(tmp_path, block)
-    assert not _flagged(form)
+    assert not unaligned(form)
     assert [(i.level1, i.level2, i.name, i.value.op, i.value.number, i.value.unit) for i in form.indicators] == [
         ("产出指标", "数量指标", "培训人数", "=", 10, "人"), ("产出指标", "质量指标", "合格率", "=", 100, "%"),
     ]
@@ -62,7 +55,7 @@ def test_labels_stacked_a_character_a_line_end_at_their_last_character(tmp_path:
           标
 """
     form = _form(tmp_path, block)
-    assert not _flagged(form)
+    assert not unaligned(form)
     assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
         ("效益指标", "社会效益指标", "就业率"), ("效益指标", "可持续影响指标", "影响年限"),
         ("满意度指标", "服务对象满意度指标", "满意度"),
@@ -78,7 +71,7 @@ def test_an_operator_in_the_name_column_says_the_block_is_not_lined_up(tmp_path:
      社会效益指标      指标1：一个很长的名字一直写到了指标性质列 定性   明显
 """
     form = _form(tmp_path, block)
-    assert _flagged(form)
+    assert unaligned(form)
     (check,) = [c for c in form.checks if c.code == CheckCode.rows_not_aligned]
     assert "指标性质" in check.message
 
@@ -92,7 +85,7 @@ def test_a_block_with_no_header_row_says_it_is_not_lined_up(tmp_path: Path) -> N
         效益指标     社会效益指标    就业率                ≥95%
 """
     form = _form(tmp_path, block)
-    assert _flagged(form)
+    assert unaligned(form)
 
 
 def test_the_next_forms_attachment_mark_ends_the_block(tmp_path: Path) -> None:
@@ -115,4 +108,4 @@ def test_the_next_forms_attachment_mark_ends_the_block(tmp_path: Path) -> None:
     first, second = process_file(path).forms
     assert (first.project_name, first.attachment, second.project_name, second.attachment) == (
         "测试项目", None, "第二个项目", "附件2")
-    assert not _flagged(first) and not _flagged(second)
+    assert not unaligned(first) and not unaligned(second)
