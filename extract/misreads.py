@@ -32,6 +32,9 @@ _UNIT_SPECK = re.compile(r"^([≥≤<>=~]?\s*\d[\d,.]*(?:\s*[-~至]\s*\d[\d,.]*)
 # (`☑指标5:`) or after the last character of a name (`培训学员满意度☑`). A form ticks an option
 # with the box before it (☑延续性项目), never these.
 _TICK = re.compile(r"^☑\s*(?=指标\s*\d)|(?<=[\u4e00-\u9fff])\s*☑$")
+# `一` after a dash read as a second dash: `0101——年期项目` for `0101—一年期项目` (a code, its dash, then
+# 一年期: a form prints no two dashes before 年期).
+_ONE_AS_DASH = re.compile(r"(?<=\d)[—-]{2}(?=年期)")
 # A space the recognizer put inside a percentage: `1 00%`, `9 5%`.
 _SPLIT_PERCENT = re.compile(r"(?<![\d.])(\d{1,2}) (\d{1,2}(?:\.\d+)?%)")
 # `指标1:` with its digit read as a letter l, I or a bar.
@@ -66,6 +69,7 @@ def repair(text: str) -> str:
     text = _YUAN.sub("元", text)
     text = _UNIT_SPECK.sub(r"\1", text)
     text = _TICK.sub("", text)
+    text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

@@ -218,6 +218,7 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
     ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"),
     ("☑指标5:外事工作经费", "指标5:外事工作经费"), ("培训学员满意度☑", "培训学员满意度"),
+    ("0101——年期项目", "0101—一年期项目"),
 ])
 def test_misreads_are_repaired(read, meant):
     assert repair(read) == meant
@@ -225,7 +226,8 @@ def test_misreads_are_repaired(read, meant):
 
 @pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x",
                                   "-2", "2-3", "- 3 -", "地方元素",
-                                  "项目于2024年完成.", "10.", "3.5万元", "☑延续性项目"])
+                                  "项目于2024年完成.", "10.", "3.5万元", "☑延续性项目",
+                                  "0101—一年期项目", "2023-2025年"])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
 
