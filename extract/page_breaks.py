@@ -28,7 +28,7 @@ from itertools import pairwise
 from jixiao.extract.clean import tidy
 from jixiao.extract.cut_labels import LABEL_END, LABEL_LINE_CHARS, closes, goes_on, unclosed
 from jixiao.extract.forms import Row
-from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in
+from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in, joined_runs, split_runs
 from jixiao.extract.spans import spans
 from jixiao.schemas.markers import INDICATOR_HEADERS, PAGE_NUMBER, compact
 from jixiao.schemas.raw import BBox
@@ -141,14 +141,8 @@ def _split_at_rules(text: PageText, grids: list[Grid], owners: dict[BBox, tuple[
         if len(runs) < 2 or " ".join(t for _, t in runs) != line:  # one run, or a line built otherwise
             out.append((box, line))  # (a vertical label's characters)
             continue
-        pieces: list[list[tuple[BBox, str]]] = [runs[:1]]
-        for run in runs[1:]:
-            if any(pieces[-1][-1][0][2] <= x <= run[0][0] for x in rules):
-                pieces.append([run])
-            else:
-                pieces[-1].append(run)
-        parts = [((min(b[0] for b, _ in p), min(b[1] for b, _ in p), max(b[2] for b, _ in p),
-                   max(b[3] for b, _ in p)), " ".join(t for _, t in p)) for p in pieces]
+        pieces = split_runs(runs, lambda left, right: any(left[2] <= x <= right[0] for x in rules))
+        parts = [joined_runs(piece) for piece in pieces]
         if len(parts) > 1 and all(_cut_cell(grids, owners, b, tidy(t)) is not None for b, t in parts):
             out += parts
         else:
@@ -390,6 +384,11 @@ def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
         owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
 
 
+def _is_header(cells: list[str]) -> bool:
+    """The block's header row: two of its cells open with a level's header word."""
+    return sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in cells) >= 2
+
+
 def _header_over(before: PageRows, above: BBox) -> int | None:
     """Where the block's header row stands among the rows of the page's last table above the cell
     `above` (0: it opens the table, a header repeated on a new page), when the cell's column holds no
@@ -399,7 +398,7 @@ def _header_over(before: PageRows, above: BBox) -> int | None:
         owner = _owner(before, rows[k])
         if owner is None:
             continue
-        if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in owner.cells) >= 2:
+        if _is_header(owner.cells):
             return k
         mine = next((c for c in rows[k] if c is not None and _in_line(c, above)), None)
         if mine is not None and _text_of(before, mine):
@@ -484,7 +483,7 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
             continue
         if tail is not _owner(before, last.rows[-1]) or row is not _owner(after, first.rows[0]):
             continue
-        if sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in row.cells) >= 2:
+        if _is_header(row.cells):
             # a header repeated on the new page: the row cut goes on below it, if the words say so
             below = _owner(after, first.rows[1]) if len(first.rows) > 1 else None
             if below is None:

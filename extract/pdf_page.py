@@ -7,6 +7,7 @@ joined, so every later step sees text as printed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -107,34 +108,39 @@ def text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
     merged = []
     for line in lines:
         line.sort(key=lambda r: r[0][0])
-        for part in _pieces(line):
-            boxes = [b for b, _ in part]
-            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                   max(b[3] for b in boxes))
-            merged.append((box, " ".join(t for _, t in part)))
+        merged += [joined_runs(part) for part in split_runs(line, _wide_gap)]
     return merged
+
+
+def joined_runs(runs: list[tuple[BBox, str]]) -> tuple[BBox, str]:
+    """Runs side by side read as one text: their boxes' union and their texts a space apart."""
+    return ((min(b[0] for b, _ in runs), min(b[1] for b, _ in runs), max(b[2] for b, _ in runs),
+             max(b[3] for b, _ in runs)), " ".join(t for _, t in runs))
+
+
+def split_runs(line: list[tuple[BBox, str]], apart: Callable[[BBox, BBox], bool]) -> list[list[tuple[BBox, str]]]:
+    """A line's runs (left to right) parted between two neighbours `apart` says stand in different columns."""
+    parts = [[line[0]]]
+    for run in line[1:]:
+        if apart(parts[-1][-1][0], run[0]):
+            parts.append([run])
+        else:
+            parts[-1].append(run)
+    return parts
 
 
 #: a gap this many line heights wide parts two texts on one line: they stand in different columns
 _COLUMN_GAP = 2.0
 
 
-def _pieces(line: list[tuple[BBox, str]]) -> list[list[tuple[BBox, str]]]:
-    """A line's runs (left to right) parted where a wide gap stands between them.
+def _wide_gap(left: BBox, right: BBox) -> bool:
+    """A wide gap between two runs of a line.
 
     Outside a table's grid, the texts of different columns printed at one
     height (the overflow of a cut label beside that of the next column's
     label, or beside the page number) are not one line.
     """
-    parts = [[line[0]]]
-    for run in line[1:]:
-        last = parts[-1][-1][0]
-        height = max(last[3] - last[1], run[0][3] - run[0][1])
-        if run[0][0] - last[2] > _COLUMN_GAP * height:
-            parts.append([run])
-        else:
-            parts[-1].append(run)
-    return parts
+    return right[0] - left[2] > _COLUMN_GAP * max(left[3] - left[1], right[3] - right[1])
 
 
 #: lines of other cells the text layer may give between two characters of a vertical label
