@@ -15,8 +15,9 @@ where each text line stands: `page_rows` and `join_split_rows` here read the
 shapes as well as the words. A scan's rows keep only their cells and boxes:
 `broken_rows.join_broken_rows` joins by the words and the columns alone. The
 words' own tests (a label cut mid-word, a bracket left open) are shared, in
-`cut_labels`. Both readers then drop repeated headers
-(`drop_repeated_headers`, here). pdfplumber's JSON rows carry a table per
+`cut_labels`. The merged labels a break cut are moved back or their
+redraw dropped in `merged_labels`; both readers then drop repeated headers
+(`repeated_headers`). pdfplumber's JSON rows carry a table per
 page with no geometry: `json_rows` chains them itself.
 """
 from __future__ import annotations
@@ -28,9 +29,22 @@ from itertools import pairwise
 from jixiao.extract.clean import tidy
 from jixiao.extract.cut_labels import LABEL_END, LABEL_LINE_CHARS, closes, goes_on, unclosed
 from jixiao.extract.forms import Row
-from jixiao.extract.pdf_page import Grid, PageRows, PageText, centre_in, joined_runs, split_runs
+from jixiao.extract.merged_labels import drop_redrawn, is_header, lift_merged_labels
+from jixiao.extract.pdf_page import (
+    Grid,
+    PageRows,
+    PageText,
+    cell_above,
+    centre_in,
+    in_line,
+    joined_runs,
+    owner_of,
+    same,
+    split_runs,
+    text_of,
+)
 from jixiao.extract.spans import spans
-from jixiao.schemas.markers import INDICATOR_HEADERS, PAGE_NUMBER, compact
+from jixiao.schemas.markers import PAGE_NUMBER, compact
 from jixiao.schemas.raw import BBox
 
 
@@ -60,7 +74,7 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
     if below:
         grid = max(below, key=lambda g: g.bbox[3])
         column = [c for row in grid.rows for c in row if c is not None and c[0] <= centre <= c[2]]
-        if column and _same(column[-1][3], grid.bbox[3]):
+        if column and same(column[-1][3], grid.bbox[3]):
             row, index = rows[column[-1]]
             held = row.cells[index]
             # the middle of a bracketed note: 数量指标( + 必填硬性指 + 标)
@@ -178,31 +192,6 @@ def page_rows(text: PageText, grids: list[Grid], page_number: int) -> PageRows:
     return PageRows(text, [row for _, row in items], grids, owners)
 
 
-def _same(a: float, b: float, tolerance: float = 2.0) -> bool:
-    return abs(a - b) <= tolerance
-
-
-def _in_line(a: BBox, b: BBox) -> bool:
-    """Two boxes (cells, tables) span the same columns: their left and right edges meet."""
-    return _same(a[0], b[0]) and _same(a[2], b[2])
-
-
-def _cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
-    """The previous page's cell in the same column that ends at the table's bottom."""
-    return next((b for b in before.owners if _in_line(b, box) and _same(b[3], floor)), None)
-
-
-def _owner(page: PageRows, cells: list[BBox | None]) -> Row | None:
-    """The row that holds the first cell of a grid row; None when the grid row has no cell."""
-    first = next((c for c in cells if c), None)
-    return page.owners[first][0] if first is not None and first in page.owners else None
-
-
-def _text_of(page: PageRows, box: BBox) -> str:
-    row, index = page.owners[box]
-    return row.cells[index]
-
-
 #: how far above a cell's foot (in lines) a text that wrapped may stop and still run on past the break:
 #: Chromium keeps a paragraph's last two lines together, so a line that would fit goes to the next page
 _WIDOW = 2.5
@@ -212,14 +201,14 @@ def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float, 
     """The cell above the break that `box` continues when text flows across: its
     text runs down to the table's bottom (or stops short of it on a full line, see
     `_WIDOW`) and `box`'s text starts at its top."""
-    owner = _cell_above(before, box, floor)
+    owner = cell_above(before, box, floor)
     head = after.text.extent(box)
     if owner is None or head is None or head[0] > box[1] + 1.6 * head[2]:
         return None
     tail = before.text.extent(owner)
     if tail is None:
         return None
-    full = _wrapped_on(before, owner, tail[1], tail[2], padding, _text_of(after, box))
+    full = _wrapped_on(before, owner, tail[1], tail[2], padding, text_of(after, box))
     return owner if _reaches(tail, owner[3], full) else None
 
 
@@ -322,18 +311,18 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
         return False
     top = max(b[1] for b in boxes)
     row_bottom = min(b[3] for b in row.bboxes if b is not None)
-    merged_on = [b for b in row.bboxes if b is not None and not _same(b[3], row_bottom)]
+    merged_on = [b for b in row.bboxes if b is not None and not same(b[3], row_bottom)]
     own, early, running, wrapped = [], False, [], []
     for box, text in zip(tail.bboxes, tail.cells, strict=False):
-        if box is None or not text or not (_same(box[1], top) and _same(box[3], floor)):
+        if box is None or not text or not (same(box[1], top) and same(box[3], floor)):
             continue  # a merged cell that began above this row says nothing of where the row ends
         own.append(box)
-        if any(_in_line(box, below) for below in merged_on):
+        if any(in_line(box, below) for below in merged_on):
             continue
         extent = before.text.extent(box)
         if extent is None:
             return False
-        below = next((t for b, t in zip(row.bboxes, row.cells, strict=False) if b is not None and _in_line(b, box)), "")
+        below = next((t for b, t in zip(row.bboxes, row.cells, strict=False) if b is not None and in_line(b, box)), "")
         full = _wrapped_on(before, box, extent[1], extent[2], padding, below)
         if _reaches(extent, floor, full):
             running.append(box)
@@ -347,103 +336,14 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
         return False
     goes_on = running if early else wrapped
     first = min(own, key=lambda b: b[0])
-    return all(any(_in_line(b, r) for r in goes_on) for b in filled) and not (
-        early and first not in wrapped and any(_in_line(b, first) for b in filled))
-
-
-def _lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
-    """A merged cell that starts above the break may print its text below it only:
-    the label then belongs to the rows above too. Move it up to where the cell starts.
-
-    Only a merged cell below the break is moved, and only into an empty cell above
-    it: a table that leaves a label empty to mean "as above" merges nothing, and a
-    label read above the break stays where it is. Word may carry the label of a
-    merged cell whose first row alone stands above the break (数量指标 over 指标1 |
-    指标2): below, that cell is one row tall, like a label of its own; such a label
-    is moved when the empty cell above is its column's first under the block's
-    header, where "as above" means nothing (a value or a unit never is). No
-    label is moved into a cell that opens the page's table under a repeated
-    header: that cell goes on from a page before, where its label was cut."""
-    boxes = [b for b in row.bboxes if b is not None]
-    if not boxes:
-        return
-    row_bottom = min(b[3] for b in boxes)
-    for col, box in enumerate(row.bboxes):
-        if box is None or not row.cells[col]:
-            continue
-        above = _cell_above(before, box, floor)
-        if above is None or _text_of(before, above):
-            continue
-        header = _header_over(before, above)
-        if header == 0:
-            continue  # the cell goes on from a page before, under a header repeated: its label was cut there
-        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and header is not None):
-            continue
-        owner_row, index = before.owners[above]
-        owner_row.cells[index], row.cells[col] = row.cells[col], ""
-        owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
-
-
-def _is_header(cells: list[str]) -> bool:
-    """The block's header row: two of its cells open with a level's header word."""
-    return sum(compact(cell).startswith(INDICATOR_HEADERS) for cell in cells) >= 2
-
-
-def _header_over(before: PageRows, above: BBox) -> int | None:
-    """Where the block's header row stands among the rows of the page's last table above the cell
-    `above` (0: it opens the table, a header repeated on a new page), when the cell's column holds no
-    text between the two; None when it does, or no header is found."""
-    rows = [r for r in before.grids[-1].rows if any(c is not None and c[3] <= above[1] + 1 for c in r)]
-    for k in range(len(rows) - 1, -1, -1):
-        owner = _owner(before, rows[k])
-        if owner is None:
-            continue
-        if _is_header(owner.cells):
-            return k
-        mine = next((c for c in rows[k] if c is not None and _in_line(c, above)), None)
-        if mine is not None and _text_of(before, mine):
-            return None
-    return None
+    return all(any(in_line(b, r) for r in goes_on) for b in filled) and not (
+        early and first not in wrapped and any(in_line(b, first) for b in filled))
 
 
 def _edge_row(page: PageRows, last: bool) -> Row:
     """The page's last (or first) row that is no page number printed in its foot (or head)."""
     rows = reversed(page.rows) if last else iter(page.rows)
     return next((r for r in rows if not (len(r.cells) == 1 and PAGE_NUMBER.match(compact(r.cells[0])))), page.rows[0])
-
-
-def _drop_redrawn(before: PageRows, after: PageRows, floor: float) -> None:
-    """Text of a cut merged cell that LibreOffice drew again on the next page, clipped, taken out.
-
-    LibreOffice prints a merged cell's text in every piece of it that a page
-    break makes: above the new page's table (质量指标(必填, 产) or at the
-    head of its first row (`)` under 质量指标(必填), 出指标 under 产出指标).
-    What is only part of a label the cell above the break already holds is
-    that label again. Lines are taken only above the table, cells only
-    where the label above is whole and the cell is its tail or its head
-    (可持续影响指标( under the label, its 必填) clipped into the header).
-    """
-    cut = [_text_of(before, b) for b in before.owners if _same(b[3], floor) and _text_of(before, b)]
-    owners = [_owner(after, cells) for cells in after.grids[0].rows[:2]]
-    head = owners[0]
-    if head is not None and len(owners) > 1 and sum(h in c for c in head.cells for h in INDICATOR_HEADERS) >= 2:
-        head = owners[1]  # the header repeated: the cut cells go on below it
-    for line in list(after.rows):
-        if line is head:
-            break
-        text = compact(line.cells[0]) if len(line.cells) == 1 else ""
-        if text and not PAGE_NUMBER.match(text) and any(text in compact(label) for label in cut):
-            after.rows.remove(line)
-            line.mends.append(f"第{line.page}页: 跨页合并单元格重印的文字“{text}”已略过")
-    if head is None:
-        return
-    for col, box in enumerate(head.bboxes):
-        above = _cell_above(before, box, floor) if box is not None and head.cells[col] else None
-        label = _text_of(before, above) if above is not None else ""
-        part = head.cells[col]
-        if LABEL_END.search(label) and (label.endswith(part) or label.startswith(part)) and label != part:
-            head.mends.append(f"第{head.page}页: 跨页合并单元格重印的文字“{head.cells[col]}”已略过")
-            head.cells[col] = ""
 
 
 def join_split_rows(pages: list[PageRows]) -> list[Row]:
@@ -469,38 +369,38 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     breaks = [(b, a) for b, a in pairwise(pages) if b.grids and a.grids and b.rows and a.rows]
     floors = [b.grids[-1].bbox[3] for b, _ in breaks]
     margin = max(floors, default=0.0)
-    margin_seen = sum(_same(f, margin, 2.5) for f in floors) >= 2
+    margin_seen = sum(same(f, margin, 2.5) for f in floors) >= 2
     for before, after in breaks:
         if not (before.rows and after.rows):
             continue  # a page whose only row the break before it joined to the page above
         last, first = before.grids[-1], after.grids[0]
         floor = last.bbox[3]
-        if not _in_line(last.bbox, first.bbox):
+        if not in_line(last.bbox, first.bbox):
             continue  # another table on the new page: nothing of the one above goes on in it
-        _drop_redrawn(before, after, floor)
+        drop_redrawn(before, after, floor)
         tail, row = _edge_row(before, True), _edge_row(after, False)
         if tail.bboxes[0] is None and len(tail.bboxes) == 1:
             continue
-        if tail is not _owner(before, last.rows[-1]) or row is not _owner(after, first.rows[0]):
+        if tail is not owner_of(before, last.rows[-1]) or row is not owner_of(after, first.rows[0]):
             continue
-        if _is_header(row.cells):
+        if is_header(row.cells):
             # a header repeated on the new page: the row cut goes on below it, if the words say so
-            below = _owner(after, first.rows[1]) if len(first.rows) > 1 else None
+            below = owner_of(after, first.rows[1]) if len(first.rows) > 1 else None
             if below is None:
                 continue
             row = below
         # The margin alone is trusted only where the table is the last thing on its page and the
         # first on the next (no page number below or above it), as before the words were read.
         alone = before.rows[-1] is tail and after.rows[0] is row
-        at_margin = alone and margin_seen and _same(floor, margin, 2.5)
+        at_margin = alone and margin_seen and same(floor, margin, 2.5)
         width = sum(1 for cell in row.cells if cell)
-        _lift_merged_labels(before, row, floor)
+        lift_merged_labels(before, row, floor)
         filled = [(col, box) for col, box in enumerate(row.bboxes) if box is not None and row.cells[col]]
         joins, rest = [], []
         padding = _padding(before)  # the page's, asked once per break
         for col, box in filled:
-            above = _cell_above(before, box, floor)
-            if above is not None and goes_on(_text_of(before, above), row.cells[col]):
+            above = cell_above(before, box, floor)
+            if above is not None and goes_on(text_of(before, above), row.cells[col]):
                 joins.append((col, above))
             else:
                 rest.append((col, _continued_cell(before, after, box, floor, padding)))
@@ -508,10 +408,10 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         # above and below the break: then its other cells go on their columns' cells too. One
         # label alone may be a merged cell (质量指标(必 + 填) over two rows) cut between its rows.
         bottom = min(b[3] for b in row.bboxes if b is not None)
-        own = [col for col, o in joins if before.owners[o][0] is tail and _same(row.bboxes[col][3], bottom)]  # type: ignore[index]
+        own = [col for col, o in joins if before.owners[o][0] is tail and same(row.bboxes[col][3], bottom)]  # type: ignore[index]
         cut = len(own) >= 2
         if cut:
-            rest = [(col, _cell_above(before, row.bboxes[col], floor)) for col, _ in rest]  # type: ignore[arg-type]
+            rest = [(col, cell_above(before, row.bboxes[col], floor)) for col, _ in rest]  # type: ignore[arg-type]
         continued = [(col, o) for col, o in rest if o is not None]
         above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in continued), default=0)
         # A fragment is thinner than the row it ends: only the cells that overflowed
@@ -533,32 +433,3 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         if not any(row.cells):
             after.rows.remove(row)
     return [row for page in pages for row in page.rows]
-
-
-def _header_key(cells: list[str]) -> tuple[str, ...] | None:
-    """The indicator header words a row's short cells hold (二级指标, 三级指标, …), None when fewer than two."""
-    words = [next((h for h in INDICATOR_HEADERS if h in c), "") for c in cells if c and len(c) <= LABEL_LINE_CHARS]
-    found = tuple(w for w in words if w)
-    return found if len(found) >= 2 else None
-
-
-def drop_repeated_headers(rows: list[Row]) -> list[Row]:
-    """A table continued on a new page may repeat its header row: keep the first only.
-
-    The repeat is known by its header words, not its exact text: the label
-    of a merged cell cut by the break may be drawn into it
-    (二级指标质量指标(必 over 质量指标(必填), 一级指标产 over 出指标).
-    """
-    out: list[Row] = []
-    header: tuple[str, ...] | None = None
-    for row in rows:
-        key = _header_key(row.cells)
-        if key is not None:
-            if header == key and out and out[-1].page != row.page:
-                out[-1].mends.append(f"第{row.page}页: 续表重复的表头已略过")
-                continue
-            header = key
-        elif len([c for c in row.cells if c]) == 1 and row.cells[0].endswith(("目标表", "申报表")):
-            header = None
-        out.append(row)
-    return out

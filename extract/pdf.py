@@ -27,10 +27,11 @@ import pypdfium2 as pdfium
 from jixiao.extract import Engine
 from jixiao.extract.forms import split_forms
 from jixiao.extract.limits import ReadLimits, check_pages
-from jixiao.extract.page_breaks import drop_repeated_headers, join_split_rows, page_rows
+from jixiao.extract.page_breaks import join_split_rows, page_rows
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
 from jixiao.extract.pdf_page import Grid, PageRows, PageText, join_stacked, runs, text_lines
 from jixiao.extract.pdf_spill import cell_texts, spills
+from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.markers import SUBJECT_LABELS

@@ -191,3 +191,30 @@ class PageRows:
     rows: list[Row]
     grids: list[Grid]
     owners: dict[BBox, tuple[Row, int]]
+
+
+def same(a: float, b: float, tolerance: float = 2.0) -> bool:
+    """Two coordinates the same edge, give or take a line's width."""
+    return abs(a - b) <= tolerance
+
+
+def in_line(a: BBox, b: BBox) -> bool:
+    """Two boxes (cells, tables) span the same columns: their left and right edges meet."""
+    return same(a[0], b[0]) and same(a[2], b[2])
+
+
+def cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
+    """The previous page's cell in the same column that ends at the table's bottom."""
+    return next((b for b in before.owners if in_line(b, box) and same(b[3], floor)), None)
+
+
+def owner_of(page: PageRows, cells: list[BBox | None]) -> Row | None:
+    """The row that holds the first cell of a grid row; None when the grid row has no cell."""
+    first = next((c for c in cells if c), None)
+    return page.owners[first][0] if first is not None and first in page.owners else None
+
+
+def text_of(page: PageRows, box: BBox) -> str:
+    """The text a cell of the page holds, as its row holds it now (mends change it)."""
+    row, index = page.owners[box]
+    return row.cells[index]

@@ -12,7 +12,7 @@ pixels × 72 / 200); each cell keeps the lowest confidence of its lines.
 
 A page fed sideways is turned a quarter, and which way is decided by reading
 a few lines both ways; an upright page that reads badly is read again upside
-down. Rows broken at page breaks are joined (`page_breaks`), then the rows
+down. Rows broken at page breaks are joined (`broken_rows`), then the rows
 split into forms like any other extractor's.
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, text_bands, unclipped, without_specks
 from jixiao.extract.misreads import repair
-from jixiao.extract.page_breaks import drop_repeated_headers
 from jixiao.extract.pages import page_images
+from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.extract.spans import spans
 from jixiao.schemas.form import SourceFormat
 from jixiao.schemas.raw import BBox, Frame, RawDocument

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from jixiao.extract.cut_labels import goes_on, label_cut
-from jixiao.extract.page_breaks import _put_label, drop_repeated_headers
+from jixiao.extract.page_breaks import _put_label
+from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.schemas.raw import Row
 
 
