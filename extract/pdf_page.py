@@ -83,6 +83,12 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
                             top).strip()
         if len(text) > 1 and width < 1.2 * (top - bottom):
             text = bounded_text(textpage, left + width / 4, bottom, right - width / 4, top).strip() or text
+        if "\n" in text:
+            # A rect is one line: a line break means the glyphs of a line drawn right above or below
+            # touched it (a clipped label LibreOffice draws over a repeated header), read from its middle.
+            inset = (top - bottom) / 4
+            text = bounded_text(textpage, left + min(_INSET, width / 4), bottom + inset,
+                                right - min(_INSET, width / 4), top - inset).strip() or text
         if not text:
             continue
         box = (left, height - top, right, height - bottom)

@@ -172,6 +172,9 @@ _BREAKS = {
     # (seed 19) a label of its own (质量指标(必填量化)) under a repeated header is not moved into the empty cell
     # that opens the page before under its own repeated header (数量指标's cell, its label two pages up)
     "word_new_label_under_repeated_header": ["第2页: 续表重复的表头已略过", "第3页: 续表重复的表头已略过"],
+    # (seed 1) LibreOffice drew a cut level-1 label (产出指标) again, clipped, just above the repeated header: its
+    # glyphs touch the header cell's text rect, which read 一级指标 产出指标 as one cell of two lines
+    "calc_clipped_label_touching_repeated_header": ["第2页: 分页截断的合并单元格文字“产出指标”已放回单元格"],
 }
 
 
