@@ -27,7 +27,10 @@ def lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
     is moved when the empty cell above is its column's first under the block's
     header, where "as above" means nothing (a value or a unit never is). No
     label is moved into a cell that opens the page's table under a repeated
-    header: that cell goes on from a page before, where its label was cut."""
+    header: that cell goes on from a page before, where its label was cut.
+    Nor does "as above" mean anything for a one-row empty cell under a label
+    in a column whose labels are merged over their rows: such a cell is the
+    first row of a merged cell too (成本指标(必填硬性指标) under 时效指标(必填))."""
     boxes = [b for b in row.bboxes if b is not None]
     if not boxes:
         return
@@ -41,11 +44,28 @@ def lift_merged_labels(before: PageRows, row: Row, floor: float) -> None:
         header = _header_over(before, above)
         if header == 0:
             continue  # the cell goes on from a page before, under a header repeated: its label was cut there
-        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and header is not None):
+        carried = header is not None or _opens_merged_column(before, above)
+        if box[3] <= row_bottom + 2 and not (LABEL_END.search(row.cells[col]) and carried):
             continue
         owner_row, index = before.owners[above]
         owner_row.cells[index], row.cells[col] = row.cells[col], ""
         owner_row.mends.append(f"第{row.page}页: 跨页合并单元格的文字“{owner_row.cells[index]}”已移回上一页")
+
+
+def _opens_merged_column(before: PageRows, above: BBox) -> bool:
+    """The empty cell `above` is one grid row tall, right under a cell that holds text, in a column of the
+    page's last table where some cell above it spans several rows: a table that merges a label over its
+    rows would have merged an "as above" row into the cell over it, so this cell starts a merged cell."""
+    column = [c for cells in before.grids[-1].rows for c in cells if c is not None and in_line(c, above)]
+    k = column.index(above) if above in column else 0
+    if k == 0 or not text_of(before, column[k - 1]) or _rowspan(before, above) > 1:
+        return False
+    return any(_rowspan(before, cell) > 1 for cell in column[:k])
+
+
+def _rowspan(page: PageRows, box: BBox) -> int:
+    row, index = page.owners[box]
+    return row.spans.get(index, (1, 1))[0]
 
 
 def is_header(cells: list[str]) -> bool:

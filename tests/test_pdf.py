@@ -175,6 +175,9 @@ _BREAKS = {
     # (seed 1) LibreOffice drew a cut level-1 label (产出指标) again, clipped, just above the repeated header: its
     # glyphs touch the header cell's text rect, which read 一级指标 产出指标 as one cell of two lines
     "calc_clipped_label_touching_repeated_header": ["第2页: 分页截断的合并单元格文字“产出指标”已放回单元格"],
+    # (seed 21) Word printed below the break the label of a merged cell whose first row alone stood above it,
+    # right under another label (时效指标(必填)) in a column that merges its labels: not "as above"
+    "word_label_carried_under_label": ["第2页: 跨页合并单元格的文字“成本指标(必填硬性指标)”已移回上一页"],
 }
 
 
