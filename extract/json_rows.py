@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
+from jixiao.extract.cut_labels import goes_on
 from jixiao.extract.forms import split_forms
 from jixiao.schemas.markers import SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm, Row
@@ -122,6 +124,10 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
         if continued and body and out and labels.is_tail(rows[body[0]]) and not _opens_a_form(rows):
             out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))
             body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
+        if continued and body and out and _carry_cut_labels(out, rows[body[0]], labels.name):
+            if not any(rows[body[0]]):
+                rows.pop(body[0])  # the whole row was the labels' rest: the row above was cut
+            body = []  # a label cut by the break runs on over it: the rows below are that label's
         if continued and body and (reason := labels.lost([rows[k] for k in body])):
             unsure[len(out) + body[0] + 1] = reason
         if header is not None:
@@ -134,6 +140,7 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
 
 
 _SEQ = re.compile(r"(?:指标\s*(\d+)|(\d+)\s*[.、．])")
+_LOST = "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
 
 
 class _Labels:
@@ -147,7 +154,10 @@ class _Labels:
     the names' numbers (指标1: …): the rows since the last label counting on
     without going back (1, 2, 3 | 4, 5; a number said twice, 4, 4, is a slip)
     are one label's; a count starting over (1, 2 | 1, or 1, 1 | 2), or no
-    numbers to tell by, leaves the label unknown.
+    numbers to tell by, leaves the label unknown. A label that opens the next
+    page says nothing of the rows above the break: Chromium's cell of a label
+    above it may have no rule at the foot either (1, 2, 3, 4 | 1, 2 before
+    the break, the second label's text dropped).
     """
 
     def __init__(self, header: list[str]) -> None:
@@ -183,13 +193,33 @@ class _Labels:
 
     def lost(self, rows: list[list[str]]) -> str | None:
         """Why the label of the rows either side of a page break is unknown (`rows`: the next page's)."""
-        if self.label is None or not self.since or self._label(rows[0]) or len(self.since) == 1 and self.seen:
+        if self.label is None or not self.since or len(self.since) == 1 and self.seen:
             return None  # no label column, or a label read at the page's foot: a cell closed there
-        names = self.since + [self._name(cells) for cells in _until_label(rows, self._label)]
+        top = bool(self._label(rows[0]))  # a label opens the next page: only the rows above may have lost one
+        names = self.since + ([] if top else [self._name(cells) for cells in _until_label(rows, self._label)])
         numbers = [int(m.group(1) or m.group(2)) for n in names if (m := _SEQ.match(compact(n)))]
-        if self.seen and len(numbers) == len(names) and numbers == sorted(numbers) and 1 not in numbers[1:]:
+        numbered = len(numbers) == len(names)
+        if top:  # only a count going back above the break (4 | 1, with no label between) says a label was lost
+            back = numbered and any(b < a for a, b in pairwise(numbers))
+            return _LOST if back else None
+        if self.seen and numbered and numbers == sorted(numbers) and 1 not in numbers[1:]:
             return None
-        return "分页处的二级指标单元格没有被转换器读出(它的文字丢了),分页两侧的指标可能记在上一个二级指标下"
+        return _LOST
+
+
+def _carry_cut_labels(out: list[Row], cells: list[str], name: int | None) -> bool:
+    """Put back the label cells of a continued table's first row that are the rest of a label the
+    page break cut (成本指标(必填硬性 + 指标), 效 + 益指标): each goes onto the last label above it in its
+    column, within the block, and its own cell is left empty. Only columns left of the name's are
+    labels; True when one was put back."""
+    moved = False
+    for k in range(min(name or 0, len(cells))):
+        if not cells[k]:
+            continue
+        above = next((r for r in reversed(out) if k < len(r.cells) and r.cells[k] or is_block_header(r.cells)), None)
+        if above is not None and not is_block_header(above.cells) and goes_on(above.cells[k], cells[k]):
+            above.cells[k], cells[k], moved = tidy(above.cells[k] + cells[k]), "", True
+    return moved
 
 
 def _opens_a_form(rows: list[list[str]]) -> bool:

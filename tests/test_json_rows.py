@@ -112,3 +112,60 @@ def test_a_page_with_no_table_after_a_block_flags_its_form(tmp_path: Path) -> No
     path.write_text(json.dumps([[first], [], [second]], ensure_ascii=False), encoding="utf-8")
     one, two = process_file(path).forms
     assert _flagged(one) and not _flagged(two)
+
+
+def test_the_rest_of_a_label_cut_by_the_page_break_goes_back_to_it(tmp_path: Path) -> None:
+    """Word cut a merged label at the foot (成本指标（必填硬性 | 指标）): its rest opens the next page in
+    a row of its own, and is the label's, whose rows go on below it (seed-21 0050_writer)."""
+    first = [*HEAD, ["产出指标", "时效指标\n（必填）", "保障全年日常办公顺利开展", "持续至2024年底"],
+             [None, "成本指标\n（必填硬性", "18岁以下儿童工作保障经费", "1.5万元"],
+             [None, None, "“和谐家庭”建设经费", "1.5万元"]]
+    second = [["", "指标）", "妇儿工委经费", "3万元"], [None, None, "妇女工作保障经费", "7万元"],
+              ["效益指标", "社会效益指标", "群众对妇联工作的认可度", "显著提高"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.name, i.requirement.raw if i.requirement else None) for i in form.indicators] == [
+        ("时效指标", "保障全年日常办公顺利开展", "必填"),
+        ("成本指标", "18岁以下儿童工作保障经费", "必填硬性指标"),
+        ("成本指标", "“和谐家庭”建设经费", "必填硬性指标"),
+        ("成本指标", "妇儿工委经费", "必填硬性指标"),
+        ("成本指标", "妇女工作保障经费", "必填硬性指标"),
+        ("社会效益指标", "群众对妇联工作的认可度", None),
+    ]
+
+
+def test_a_row_cut_in_its_labels_alone_is_put_back(tmp_path: Path) -> None:
+    """Chromium cut a row whose labels wrap further than its name and value: their rest (益指标, 标（必填量化）)
+    opens the next page in a row of nothing else (seed-21 0050_writer, its third form)."""
+    first = [*HEAD, ["产出指标", "数量指标", "指标1：补贴人数", "≥12人"],
+             ["效", "经济效益指", "指标1：促进沙坡头区高质量发展", "明显"]]
+    second = [["益\n指\n标", "标（必填量\n化）", "", ""],
+              [None, "社会效益指\n标（必填）", "指标1：鼓励更多同志发挥余热", "明显"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "补贴人数"),
+        ("效益指标", "经济效益指标", "促进沙坡头区高质量发展"),
+        ("效益指标", "社会效益指标", "鼓励更多同志发挥余热"),
+    ]
+
+
+def test_a_count_going_back_above_a_label_opening_the_page_flags_the_form(tmp_path: Path) -> None:
+    """Chromium's 质量指标 cell had no rule at the foot, so its text is gone though the next page opens with
+    a label of its own: 指标4 then 指标1 under no label above the break (seed-21 0018_chromium)."""
+    first = [*HEAD, ["产出指标", "数量指标", "指标3：档案整理工作次数", "1次/年"],
+             [None, None, "指标4：招商次数", "≥1次"],
+             [None, None, "指标1：会议出错率", "0%"], [None, None, "指标2：文件起草与审核通过率", "100%"]]
+    second = [[None, "时效指标（必填）", "指标1：文件起草与审核及时性", "100%"]]
+    assert _flagged(_form(tmp_path, [first, second]))
+
+
+def test_indicators_all_numbered_one_are_no_count_going_back(tmp_path: Path) -> None:
+    """A form that numbers every indicator 指标1 says nothing by its numbers: the label above the break is
+    the one carried (seed-21 0057_chromium)."""
+    first = [*HEAD, ["产出指标", "时效指标", "指标1：生活补贴发放及时性", "100%"],
+             [None, "成本指标", "指标1：补助标准", "1840元/人/月"], [None, None, "指标1：社会保险补贴覆盖率", "100%"]]
+    second = [["效益指标", "社会效益指标（必填）", "指标1：保障基本生活需要", "明显"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [i.level2 for i in form.indicators] == ["时效指标", "成本指标", "成本指标", "社会效益指标"]
