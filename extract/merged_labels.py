@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from jixiao.extract.cut_labels import LABEL_END
 from jixiao.extract.forms import Row
-from jixiao.extract.pdf_page import PageRows, cell_above, in_line, owner_of, same, text_of
+from jixiao.extract.pdf_page import PageRows, cell_above, in_line, owner_of, rowspan, same, text_of
 from jixiao.schemas.markers import INDICATOR_HEADERS, PAGE_NUMBER, compact
 from jixiao.schemas.raw import BBox
 
@@ -58,14 +58,9 @@ def _opens_merged_column(before: PageRows, above: BBox) -> bool:
     rows would have merged an "as above" row into the cell over it, so this cell starts a merged cell."""
     column = [c for cells in before.grids[-1].rows for c in cells if c is not None and in_line(c, above)]
     k = column.index(above) if above in column else 0
-    if k == 0 or not text_of(before, column[k - 1]) or _rowspan(before, above) > 1:
+    if k == 0 or not text_of(before, column[k - 1]) or rowspan(before, above) > 1:
         return False
-    return any(_rowspan(before, cell) > 1 for cell in column[:k])
-
-
-def _rowspan(page: PageRows, box: BBox) -> int:
-    row, index = page.owners[box]
-    return row.spans.get(index, (1, 1))[0]
+    return any(rowspan(before, cell) > 1 for cell in column[:k])
 
 
 def is_header(cells: list[str]) -> bool:

@@ -39,6 +39,7 @@ from jixiao.extract.pdf_page import (
     in_line,
     joined_runs,
     owner_of,
+    rowspan,
     same,
     split_runs,
     text_of,
@@ -200,10 +201,16 @@ _WIDOW = 2.5
 def _continued_cell(before: PageRows, after: PageRows, box: BBox, floor: float, padding: float) -> BBox | None:
     """The cell above the break that `box` continues when text flows across: its
     text runs down to the table's bottom (or stops short of it on a full line, see
-    `_WIDOW`) and `box`'s text starts at its top."""
+    `_WIDOW`) and `box`'s text starts at its top, or stands in its middle: Word
+    centres the rest of a cell set so (部 of 区委组织 | 部, beside a label's three
+    lines) in what is left of the row. A merged cell's text centred in it (a
+    level-1 label down its rows) says nothing of the row above."""
     owner = cell_above(before, box, floor)
     head = after.text.extent(box)
-    if owner is None or head is None or head[0] > box[1] + 1.6 * head[2]:
+    if owner is None or head is None:
+        return None
+    centred = rowspan(after, box) == 1 and abs(head[0] + head[1] - box[1] - box[3]) <= head[2]
+    if head[0] > box[1] + 1.6 * head[2] and not centred:
         return None
     tail = before.text.extent(owner)
     if tail is None:

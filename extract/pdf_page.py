@@ -224,3 +224,9 @@ def text_of(page: PageRows, box: BBox) -> str:
     """The text a cell of the page holds, as its row holds it now (mends change it)."""
     row, index = page.owners[box]
     return row.cells[index]
+
+
+def rowspan(page: PageRows, box: BBox) -> int:
+    """How many of its grid's rows the page's cell `box` spans (1 unless merged down)."""
+    row, index = page.owners[box]
+    return row.spans.get(index, (1, 1))[0]

@@ -178,6 +178,12 @@ _BREAKS = {
     # (seed 21) Word printed below the break the label of a merged cell whose first row alone stood above it,
     # right under another label (时效指标(必填)) in a column that merges its labels: not "as above"
     "word_label_carried_under_label": ["第2页: 跨页合并单元格的文字“成本指标(必填硬性指标)”已移回上一页"],
+    # (seed 23) Word cut a form's 主管部门及代码 row after its first line; the rest of the unit's name (部) is
+    # centred in what is left of the row on the next page, beside the label's three lines
+    "word_cut_row_rest_centred": ["第4页: 跨页断开的行已接回第3页"],
+    # (seed 9) and what is no cut row: the block's header row at a page foot, the next page opening with a
+    # level-1 label centred down its merged cell and one-line cells; nothing is joined to the header
+    "chromium_header_at_foot_merged_label_below": [],
 }
 
 
