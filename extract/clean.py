@@ -15,10 +15,12 @@ from functools import lru_cache
 # Type 3 PDF fonts and converters (pdfminer, pdftotext) give for whole characters:
 # 全⺠ for 全民, ⻬心 for 齐心. Each supplement radical that stands for a whole
 # character goes to it (Unicode's EquivalentUnifiedIdeograph data); the radicals
-# that are only parts of characters (⺡ for 氵) are left alone.
+# that are only parts of characters (⺡ for 氵) are left alone. The Chinese dash
+# (GB 2312's A1AA) comes as U+2015 from fonts and converters that follow the older
+# code page mapping, and as U+2014 from the rest: 0101―一年期项目 is 0101—一年期项目.
 _RADICALS = str.maketrans(dict(zip(
-    "⺁⺄⺊⺒⺓⺝⺟⺠⺩⺬⺶⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
-    "厂乙卜巳幺月母民王示羊虎西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+    "⺁⺄⺊⺒⺓⺝⺟⺠⺩⺬⺶⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳\u2015",
+    "厂乙卜巳幺月母民王示羊虎西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟\u2014",
     strict=True,
 )))
 
@@ -61,7 +63,7 @@ def strip_markup(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Full-width to half-width (NFKC) and radical code points to their characters."""
+    """Full-width to half-width (NFKC), radical code points to their characters, one Chinese dash."""
     return unicodedata.normalize("NFKC", text.translate(_RADICALS))
 
 
