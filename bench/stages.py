@@ -21,23 +21,19 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from jixiao.batch import tune_gc  # noqa: E402
-from jixiao.extract.encoding import decode  # noqa: E402
-from jixiao.extract.forms import split_forms  # noqa: E402
-from jixiao.extract.sniff import sniff  # noqa: E402
-from jixiao.extract.text import read_forms, read_rows  # noqa: E402
-from jixiao.normalize import normalize_document  # noqa: E402
-from jixiao.schemas.errors import JixiaoError  # noqa: E402
-from jixiao.schemas.form import SourceFormat  # noqa: E402
-from jixiao.schemas.raw import RawDocument  # noqa: E402
-from jixiao.writers import form_json  # noqa: E402
+from jixiao.batch import tune_gc
+from jixiao.extract.encoding import decode
+from jixiao.extract.forms import split_forms
+from jixiao.extract.sniff import sniff
+from jixiao.extract.text import read_forms, read_rows
+from jixiao.normalize import normalize_document
+from jixiao.schemas.errors import JixiaoError
+from jixiao.schemas.form import SourceFormat
+from jixiao.schemas.raw import RawDocument
+from jixiao.writers import form_json
 
 STAGES = ("read", "rows", "forms", "normalize", "json", "tables")
 
