@@ -13,6 +13,12 @@ compiled, then on ARCHIVE, each run as it is and compiled, taking turns:
 
 Nothing here changes how jixiao is installed or run.
 
+Read its figures with the machine's load beside them: on two shared cores,
+the CPU seconds of one and the same run vary by up to 1.6x with what the
+neighbours do, and interpreted code suffers more from it than compiled code,
+so a busy machine makes the gain look larger than it is. Compare the best of
+several turns (--rounds), taken when the machine is quiet.
+
     python bench/native.py ARCHIVE [--every 4] [--rounds 2]
 """
 from __future__ import annotations
