@@ -11,9 +11,12 @@ pages, which keep their geometry, are mended in `page_breaks`.
 """
 from __future__ import annotations
 
+import re
+
 from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.cut_labels import WHOLE_LABELS, closes, label_cut, unclosed
 from jixiao.extract.forms import Row
+from jixiao.schemas.markers import is_block_header
 from jixiao.schemas.raw import BBox
 
 
@@ -55,21 +58,38 @@ def _filled(cells: list[str]) -> set[int]:
     return {i for i, cell in enumerate(cells) if cell}
 
 
+#: an indicator's numbered name: 指标1:, 指标 2、
+_NUMBERED = re.compile(r"指标\s*\d{1,3}\s*[:.、]")
+
+
+def _opens(text: str) -> bool:
+    """A cell's text begins something of its own, never the rest of a cell above: an indicator's numbered
+    name (指标1:新增线路接入完成及时性), a whole label (时效指标(必填), 一级指标)."""
+    return bool(_NUMBERED.match(text)) or text.startswith(WHOLE_LABELS)
+
+
 def continuation(previous: Row, row: Row) -> list[str] | None:
     """The rest of `previous` (the last row of the page before) that `row` opens its page with, in its columns.
 
-    It fills no column the previous row left empty, and it leaves empty the
+    It fills no column the previous row left empty, opens nothing new in one
+    (`_opens`: the first row of a page whose grid has a column more or less
+    lands in the previous row's columns all the same), and it leaves empty the
     previous row's last filled column (the value), unless it only carries on
     that column's text under an emptied label (a long 年度总体目标 cell).
-    None when `row` is a row of its own.
+    None when `row` is a row of its own, as is every row below the indicator
+    block's header (一级指标 二级指标 …, one word a cell, never broken): a
+    block whose header ends a page opens the next with its first row, whose
+    unit column may be empty.
     """
     if previous.page is None or row.page != previous.page + 1 or len(row.cells) < 2 or len(previous.cells) < 2:
+        return None
+    if is_block_header(previous.cells):
         return None
     cells = _aligned(previous, row)
     if cells is None:
         return None
     before, after = _filled(previous.cells), _filled(cells)
-    if not after or not after <= before:
+    if not after or not after <= before or any(_opens(cells[i]) for i in after):
         return None
     last = max(before)
     return cells if last not in after or (after == {last} and len(before) > 1) else None

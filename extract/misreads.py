@@ -28,6 +28,8 @@ _YUAN = re.compile(r"(?<=\d)\s*兀|^兀$")
 # its unit (or a sign, or a range of two figures); no such cell ends in a stop.
 _UNIT_SPECK = re.compile(r"^([≥≤<>=~]?\s*\d[\d,.]*(?:\s*[-~至]\s*\d[\d,.]*)?\s*(?:%|[\u4e00-\u9fff]{1,3}))"
                          r"\s*[.。·,，]$")
+# A speck after a figure read as a middle dot: `42000·`. No figure ends in one (a stop may: `10.` is left be).
+_FIGURE_SPECK = re.compile(r"^(\d[\d,.]*)\s*·$")
 # A speck or a rule's stub at a cell's edge read as a ticked box: before an indicator's number
 # (`☑指标5:`) or after the last character of a name (`培训学员满意度☑`). A form ticks an option
 # with the box before it (☑延续性项目), never these.
@@ -68,6 +70,7 @@ def repair(text: str) -> str:
     text = _WAN.sub("万", text)
     text = _YUAN.sub("元", text)
     text = _UNIT_SPECK.sub(r"\1", text)
+    text = _FIGURE_SPECK.sub(r"\1", text)
     text = _TICK.sub("", text)
     text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)

@@ -216,7 +216,7 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
     ("-2.", "- 2 -"), ("1-", "- 1 -"), ("-.1-", "- 1 -"), ("- 3.-", "- 3 -"),
     ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
-    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"),
+    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"), ("42000·", "42000"),
     ("☑指标5:外事工作经费", "指标5:外事工作经费"), ("培训学员满意度☑", "培训学员满意度"),
     ("0101——年期项目", "0101—一年期项目"),
 ])
@@ -245,6 +245,27 @@ def test_a_row_broken_by_the_page_is_joined_and_a_new_row_is_not():
     (joined,) = join_broken_rows([before, rest])
     assert joined.cells[3] == "指标7:对沙坡头区全面深化改革进行督导、考核次数" and joined.page == 1
     after = _row(["", "", "", "指标8:保密培训次数", "至少1次"], 2, xs)
+    assert len(join_broken_rows([before, after])) == 2
+
+
+def test_the_rows_below_a_header_at_a_pages_foot_are_rows_of_their_own():
+    """A block whose header ends a page (seed-19 0120_chromium_scan) opens the next with its first row, its
+    unit column empty: a header row is never broken, and that row is no rest of it."""
+    xs = [40.0, 90.0, 160.0, 230.0, 400.0, 470.0]
+    header = _row(["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位"], 1, xs)
+    first = _row(["产出指标", "数量指标(必填)", "离退休老干部医疗保障经费", "", "1", ""], 2, xs)
+    assert [r.cells for r in join_broken_rows([header, first])] == [header.cells, first.cells]
+
+
+def test_a_new_indicator_opening_a_page_whose_grid_differs_is_a_row_of_its_own():
+    """Page 1's grid has a narrow empty column that page 2's lacks (seed-19 0023_writer_scan): page 2's
+    first row, its value still to come (empty), lands in page 1's columns as a rest of page 1's last row
+    would; a level-2 label and a numbered name open a row, they never go on a cell above."""
+    wide, narrow = [40.0, 90.0, 160.0, 230.0, 400.0, 470.0], [40.0, 150.0, 230.0, 400.0, 470.0]
+    before = _row(["", "", "质量指标(必填)", "指标1:外网畅通率", "100", "%"], 1, wide)
+    after = _row(["", "时效指标(必填)", "指标1:新增线路接入完成及时性", "", ""], 2, narrow)
+    assert len(join_broken_rows([before, after])) == 2
+    after.cells[1] = ""
     assert len(join_broken_rows([before, after])) == 2
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from jixiao.extract import grid, ocr
+from jixiao.extract.clean import tidy
 from jixiao.extract.lines import crop_lines, text_bands, without_specks
 from jixiao.extract.scan import read_page
 from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_label
@@ -25,6 +26,16 @@ from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_
 def test_a_long_level2_label_with_one_character_misread_is_still_the_label(read, label):
     found = match_label(read)
     assert found is not None and (found.level, found.canonical) == (2, label)
+
+
+@pytest.mark.parametrize(("read", "raw"), [
+    ("数量指标(必填硬性指标):", "必填硬性指标"),  # a colon after the note
+    ("时效指标(必填)·", "必填"),  # a speck beside the bracket (seed-19 0120_chromium_scan, read `(必填):`)
+    ("质量指标(必填)", "必填"),
+])
+def test_a_label_with_its_note_and_a_colon_or_speck_after_is_still_the_label(read, raw):
+    found = match_label(read)
+    assert found is not None and found.level == 2 and found.requirement.raw == raw
 
 
 @pytest.mark.parametrize("read", [
@@ -65,6 +76,21 @@ def test_a_label_written_one_character_a_line_is_cut_at_every_character(name, la
     lines = crop_lines(cell, ink, box, text_bands(ink, box), 31.5, split=True)
     assert len(lines) == len(label)
     assert ocr.recognise([ocr.Text([line.image for line in lines])])[0][0] == label
+
+
+def test_a_label_wrapped_in_rows_of_a_wide_spaced_face_is_read_in_rows():
+    """项目名 over 称 (seed-19 0120_chromium_scan, a serif face at 150 dpi, 21 px lines on its page): its
+    characters stand apart by more than a fifth of a line, so its ink parts into three columns, the middle
+    one two characters high (目 over 称), as a label written down columns does; its rows stand further
+    apart than its characters, and it is read in rows, not as columns (名目称项: no form was found).
+    Its ink is taken at its page's threshold (Otsu's on the whole page: 169): the cell's own, higher,
+    makes its strokes bolder and its characters touch."""
+    cell = _gray("wrapped_label_spaced_serif_150dpi.png")
+    ink = without_specks(cv2.threshold(cell, 169, 255, cv2.THRESH_BINARY_INV)[1])
+    box = (0, 0, cell.shape[1], cell.shape[0])
+    lines = crop_lines(cell, ink, box, text_bands(ink, box), 21.0, split=True)
+    assert len(lines) == 2
+    assert tidy(ocr.recognise([ocr.Text([line.image for line in lines])])[0][0]) == "项目名称"
 
 
 def test_labels_centred_wholly_under_the_table_are_their_empty_cells_own():
