@@ -216,7 +216,7 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
     ("-2.", "- 2 -"), ("1-", "- 1 -"), ("-.1-", "- 1 -"), ("- 3.-", "- 3 -"),
     ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
-    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"), ("42000·", "42000"),
+    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"), ("42000·", "42000"), ("第1页,共3.页", "第1页,共3页"),
     ("☑指标5:外事工作经费", "指标5:外事工作经费"), ("培训学员满意度☑", "培训学员满意度"),
     ("0101——年期项目", "0101—一年期项目"),
 ])
@@ -246,6 +246,18 @@ def test_a_row_broken_by_the_page_is_joined_and_a_new_row_is_not():
     assert joined.cells[3] == "指标7:对沙坡头区全面深化改革进行督导、考核次数" and joined.page == 1
     after = _row(["", "", "", "指标8:保密培训次数", "至少1次"], 2, xs)
     assert len(join_broken_rows([before, after])) == 2
+
+
+def test_a_row_broken_by_the_page_is_joined_over_the_page_number_in_its_foot():
+    """文化科技卫生三下乡活动经费及 / 全民阅读工作经费(万元), 第1页,共3页 printed between them
+    (seed-19 0119_writer_scan)."""
+    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
+    before = _row(["", "", "", "文化科技卫生三下乡活动经费及", "7"], 1, xs)
+    foot = Row(cells=["第1页,共3页"], page=1, bboxes=[(260.0, 790.0, 335.0, 805.0)], confidences=[0.9])
+    rest = _row(["", "", "", "全民阅读工作经费(万元)", ""], 2, xs)
+    rows = join_broken_rows([before, foot, rest])
+    name = "文化科技卫生三下乡活动经费及全民阅读工作经费(万元)"
+    assert [r.cells for r in rows] == [["", "", "", name, "7"], foot.cells]
 
 
 def test_the_rows_below_a_header_at_a_pages_foot_are_rows_of_their_own():
