@@ -122,7 +122,10 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
     that none of it is in the cell (绩效指标 and 产出指标 of a block that
     opens at the page's foot) lies wholly under the table, its cell empty:
     a line that is such a stack of characters, two or more, is the cell's
-    when nothing lies between the two.
+    when nothing lies between the two. A label written in a row (产出指标
+    under a rule-less foot) may be drawn across the table's foot: the lines
+    outside the tables begin just below it, so the label's lower half was
+    a line of its own (`门目`), its ink running on into the cell above.
     """
     def column(box: grid.Box, rows: tuple[int, int]) -> tuple[int, int]:
         """The first and last column of the ink in some rows of a box (page pixels)."""
@@ -135,14 +138,17 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
         if line.table is not None or not bands[i]:
             continue
         left, right = column(line.box, (0, line.box[3] - line.box[1]))
+        cut = bool(text_ink[line.box[1] - 1, left:right + 1].any())  # its ink runs on above where it begins
         for j, cell in enumerate(regions):
             x0, _, x1, y1 = cell.box
-            if cell.table is None or right - left > character or not x0 <= left <= right < x1:
+            if cell.table is None or (right - left > character and not cut) or not x0 <= left <= right < x1:
                 continue
             table_bottom = tables[cell.table].box[3]
             if abs(y1 - table_bottom) > grid.inch(0.05) or line.box[1] < table_bottom:
                 continue
-            if bands[j]:
+            if cut:  # the line was drawn across the table's foot: its upper half is in the cell
+                found = True
+            elif bands[j]:
                 centre = (left + right) / 2
                 found = line.box[1] - table_bottom <= line_height and all(
                     b - a <= character and abs((a + b) / 2 - centre) <= line_height / 2

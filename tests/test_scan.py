@@ -436,3 +436,22 @@ def test_a_label_written_down_its_cell_and_on_under_the_table_is_read_whole():
                       cv2.IMREAD_GRAYSCALE)
     rows = read_page(gray, 200, 1)[0]
     assert rows[-1].cells[0] == "效益指标" and rows[-1].cells[1] == "社会效益指标(必填)"
+
+
+def test_a_label_drawn_across_the_tables_foot_is_its_cells_own():
+    """产出指标, one line centred over rows that go on over the page, drawn by Chromium across the foot of
+    its column, which has no rule there (seed-19 0129_chromium_scan): the table's box cut it in two, its
+    lower half read as a line of its own (`门目`) and taken for an invented indicator; it is the text of
+    the cell its upper half is in."""
+    import cv2
+
+    from jixiao.extract.scan import read_page
+
+    gray = cv2.imread(str(ROOT / "tests" / "fixtures" / "scan_pieces" / "label_across_the_table_foot_300dpi.jpg"),
+                      cv2.IMREAD_GRAYSCALE)
+    rows = read_page(gray, 300, 1)[0]
+    assert [row.cells[:2] for row in rows] == [
+        ["一级指标", "二级指标"], ["产出指标", "数量指标(必填硬性指标)"], ["", ""], ["", ""], ["", "质量指标(必填)"],
+        ["绩效指标"],
+    ]
+
