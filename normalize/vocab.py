@@ -157,6 +157,18 @@ def _one_misread(stem: str) -> str | None:
     return near.pop() if len(near) == 1 else None
 
 
+def _two_read_as_one(stem: str) -> str | None:
+    """The level-1 label of five characters a four-character stem is with two touching characters read
+    as one (满爱指标: 意 over 度, written one character a line, read 爱), when one label alone is so near.
+
+    Four-character labels are left out: three characters of one (效指标) are what a page break leaves
+    of 绩效指标, a cut label `page_breaks` and `broken_rows` join, not a misread.
+    """
+    near = {name for name in _LEVEL1_READ if len(name) == len(stem) + 1 >= 5 and any(
+        stem == name[:i] + stem[i] + name[i + 2:] for i in range(len(name) - 3))}
+    return near.pop() if len(near) == 1 else None
+
+
 def match_label(text: str) -> Label | None:
     """Classify a cell as a level-1 or level-2 label, or None when it is content.
 
@@ -191,6 +203,7 @@ def _match_label(text: str) -> Label | None:
     if found:
         return Label(2, found, requirement_of(note))
     found = _candidates(stem, LEVEL1, 88) or (_candidates(stem, _LEVEL1_READ, 75) if len(stem) in (4, 5) else None)
+    found = found or _two_read_as_one(stem)
     if found:
         return Label(1, found, Requirement())
     # Truncated labels: 31-服务对象满意度 (the code shows it is a label).

@@ -28,6 +28,21 @@ def test_a_long_level2_label_with_one_character_misread_is_still_the_label(read,
     assert found is not None and (found.level, found.canonical) == (2, label)
 
 
+@pytest.mark.parametrize(("read", "label"), [
+    ("满爱指标", "满意度指标"),  # 意 over 度, touching, read as one character (seed-3 0096_chromium_scan)
+    ("满意度指标", "满意度指标"),
+])
+def test_a_level1_label_with_two_touching_characters_read_as_one_is_still_the_label(read, label):
+    found = match_label(read)
+    assert found is not None and (found.level, found.canonical) == (1, label)
+
+
+@pytest.mark.parametrize("read", ["效指标", "社爱指标", "满爱指数"])
+def test_a_four_character_label_short_of_one_character_or_two_off_is_no_label(read):
+    """效指标 is what a page break leaves of 绩效指标 (a cut label, joined elsewhere), not 效益指标 misread."""
+    assert match_label(read) is None
+
+
 @pytest.mark.parametrize(("read", "raw"), [
     ("数量指标(必填硬性指标):", "必填硬性指标"),  # a colon after the note
     ("时效指标(必填)·", "必填"),  # a speck beside the bracket (seed-19 0120_chromium_scan, read `(必填):`)
