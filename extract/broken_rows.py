@@ -128,8 +128,9 @@ def _reaches_foot(row: Row, k: int, last: Row) -> bool:
 
 
 def _whole(head: str, tail: str) -> str | None:
-    """The label `head` and `tail` make whole, by themselves (绩 + 效指标), or with one character of the
-    tail misread (绩 + 双指标: the break clipped 效, the first character below it); None when they do not."""
+    """The label `head` and `tail` make whole, by themselves (绩 + 效指标), with one character of the
+    tail misread (绩 + 双指标: the break clipped 效, the first character below it), or lost (绩 + 指标:
+    the break clipped 效 away); None when they do not."""
     joined = head + tail
     if joined.startswith(WHOLE_LABELS):
         return joined
@@ -138,6 +139,8 @@ def _whole(head: str, tail: str) -> str | None:
         if len(head) < n <= len(joined) and label.startswith(head) and sum(
                 a != b for a, b in zip(joined[:n], label, strict=True)) == 1:
             return label + joined[n:]
+        if len(head) + 1 < n and label.startswith(head) and tail.startswith(label[len(head) + 1:]):
+            return label + tail[n - len(head) - 1:]
     return None
 
 

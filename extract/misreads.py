@@ -48,6 +48,8 @@ _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
                           r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
 
+# A closing bracket read as 》 after a bracket opened as ( with no 《: `(2020年度》`.
+_BRACKET_AS_TITLE = re.compile(r"^(\([^()《》]*)》$")
 # A speck read inside a page number printed in a page's foot: `第1页,共3.页`.
 _PAGE_OF_SPECK = re.compile(r"^(第\s*\d+)\s*[.。·]?\s*(页\s*[,，]?\s*共\s*\d+)\s*[.。·]?\s*(页)$")
 
@@ -77,6 +79,7 @@ def repair(text: str) -> str:
     text = _TICK.sub("", text)
     text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
+    text = _BRACKET_AS_TITLE.sub(r"\1)", text)
     text = _PAGE_OF_SPECK.sub(r"\1\2\3", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

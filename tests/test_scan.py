@@ -216,7 +216,8 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     ("1 00%", "100%"), ("指标l:召开次数", "指标1:召开次数"),
     ("-2.", "- 2 -"), ("1-", "- 1 -"), ("-.1-", "- 1 -"), ("- 3.-", "- 3 -"),
     ("项目资金(方元)", "项目资金(万元)"), ("10方元", "10万元"),
-    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"), ("42000·", "42000"), ("第1页,共3.页", "第1页,共3页"),
+    ("≤2万元.", "≤2万元"), ("≥95%,", "≥95%"), ("≥50人·", "≥50人"),
+    ("42000·", "42000"), ("第1页,共3.页", "第1页,共3页"), ("(2020年度》", "(2020年度)"),
     ("☑指标5:外事工作经费", "指标5:外事工作经费"), ("培训学员满意度☑", "培训学员满意度"),
     ("0101——年期项目", "0101—一年期项目"),
 ])
@@ -227,7 +228,7 @@ def test_misreads_are_repaired(read, meant):
 @pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x",
                                   "-2", "2-3", "- 3 -", "地方元素",
                                   "项目于2024年完成.", "10.", "3.5万元", "☑延续性项目",
-                                  "0101—一年期项目", "2023-2025年"])
+                                  "0101—一年期项目", "2023-2025年", "《条例》", "(见《办法》)"])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
 
@@ -298,6 +299,7 @@ def test_a_label_broken_by_the_page_gets_its_tail_back(last, first, column, labe
 @pytest.mark.parametrize(("tail", "reaches", "joined"), [
     ("双指标", True, True),  # 效 clipped by the break and misread: one character off 绩效指标
     ("效指标", True, True),
+    ("指标", True, True),  # 效 clipped away (seed-19 0127_calc_scan)
     ("双指示", True, False),  # two characters off: no label
     ("双指标", False, False),  # the cell above ends short of the page's foot: no label cut by the break
 ])
