@@ -48,6 +48,12 @@ _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
                           r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
 
+# An amount's decimal point read as a colon: `600000:00` (a time has no more than two digits before it).
+_AMOUNT_COLON = re.compile(r"^(\d{3,}):(\d{2})$")
+# A unit cell's % with a speck after it read as a stop: `%.`.
+_PERCENT_SPECK = re.compile(r"^%\s*[.。·,，]$")
+# A code's closing bracket lost before its name: `【103001中国共产党…` (a code is printed 【103001】).
+_CODE_UNCLOSED = re.compile(r"^(【\d+)(?=[\u4e00-\u9fff][^】]*$)")
 # A closing bracket read as 》 after a bracket opened as ( with no 《: `(2020年度》`.
 _BRACKET_AS_TITLE = re.compile(r"^(\([^()《》]*)》$")
 # A speck read inside a page number printed in a page's foot: `第1页,共3.页`.
@@ -79,6 +85,9 @@ def repair(text: str) -> str:
     text = _TICK.sub("", text)
     text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
+    text = _AMOUNT_COLON.sub(r"\1.\2", text)
+    text = _PERCENT_SPECK.sub("%", text)
+    text = _CODE_UNCLOSED.sub(r"\1】", text)
     text = _BRACKET_AS_TITLE.sub(r"\1)", text)
     text = _PAGE_OF_SPECK.sub(r"\1\2\3", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
