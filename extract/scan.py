@@ -125,7 +125,9 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
     when nothing lies between the two. A label written in a row (产出指标
     under a rule-less foot) may be drawn across the table's foot: the lines
     outside the tables begin just below it, so the label's lower half was
-    a line of its own (`门目`), its ink running on into the cell above.
+    a line of its own (`门目`), its ink running on into the cell above. (A
+    label one character a line cut so, 绩 over 效指标 under the table, is
+    left to the tests above.)
     """
     def column(box: grid.Box, rows: tuple[int, int]) -> tuple[int, int]:
         """The first and last column of the ink in some rows of a box (page pixels)."""
@@ -138,10 +140,11 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
         if line.table is not None or not bands[i]:
             continue
         left, right = column(line.box, (0, line.box[3] - line.box[1]))
-        cut = bool(text_ink[line.box[1] - 1, left:right + 1].any())  # its ink runs on above where it begins
+        wide = right - left > character
+        cut = wide and bool(text_ink[line.box[1] - 1, left:right + 1].any())  # its ink runs on above it
         for j, cell in enumerate(regions):
             x0, _, x1, y1 = cell.box
-            if cell.table is None or (right - left > character and not cut) or not x0 <= left <= right < x1:
+            if cell.table is None or (wide and not cut) or not x0 <= left <= right < x1:
                 continue
             table_bottom = tables[cell.table].box[3]
             if abs(y1 - table_bottom) > grid.inch(0.05) or line.box[1] < table_bottom:
