@@ -16,7 +16,7 @@ import re
 from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.cut_labels import WHOLE_LABELS, closes, label_cut, unclosed
 from jixiao.extract.forms import Row
-from jixiao.schemas.markers import PAGE_NUMBER, compact, is_block_header
+from jixiao.schemas.markers import is_block_header
 from jixiao.schemas.raw import BBox
 
 
@@ -164,13 +164,6 @@ def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
             row.cells[i] = ""
 
 
-def _last_row(rows: list[Row]) -> int | None:
-    """Where the last of `rows` is that is no page number printed alone in a page's foot or head
-    (第1页,共3页 between a row broken by the page and its rest), None when there is none."""
-    return next((k for k in range(len(rows) - 1, -1, -1)
-                 if not (len(rows[k].cells) == 1 and PAGE_NUMBER.match(compact(rows[k].cells[0])))), None)
-
-
 def join_broken_rows(rows: list[Row]) -> list[Row]:
     """The rows with every row broken at a page break put back together (it keeps its first page)."""
     out: list[Row] = []
@@ -179,15 +172,13 @@ def join_broken_rows(rows: list[Row]) -> list[Row]:
         first = len(row.cells) > 1 and row.page not in opened
         if first:
             opened.add(row.page)
-        k = _last_row(out)
-        rest = continuation(out[k], row) if k is not None and first else None
-        if k is not None and rest is not None:
-            out[k] = _merged(out[k], rest, row)
-            out[k].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[k].page}页")
+        rest = continuation(out[-1], row) if out and first else None
+        if rest is not None:
+            out[-1] = _merged(out[-1], rest, row)
+            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
             continue
-        page = out[k].page if k is not None else None
-        if page is not None and row.page == page + 1 and len(row.cells) > 1:
-            previous_page = [r for r in out if r.page == page and len(r.cells) > 1]
+        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
+            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
             _rejoin_labels(previous_page, row)
         out.append(row)
     return out

@@ -251,18 +251,6 @@ def test_a_row_broken_by_the_page_is_joined_and_a_new_row_is_not():
     assert len(join_broken_rows([before, after])) == 2
 
 
-def test_a_row_broken_by_the_page_is_joined_over_the_page_number_in_its_foot():
-    """文化科技卫生三下乡活动经费及 / 全民阅读工作经费(万元), 第1页,共3页 printed between them
-    (seed-19 0119_writer_scan)."""
-    xs = [40.0, 90.0, 160.0, 230.0, 470.0]
-    before = _row(["", "", "", "文化科技卫生三下乡活动经费及", "7"], 1, xs)
-    foot = Row(cells=["第1页,共3页"], page=1, bboxes=[(260.0, 790.0, 335.0, 805.0)], confidences=[0.9])
-    rest = _row(["", "", "", "全民阅读工作经费(万元)", ""], 2, xs)
-    rows = join_broken_rows([before, foot, rest])
-    name = "文化科技卫生三下乡活动经费及全民阅读工作经费(万元)"
-    assert [r.cells for r in rows] == [["", "", "", name, "7"], foot.cells]
-
-
 def test_the_rows_below_a_header_at_a_pages_foot_are_rows_of_their_own():
     """A block whose header ends a page (seed-19 0120_chromium_scan) opens the next with its first row, its
     unit column empty: a header row is never broken, and that row is no rest of it."""
