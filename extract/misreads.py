@@ -48,8 +48,9 @@ _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
                           r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
 
-# An amount's decimal point read as a colon: `600000:00` (a time has no more than two digits before it).
-_AMOUNT_COLON = re.compile(r"^(\d{3,}):(\d{2})$")
+# An amount's decimal point read as a colon: `600000:00`, `6,000:00` (a time has no more than two digits,
+# and no comma, before it).
+_AMOUNT_COLON = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{3,}):(\d{2})$")
 # A unit cell's % with a speck after it read as a stop: `%.`.
 _PERCENT_SPECK = re.compile(r"^%\s*[.。·,，]$")
 # A code's closing bracket lost before its name: `【103001中国共产党…` (a code is printed 【103001】).
