@@ -79,16 +79,15 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
         # rect, and the whole rect would read both (填硬 填硬 for 填 硬); a rect one glyph
         # wide that still reads two is read further in.
         width = right - left
-        text = bounded_text(textpage, left + min(_INSET, width / 4), bottom, right - min(_INSET, width / 4),
-                            top).strip()
+        side = min(_INSET, width / 4)
+        text = bounded_text(textpage, left + side, bottom, right - side, top).strip()
         if len(text) > 1 and width < 1.2 * (top - bottom):
             text = bounded_text(textpage, left + width / 4, bottom, right - width / 4, top).strip() or text
         if "\n" in text:
             # A rect is one line: a line break means the glyphs of a line drawn right above or below
             # touched it (a clipped label LibreOffice draws over a repeated header), read from its middle.
             inset = (top - bottom) / 4
-            text = bounded_text(textpage, left + min(_INSET, width / 4), bottom + inset,
-                                right - min(_INSET, width / 4), top - inset).strip() or text
+            text = bounded_text(textpage, left + side, bottom + inset, right - side, top - inset).strip() or text
         if not text:
             continue
         box = (left, height - top, right, height - bottom)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from jixiao.schemas.markers import compact
+from jixiao.schemas.markers import SOME_LEVEL, compact
 from jixiao.schemas.raw import RawCell
 
 
@@ -101,10 +101,6 @@ def role_of(text: str) -> Role | None:
     return next((role for pattern, role in _ROLE_WORDS if pattern.search(stem)), None)
 
 
-#: a level's header whose number a scan lost or misread (-级指标 for 一级指标, 级指标 for 二级指标)
-_SOME_LEVEL = re.compile(r"^.?级(?:指标)?$")
-
-
 def column_roles(header: list[RawCell]) -> Columns:
     """Read the block's header row: each filled cell's role by its column (the first cell of a role wins).
 
@@ -117,7 +113,7 @@ def column_roles(header: list[RawCell]) -> Columns:
         if not cell.text:
             continue
         role = role_of(cell.text)
-        if role is None and _SOME_LEVEL.match(compact(cell.text)):
+        if role is None and SOME_LEVEL.match(compact(cell.text)):
             unsure.append(cell)
         elif role is None:
             columns.unknown.append(cell.text)

@@ -43,9 +43,9 @@ def compact(text: str) -> str:
 
 
 _HEADER_SET = frozenset(INDICATOR_HEADERS)
-#: a level's header whose number a scan lost or misread (-级指标 for 一级指标, 级指标 for 二级指标):
-#: no content cell reads so
-_SOME_LEVEL = re.compile(r"^.?级指标$")
+#: a level's header whose number a scan lost or misread (-级指标 for 一级指标, 级指标 for 二级指标, or
+#: its 指标 too): no content cell reads so
+SOME_LEVEL = re.compile(r"^.?级(?:指标)?$")
 #: longest cell that can be a block header word, letter-spaced and with a colon (一 级 指 标：)
 _HEADER_CHARS = 12
 
@@ -63,7 +63,7 @@ def is_block_header(texts: Iterable[str]) -> bool:
     found = 0
     for text in texts:
         if len(text) <= _HEADER_CHARS and "指" in text and (
-                (word := compact(text)) in _HEADER_SET or _SOME_LEVEL.match(word)):
+                (word := compact(text)) in _HEADER_SET or SOME_LEVEL.match(word)):
             found += 1
             if found == 2:
                 return True
