@@ -39,6 +39,18 @@ def goes_on(text: str, line: str) -> bool:
     return (unclosed(text) and closes(line)) or label_cut(text, line) or note
 
 
+#: an item of a numbered goal list (目标4:…); 指标1: is not one: it numbers indicators, one a row
+_GOAL_ITEM = re.compile(r"目标\s*(\d{1,2})\s*[:：]")
+
+
+def list_goes_on(text: str, line: str) -> bool:
+    """`line` opens the item after the last of the numbered goals in `text` (目标4:… + 目标5:…):
+    a goal cell the page cut between two of its items, whose words alone say nothing."""
+    head = _GOAL_ITEM.match(line)
+    items = _GOAL_ITEM.findall(text)
+    return head is not None and bool(items) and int(head.group(1)) == int(items[-1]) + 1
+
+
 #: brackets and quotes, opened and closed
 PAIRS = (("(", ")"), ("《", "》"), ("“", "”"), ("【", "】"), ("[", "]"))
 

@@ -41,7 +41,7 @@ from itertools import pairwise
 from typing import Any
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.extract.cut_labels import goes_on
+from jixiao.extract.cut_labels import goes_on, list_goes_on
 from jixiao.extract.forms import split_forms
 from jixiao.schemas.markers import SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm, Row
@@ -120,6 +120,8 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
             elif width < len(header):
                 table = [[None] * (len(header) - width) + row for row in table]
         rows = [[_cell(v) for v in row] for row in table]
+        if out and rows and _list_tail(out[-1].cells, rows[0]):
+            out[-1].cells = _joined(out[-1].cells, rows.pop(0))
         body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
         if continued and body and out and labels.is_tail(rows[body[0]]) and not _opens_a_form(rows):
             out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))
@@ -220,6 +222,13 @@ def _carry_cut_labels(out: list[Row], cells: list[str], name: int | None) -> boo
         if above is not None and not is_block_header(above.cells) and goes_on(above.cells[k], cells[k]):
             above.cells[k], cells[k], moved = tidy(above.cells[k] + cells[k]), "", True
     return moved
+
+
+def _list_tail(above: list[str], cells: list[str]) -> bool:
+    """`cells`, a table's first row, fill one cell alone, and it opens the next of the numbered goals
+    the cell above it ends with (目标4:… | 目标5:…): the rest of a goal cell the page break cut."""
+    filled = [k for k, text in enumerate(cells) if text]
+    return len(filled) == 1 and filled[0] < len(above) and list_goes_on(above[filled[0]], cells[filled[0]])
 
 
 def _opens_a_form(rows: list[list[str]]) -> bool:

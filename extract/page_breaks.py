@@ -27,7 +27,7 @@ from bisect import bisect_left, bisect_right
 from itertools import pairwise
 
 from jixiao.extract.clean import tidy
-from jixiao.extract.cut_labels import LABEL_END, LABEL_LINE_CHARS, closes, goes_on, unclosed
+from jixiao.extract.cut_labels import LABEL_END, LABEL_LINE_CHARS, closes, goes_on, list_goes_on, unclosed
 from jixiao.extract.forms import Row
 from jixiao.extract.merged_labels import drop_redrawn, is_header, lift_merged_labels
 from jixiao.extract.pdf_page import (
@@ -359,8 +359,9 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
     When a page ends with a table and the next begins with one of the same
     width, a cell of the new page's first row continues the cell above the
     break when the words say so: the text above leaves a bracket open and
-    the cell closes it (成本指标(必填硬性指 + 标)), or the two halves make one
-    label that neither is (满意度指 + 标, 绩 + 效指标). The other cells of that
+    the cell closes it (成本指标(必填硬性指 + 标)), the two halves make one
+    label that neither is (满意度指 + 标, 绩 + 效指标), or the cell opens the
+    next item of a numbered goal list (目标4:… + 目标5:…). The other cells of that
     row are then joined too where their text starts at the cell's top and
     the text above runs down to the bottom.
 
@@ -407,7 +408,8 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         padding = _padding(before)  # the page's, asked once per break
         for col, box in filled:
             above = cell_above(before, box, floor)
-            if above is not None and goes_on(text_of(before, above), row.cells[col]):
+            words = text_of(before, above) if above is not None else ""
+            if above is not None and (goes_on(words, row.cells[col]) or list_goes_on(words, row.cells[col])):
                 joins.append((col, above))
             else:
                 rest.append((col, _continued_cell(before, after, box, floor, padding)))

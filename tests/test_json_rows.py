@@ -169,3 +169,15 @@ def test_indicators_all_numbered_one_are_no_count_going_back(tmp_path: Path) -> 
     form = _form(tmp_path, [first, second])
     assert not _flagged(form)
     assert [i.level2 for i in form.indicators] == ["时效指标", "成本指标", "成本指标", "社会效益指标"]
+
+
+def test_a_goal_list_cut_between_its_items_is_put_back(tmp_path: Path) -> None:
+    """Word cut a 年度总体目标 cell between two numbered goals (seed-25 0083_writer): the next page's table
+    opens with 目标5 alone under the goal's column, and the block's header below it. It is the goal
+    cell's rest; a first row that does not go on the list above (指标2 after 指标1) stays a row."""
+    first = [["项目名称", "测试项目", None, None], ["项目资金（万元）", "年度资金总额：", "10", None],
+             ["年度总体目标", "目标1：培训干部\n目标2：完善制度", None, None]]
+    second = [["", "目标3：加强宣传", None], ["二级指标", "三级指标", "指标值"], ["数量指标", "培训人数", "≥100人"]]
+    form = _form(tmp_path, [first, second])
+    assert form.goals == ["培训干部", "完善制度", "加强宣传"]
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [("数量指标", "培训人数", "≥100人")]

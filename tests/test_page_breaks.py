@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.extract.cut_labels import goes_on, label_cut
+from jixiao.extract.cut_labels import goes_on, label_cut, list_goes_on
 from jixiao.extract.page_breaks import _put_label
 from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.schemas.raw import Row
@@ -41,6 +41,17 @@ def test_whole_texts_are_no_cut(above, below):
 ])
 def test_what_goes_on_a_label(text, line, joined):
     assert goes_on(text, line) is joined
+
+
+@pytest.mark.parametrize(("text", "line", "joined"), [
+    ("目标1:培训干部 目标2:完善制度", "目标3:加强宣传", True),  # the list's next item
+    ("目标1:培训干部 目标2:完善制度", "目标2:完善制度", False),  # not the next
+    ("目标1:培训干部", "目标3:加强宣传", False),  # an item skipped: a list of its own
+    ("指标1:培训人数", "指标2:合格率", False),  # indicators are numbered one a row
+    ("培训干部", "目标1:加强宣传", False),
+])
+def test_what_goes_on_a_goal_list(text, line, joined):
+    assert list_goes_on(text, line) is joined
 
 
 def test_a_label_line_completes_repeats_or_fills_its_cut_cell():

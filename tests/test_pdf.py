@@ -184,6 +184,9 @@ _BREAKS = {
     # (seed 9) and what is no cut row: the block's header row at a page foot, the next page opening with a
     # level-1 label centred down its merged cell and one-line cells; nothing is joined to the header
     "chromium_header_at_foot_merged_label_below": [],
+    # (seed 25) Word cut a 年度总体目标 cell between two of its numbered goals (目标4 | 目标5), with the page
+    # number below the table: no word is cut and no line is full, but 目标5 goes on the list above
+    "word_goal_list_cut_between_items": ["第2页: 跨页断开的行已接回第1页"],
 }
 
 
