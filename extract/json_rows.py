@@ -28,9 +28,9 @@ empty) is where a row the break cut went whole: Chromium's, with no rule at
 the foot nor at the top, is found on neither page; the form says so. A row
 the page break cut leaves the rest of a wrapped name alone on the next
 page, label and value cells empty: it is put back on the row above
-(`_Labels.is_tail`). A 二级指标 cell the page break cuts through loses its text in pdfplumber
-(`_Labels`): when the rows either side of the break cannot be told to be the
-last label's, the form says so (`RawForm.unaligned`, the check
+when that row has its value (`_Labels.is_tail`). A 二级指标 cell the page
+break cuts through loses its text in pdfplumber (`_Labels`): when the rows
+either side of the break cannot be told to be the last label's, the form says so (`RawForm.unaligned`, the check
 `rows_not_aligned`) rather than file them under it in silence.
 """
 from __future__ import annotations
@@ -123,7 +123,7 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
         if out and rows and _list_tail(out[-1].cells, rows[0]):
             out[-1].cells = _joined(out[-1].cells, rows.pop(0))
         body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
-        if continued and body and out and labels.is_tail(rows[body[0]]) and not _opens_a_form(rows):
+        if continued and body and out and labels.is_tail(out[-1].cells, rows[body[0]]) and not _opens_a_form(rows):
             out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))
             body = [k for k, cells in enumerate(rows) if not is_block_header(cells)]
         if continued and body and out and _carry_cut_labels(out, rows[body[0]], labels.name):
@@ -174,12 +174,16 @@ class _Labels:
         self.name = next((k for k, c in enumerate(columns) if c in ("三级指标", "指标内容", "指标名称")), None)
         self.value = next((k for k, c in enumerate(columns) if c.startswith("指标值")), None)
 
-    def is_tail(self, cells: list[str]) -> bool:
+    def is_tail(self, above: list[str], cells: list[str]) -> bool:
         """`cells`, a continued table's first row, are the rest of the row the page break cut (the
-        end of a wrapped name): a name and no label before it, no value after it."""
+        end of a wrapped name): a name and no label before it, no value after it, under a row that
+        has its value. Under a row with none, a name alone is a row of its own with no value either
+        (indicators left without values, 2019年…资金 | 2020年…资金), not the rest of a name."""
         if self.name is None or self.value is None:
             return False
-        return bool(self._name(cells)) and not any(cells[:self.name]) and not any(cells[self.value:])
+        # right of the name, in the row's own columns: a header repeated on the new page may have fewer
+        valued = any(above[self.name + 1:])
+        return valued and bool(self._name(cells)) and not any(cells[:self.name]) and not any(cells[self.value:])
 
     def _label(self, cells: list[str]) -> str:
         return cells[self.label] if self.label is not None and self.label < len(cells) else ""

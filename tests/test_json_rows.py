@@ -181,3 +181,18 @@ def test_a_goal_list_cut_between_its_items_is_put_back(tmp_path: Path) -> None:
     form = _form(tmp_path, [first, second])
     assert form.goals == ["培训干部", "完善制度", "加强宣传"]
     assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [("数量指标", "培训人数", "≥100人")]
+
+
+def test_a_name_alone_under_a_row_without_value_is_a_row_of_its_own(tmp_path: Path) -> None:
+    """LibreOffice's 成本指标 cell cut by the page lost its text (seed-27 0064_calc), and its indicators have
+    no values: the next page's first row, a name alone, is the third of them, not the rest of the second's
+    name; and since no label says whose they are, the form says so."""
+    first = [*HEAD, ["产出指标", "时效指标", "按年度投入率", "≥90%"], [None, None, "2018年专项资金", ""],
+             [None, None, "2019年专项资金", ""]]
+    second = [[None, None, "2020年专项资金", ""], ["效益指标", "社会效益指标", "社会影响力", "持续提升"]]
+    form = _form(tmp_path, [first, second])
+    assert _flagged(form)
+    assert [(i.name, i.value_raw) for i in form.indicators] == [
+        ("按年度投入率", "≥90%"), ("2018年专项资金", ""), ("2019年专项资金", ""), ("2020年专项资金", ""),
+        ("社会影响力", "持续提升"),
+    ]
