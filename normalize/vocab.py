@@ -102,9 +102,9 @@ PLACEHOLDER_ENDINGS = ("率", "度", "性")
 PLACEHOLDER_CHARS = 6
 
 _CODE = re.compile(r"^\s*\d{1,3}\s*[-—.、]\s*")
-#: a label's note, and what may follow it: a colon (数量指标（必填）：), or a scanner's speck beside the
-#: bracket read as one (时效指标(必填)· read `(必填):`)
-_NOTE = re.compile(r"\((必填|选填)[^)]*\)?[\s:.·]*$")
+#: a label's note, and what may follow it: a colon (数量指标（必填）：), or a scanner's speck beside a
+#: bracket read as one (时效指标(必填)· read `(必填):`, 成本指标(·必填硬性指标))
+_NOTE = re.compile(r"\([\s.·]*(必填|选填)[^)]*\)?[\s:.·]*$")
 _LEVEL1_SET = set(LEVEL1)
 
 
@@ -121,7 +121,7 @@ def requirement_of(note: str | None) -> Requirement:
     """Turn a label note (必填硬性指标, 选填量化…) into flags."""
     if not note:
         return Requirement()
-    raw = note.rstrip(" :.·").strip("() ")
+    raw = note.rstrip(" :.·").strip("() ").lstrip(".·")
     required = True if "必填" in raw else False if "选填" in raw else None
     return Requirement(required=required, hard="硬性" in raw, quantified="量化" in raw, raw=raw)
 

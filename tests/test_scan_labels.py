@@ -46,6 +46,7 @@ def test_a_four_character_label_short_of_one_character_or_two_off_is_no_label(re
 @pytest.mark.parametrize(("read", "raw"), [
     ("数量指标(必填硬性指标):", "必填硬性指标"),  # a colon after the note
     ("时效指标(必填)·", "必填"),  # a speck beside the bracket (seed-19 0120_chromium_scan, read `(必填):`)
+    ("成本指标(·必填硬性指标)", "必填硬性指标"),  # a speck inside the bracket (seed-25 0033_chromium_scan)
     ("质量指标(必填)", "必填"),
 ])
 def test_a_label_with_its_note_and_a_colon_or_speck_after_is_still_the_label(read, raw):
