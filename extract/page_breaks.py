@@ -152,7 +152,7 @@ def _split_at_rules(text: PageText, grids: list[Grid], owners: dict[BBox, tuple[
     for box, line in text.lines:
         if any(centre_in(box, g.bbox) for g in grids):
             continue
-        runs = sorted((b, t) for b, t in text.runs if centre_in(b, box)) if " " in line else []
+        runs = sorted(text.runs_in(box)) if " " in line else []
         if len(runs) < 2 or " ".join(t for _, t in runs) != line:  # one run, or a line built otherwise
             out.append((box, line))  # (a vertical label's characters)
             continue
@@ -275,7 +275,7 @@ def _wrapped_on(before: PageRows, box: BBox, bottom: float, height: float, paddi
     centred in a narrow cell (其中:财政拨款) leaves room on both sides. When the
     text `below` the break opens with a character and its punctuation (元。), a
     line may stop two characters short: the character went down with it."""
-    last = [(b, t) for b, t in before.text.runs if centre_in(b, box) and b[3] >= bottom - height / 2]
+    last = [(b, t) for b, t in before.text.runs_in(box) if b[3] >= bottom - height / 2]
     if not last:
         return False
     start = min(last, key=lambda r: r[0][0])

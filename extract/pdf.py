@@ -29,8 +29,8 @@ from jixiao.extract.forms import split_forms
 from jixiao.extract.limits import ReadLimits, check_pages
 from jixiao.extract.page_breaks import join_split_rows, page_rows
 from jixiao.extract.pdf_grid import grids_from_edges, page_edges
-from jixiao.extract.pdf_page import Grid, PageRows, PageText, join_stacked, runs, text_lines
-from jixiao.extract.pdf_spill import cell_texts, spills
+from jixiao.extract.pdf_page import Grid, PageRows, PageText, join_stacked, runs, spills, text_lines
+from jixiao.extract.pdf_spill import cell_texts
 from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.schemas.errors import UnreadableFile
 from jixiao.schemas.form import SourceFormat

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pypdfium2 as pdfium
 
@@ -27,9 +28,21 @@ class Grid:
     engine: str
 
 
+#: height (points) of the bands a page's runs are filed in by their centre (see `PageText.runs_in`)
+_BAND = 20.0
+
+
+def _band(y: float) -> int:
+    return int(y // _BAND)
+
+
 @dataclass
 class PageText:
-    """pypdfium2's text of one page, read by box in top-left coordinates."""
+    """pypdfium2's text of one page, read by box in top-left coordinates.
+
+    `runs` are set once, when the page is read: `runs_in` files them by band
+    on its first call.
+    """
 
     textpage: pdfium.PdfTextPage
     height: float
@@ -38,9 +51,27 @@ class PageText:
     #: cells whose text spilt over their rules, read whole (pdf_spill)
     placed: dict[BBox, str] = field(default_factory=dict)
 
+    @cached_property
+    def _bands(self) -> dict[int, list[int]]:
+        """The index in `runs` of each run, by the band its centre falls in."""
+        bands: dict[int, list[int]] = {}
+        for i, (box, _) in enumerate(self.runs):
+            bands.setdefault(_band((box[1] + box[3]) / 2), []).append(i)
+        return bands
+
+    def runs_in(self, area: BBox) -> list[tuple[BBox, str]]:
+        """The runs whose centre lies in `area`, in reading order.
+
+        A page's cells are read for their text's extent a few hundred times and
+        a page holds a few hundred runs: only the runs of the bands `area`
+        covers are looked at, not every run of the page.
+        """
+        near = [i for band in range(_band(area[1]), _band(area[3]) + 1) for i in self._bands.get(band, ())]
+        return [self.runs[i] for i in sorted(near) if centre_in(self.runs[i][0], area)]
+
     def extent(self, box: BBox) -> tuple[float, float, float] | None:
         """(top of the first text line, bottom of the last, line height) inside `box`."""
-        inside = [b for b, _ in self.runs if centre_in(b, box)]
+        inside = [b for b, _ in self.runs_in(box)]
         if not inside:
             return None
         height = sorted(b[3] - b[1] for b in inside)[len(inside) // 2]
@@ -181,6 +212,50 @@ def _stacks_on(above: BBox, box: BBox, size: float) -> bool:
     narrow = above[2] - above[0] <= 1.5 * size
     centred = abs((above[0] + above[2]) - (box[0] + box[2])) / 2 <= size / 2
     return narrow and centred and 0 <= box[1] - above[3] + size / 2 <= 1.5 * size
+
+
+#: share of its height a text may stand out of its cell before it is said to cross the cell's rule
+OUT_OF_CELL = 0.3
+
+
+def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
+    """Some text of the page crosses a rule of the cell holding its middle, or is drawn over other text:
+    the page is read by `pdf_spill`, else cell by cell.
+
+    `runs` are in reading order (top, then left). Cheap enough for every page
+    in plain Python (as all of the native reader is: importing numpy cost each
+    run a tenth of a CPU second, more than this test on all its pages): a run
+    is tested against the cells of its band only, and against the three runs
+    after it, as a run drawn over another starts near it.
+    """
+    if not runs or not cells:
+        return False
+    bands: dict[int, list[BBox]] = {}
+    for cell in cells:
+        for band in range(_band(cell[1]), _band(cell[3]) + 1):
+            bands.setdefault(band, []).append(cell)
+    for (left, top, right, bottom), _ in runs:
+        x, y = (left + right) / 2, (top + bottom) / 2
+        out = OUT_OF_CELL * (bottom - top)
+        for x0, y0, x1, y1 in bands.get(_band(y), ()):
+            if x0 <= x <= x1 and y0 <= y <= y1 and (top < y0 - out or bottom > y1 + out):
+                return True
+    for i, run in enumerate(runs):
+        left, right = run[0][0], run[0][2]
+        for after in runs[i + 1:i + 4]:
+            # side by side (most neighbours in reading order) they cannot cover each other
+            if after[0][0] < right and left < after[0][2] and cover_each_other(run, after):
+                return True
+    return False
+
+
+def cover_each_other(a: tuple[BBox, str], b: tuple[BBox, str]) -> bool:
+    """Two different texts whose boxes cover each other by most of the lower one's height."""
+    (ax0, at, ax1, ab), (bx0, bt, bx1, bb) = a[0], b[0]
+    if a[1] == b[1] or min(ax1, bx1) - max(ax0, bx0) <= 0:
+        return False
+    shared = min(ab, bb) - max(at, bt)
+    return shared > 0.5 * min(ab - at, bb - bt) and abs(ab - bb) > 1.0
 
 
 def centre_in(box: BBox, area: BBox) -> bool:

@@ -12,71 +12,29 @@ A cell's lines are one block: one font size, stacked at one line pitch,
 aligned on one edge or on their centres. A block that crosses a rule of its
 cell, or is drawn over another block, belongs whole to the cell holding its
 middle. Only a page where some text crosses a rule or is drawn over other
-text is read this way (`spills`), character by character; every other page
-keeps the cheaper reading by cell box.
+text is read this way (`pdf_page.spills` tells), character by character;
+every other page keeps the cheaper reading by cell box. Boxes are plain
+tuples, as in the rest of the native reader: numpy's import alone cost a
+run more than these few pages.
 """
 from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from jixiao.extract.clean import join_wrapped
+from jixiao.extract.pdf_page import OUT_OF_CELL, centre_in, cover_each_other
 from jixiao.schemas.raw import BBox
 
-#: share of its height a text may stand out of its cell before it is said to cross the cell's rule
-_OUT = 0.3
 #: line pitch of one block, in font sizes: LibreOffice sets about 1.2-1.6
 _PITCH = (1.0, 1.75)
 #: how far (points) the edges or centres of two lines of one block, or a block and its cell's, may differ
 _ALIGN = 2.0
 #: the most room (points) LibreOffice leaves between a cell's rule and text set at its top or bottom
 _PAD = 4.0
-
-
-def _centres_in(boxes: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """Per box (row) and cell (column): the box's centre lies in the cell."""
-    x = (boxes[:, 0] + boxes[:, 2])[:, None] / 2
-    y = (boxes[:, 1] + boxes[:, 3])[:, None] / 2
-    return (cells[:, 0] <= x) & (x <= cells[:, 2]) & (cells[:, 1] <= y) & (y <= cells[:, 3])
-
-
-def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
-    """Some text of the page crosses a rule of the cell holding its middle, or is drawn over other text.
-
-    `runs` are in reading order (top, then left). Cheap enough for every page:
-    the cells test is one array operation, the overlap test looks only at the
-    few runs after each.
-    """
-    if not runs or not cells:
-        return False
-    boxes = np.array([b for b, _ in runs])
-    grid = np.array(cells)
-    inside = _centres_in(boxes, grid)
-    out = _OUT * (boxes[:, 3] - boxes[:, 1])[:, None]
-    crossing = (boxes[:, 1:2] < grid[:, 1] - out) | (boxes[:, 3:4] > grid[:, 3] + out)
-    if bool((inside & crossing).any()):
-        return True
-    for k in (1, 2, 3):  # each run against the next three: a run drawn over another starts near it
-        a, b = boxes[:-k], boxes[k:]
-        shared = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
-        near = ((np.minimum(a[:, 2], b[:, 2]) > np.maximum(a[:, 0], b[:, 0]))
-                & (shared > 0.5 * np.minimum(a[:, 3] - a[:, 1], b[:, 3] - b[:, 1])))
-        if any(_drawn_over(runs[i], runs[i + k]) for i in np.flatnonzero(near).tolist()):
-            return True
-    return False
-
-
-def _drawn_over(a: tuple[BBox, str], b: tuple[BBox, str]) -> bool:
-    """Two different texts whose boxes cover each other by most of the lower one's height."""
-    (ax0, at, ax1, ab), (bx0, bt, bx1, bb) = a[0], b[0]
-    if a[1] == b[1] or min(ax1, bx1) - max(ax0, bx0) <= 0:
-        return False
-    shared = min(ab, bb) - max(at, bt)
-    return shared > 0.5 * min(ab - at, bb - bt) and abs(ab - bb) > 1.0
 
 
 @dataclass
@@ -108,15 +66,13 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[float, flo
     return found
 
 
-def _lines(chars: list[tuple[float, float, float, BBox, str]], cells: np.ndarray) -> list[_Line]:
+def _lines(chars: list[tuple[float, float, float, BBox, str]], cells: list[BBox]) -> list[_Line]:
     """Characters grouped by baseline and size into lines, split where a wide gap parts them or where
     one stops short of a cell's rule and the next stands in another cell; each line belongs to the
     cell it starts in (overflowing text runs on over the rules, it never starts outside its cell)."""
     if not chars:
         return []
-    boxes = np.array([c[3] for c in chars])
-    inside = _centres_in(boxes, cells)
-    owner = np.where(inside.any(axis=1), inside.argmax(axis=1), -1).tolist()
+    owner = [next((i for i, cell in enumerate(cells) if centre_in(c[3], cell)), -1) for c in chars]
     groups: dict[tuple[float, float], list[tuple[int, tuple[float, float, float, BBox, str]]]] = {}
     for char, cell in zip(chars, owner, strict=True):
         groups.setdefault((round(char[1], 1), round(char[2], 1)), []).append((cell, char))
@@ -140,9 +96,9 @@ def _line(base: float, size: float, members: list[tuple[int, tuple[float, float,
     return _Line(members[0][0], base, size, box, "".join(c[4] for c in chars))
 
 
-def _same_column(a: _Line, b: _Line, cells: np.ndarray) -> bool:
+def _same_column(a: _Line, b: _Line, cells: list[BBox]) -> bool:
     """The cells two lines start in share an edge, or one line stands within the other's cell."""
-    (a0, a1), (b0, b1) = cells[a.cell][[0, 2]], cells[b.cell][[0, 2]]
+    (a0, _, a1, _), (b0, _, b1, _) = cells[a.cell], cells[b.cell]
     return (abs(a0 - b0) <= 1.0 or abs(a1 - b1) <= 1.0 or (b0 <= a.box[0] and a.box[2] <= b1)
             or (a0 <= b.box[0] and b.box[2] <= a1))
 
@@ -152,20 +108,20 @@ def _aligned(a: BBox, b: BBox) -> bool:
             or abs((a[0] + a[2]) - (b[0] + b[2])) / 2 <= _ALIGN)
 
 
-def _mark_loose(lines: list[_Line], cells: np.ndarray, drawn_over: bool) -> None:
+def _mark_loose(lines: list[_Line], cells: list[BBox], drawn_over: bool) -> None:
     """Mark each line that does not fit the cell it starts in or, with `drawn_over`, is drawn over another
     of the lines in that cell."""
     by_cell: dict[int, list[_Line]] = {}
     for line in lines:
         by_cell.setdefault(line.cell, []).append(line)
     for line in lines:
-        x0, y0, x1, y1 = cells[line.cell].tolist()
-        out = _OUT * (line.box[3] - line.box[1])
+        x0, y0, x1, y1 = cells[line.cell]
+        out = OUT_OF_CELL * (line.box[3] - line.box[1])
         line.loose = (line.box[1] < y0 - out or line.box[3] > y1 + out or line.box[2] > x1 + out or (
-            drawn_over and any(_drawn_over((line.box, line.text), (o.box, o.text)) for o in by_cell[line.cell])))
+            drawn_over and any(cover_each_other((line.box, line.text), (o.box, o.text)) for o in by_cell[line.cell])))
 
 
-def _blocks(lines: list[_Line], cells: np.ndarray) -> list[list[_Line]]:
+def _blocks(lines: list[_Line], cells: list[BBox]) -> list[list[_Line]]:
     """Lines chained into blocks: each line goes on with the nearest line below it in the same column
     of cells, of the same size, aligned with it, at the block's one line pitch. A block goes on into
     another cell only where one of the two lines is loose: lines that each fit their own cell are
@@ -196,27 +152,25 @@ def _blocks(lines: list[_Line], cells: np.ndarray) -> list[list[_Line]]:
     return blocks
 
 
-def _home(block: list[_Line], cells: np.ndarray) -> int | None:
+def _home(block: list[_Line], cells: list[BBox]) -> int | None:
     """The cell the block was set in: the one holding its middle, if the block stands centred in it, or at its
     top or its bottom (LibreOffice's vertical alignments); None when it stands in none of these ways."""
     top, bottom = block[0].box[1], block[-1].box[3]
     x, y = block[0].box[0] + 0.5, (top + bottom) / 2
-    for i, (x0, y0, x1, y1) in enumerate(cells.tolist()):
+    for i, (x0, y0, x1, y1) in enumerate(cells):
         if x0 <= x <= x1 and y0 <= y <= y1:
             set_in = abs((y0 + y1) / 2 - y) <= _ALIGN or 0 <= top - y0 <= _PAD or 0 <= y1 - bottom <= _PAD
             return i if set_in else None
     return None
 
 
-def _touched(block: list[_Line], cells: np.ndarray) -> set[int]:
+def _touched(block: list[_Line], cells: list[BBox]) -> set[int]:
     """Every cell a line of the block is drawn into: reading those by their boxes would take a part of it."""
-    boxes = np.array([line.box for line in block])
-    hit = ((cells[:, 0] < boxes[:, 2:3]) & (boxes[:, 0:1] < cells[:, 2])
-           & (cells[:, 1] < boxes[:, 3:4]) & (boxes[:, 1:2] < cells[:, 3]))
-    return set(np.flatnonzero(hit.any(axis=0)).tolist())
+    return {i for i, (x0, y0, x1, y1) in enumerate(cells)
+            if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in (line.box for line in block))}
 
 
-def _straddled(block: list[_Line], cells: np.ndarray) -> set[int]:
+def _straddled(block: list[_Line], cells: list[BBox]) -> set[int]:
     """The cells a block set in no cell's way is drawn across, when they hold it whole: it stays in the
     cell it starts in, and the others, read by their boxes, would take it too.
 
@@ -228,9 +182,9 @@ def _straddled(block: list[_Line], cells: np.ndarray) -> set[int]:
     touched = _touched(block, cells)
     if len(touched) < 2:
         return set()
-    area = cells[sorted(touched)]
-    x0, y0 = area[:, 0].min(), area[:, 1].min()
-    x1, y1 = area[:, 2].max(), area[:, 3].max()
+    area = [cells[i] for i in touched]
+    x0, y0 = min(c[0] for c in area), min(c[1] for c in area)
+    x1, y1 = max(c[2] for c in area), max(c[3] for c in area)
     inside = all(x0 <= line.box[0] and line.box[2] <= x1 and y0 <= line.box[1] and line.box[3] <= y1
                  for line in block)
     return touched if inside else set()
@@ -245,21 +199,20 @@ def cell_texts(textpage: pdfium.PdfTextPage, height: float, cells: list[BBox]) -
     it show which one is out of place: a cell's own line, no longer covered,
     is no reason to chain it to the row below.
     """
-    grid = np.array(cells)
-    lines = _lines(_chars(textpage, height), grid)
+    lines = _lines(_chars(textpage, height), cells)
     placed: dict[int, list[_Line]] = {}
     moved: set[int] = set()
     for drawn_over in (False, True):
-        _mark_loose(lines, grid, drawn_over)
+        _mark_loose(lines, cells, drawn_over)
         kept = []
-        for block in _blocks(lines, grid):
+        for block in _blocks(lines, cells):
             loose = any(line.loose for line in block)
-            home = _home(block, grid) if loose else None
+            home = _home(block, cells) if loose else None
             if home is None:
                 kept.extend(block)
-                moved.update(_straddled(block, grid) if loose else ())
+                moved.update(_straddled(block, cells) if loose else ())
                 continue
-            moved.update(_touched(block, grid))
+            moved.update(_touched(block, cells))
             moved.add(home)
             placed.setdefault(home, []).extend(block)
         lines = kept

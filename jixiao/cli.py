@@ -3,6 +3,10 @@
 Exit status: 0 when all is well, 1 when something was found wrong (an input
 failed, outputs differ, checks found errors), 2 for a usage error. Every
 error a user can cause is one line on stderr, never a traceback.
+
+rich (a twentieth of a CPU second to import) is imported by the commands
+that print its tables, and by `extract` only for a progress bar on a
+terminal: a run writing to a file or a pipe starts without it.
 """
 from __future__ import annotations
 
@@ -12,16 +16,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from typer.core import TyperGroup
 
 from jixiao import __version__, batch, writers
@@ -30,6 +31,9 @@ from jixiao.extract import ReadLimits
 from jixiao.pipeline import walk
 from jixiao.schemas.errors import JixiaoError
 from jixiao.schemas.form import Form, Severity
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class PdfEngine(str, Enum):
@@ -96,7 +100,6 @@ def _fail(message: str, code: int) -> int:
 
 
 app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
-err = Console(stderr=True)
 
 
 def _show_version(value: bool) -> None:
@@ -132,6 +135,8 @@ def _run_inputs(out: Path) -> tuple[int | None, list[dict]]:
 
 
 def _say_failures(console: Console, out: Path, inputs: int | None, failed: list[dict]) -> None:
+    from rich.markup import escape
+
     if inputs is None:
         console.print(f"{escape(str(out))} has no manifest: how many inputs failed is unknown", soft_wrap=True)
         return
@@ -235,23 +240,7 @@ def extract(
         timeout=timeout or None, memory_mb=max_memory_mb or None, engine=engine.value,
         read=ReadLimits(max_bytes=max_bytes, max_pages=max_pages, max_pixels=max_pixels), roots=tuple(inputs),
     )
-    columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.1f} files/s"), TextColumn("{task.fields[forms]} forms"),
-        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
-    )
-    started = time.perf_counter()
-    with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
-        task = bar.add_task("extracting", total=len(files), forms=0, failed=0, rate=0.0)
-        tally = {"forms": 0, "failed": 0, "done": 0}
-
-        def advance(entry: dict) -> None:
-            tally["done"] += 1
-            tally["forms"] += entry["forms"]
-            tally["failed"] += entry["status"] != "ok"
-            rate = tally["done"] / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
-
+    with _progress(len(files)) as advance:
         try:
             assembly = batch.Assembly(parts, out, [state / batch.MANIFEST for state in states], folder_format.value)
             try:
@@ -268,11 +257,41 @@ def extract(
         finally:
             if scratch is not None:
                 scratch.cleanup()
-    err.print(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
-              f"{len(outcome.failed)} failed")
+    typer.echo(f"{len(files)} files ({outcome.skipped} unchanged since the last run), {outcome.forms} forms, "
+               f"{len(outcome.failed)} failed", err=True)
     for entry in outcome.failed:
-        err.print(f"[red]failed[/red] {escape(entry['error'])}", soft_wrap=True)
+        typer.echo(f"{typer.style('failed', fg='red')} {entry['error']}", err=True)
     raise typer.Exit(1 if outcome.failed else 0)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[dict], None]]:
+    """What `extract` calls as each input is done (its manifest entry): a progress bar on stderr when it
+    is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield lambda entry: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} files/s"), TextColumn("{task.fields[forms]} forms"),
+        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
+    )
+    started = time.perf_counter()
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        task = bar.add_task("extracting", total=total, forms=0, failed=0, rate=0.0)
+        tally = {"forms": 0, "failed": 0, "done": 0}
+
+        def advance(entry: dict) -> None:
+            tally["done"] += 1
+            tally["forms"] += entry["forms"]
+            tally["failed"] += entry["status"] != "ok"
+            rate = tally["done"] / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, advance=1, forms=tally["forms"], failed=tally["failed"], rate=rate)
+
+        yield advance
 
 
 @app.command()
@@ -284,6 +303,10 @@ def schema() -> None:
 def _diff(
     actual: Path, expected: Path, sample_n: int | None, seed: int, json_out: Path | None, ignore_source: bool
 ) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     got, want = _read(actual), _read(expected)
     if sample_n is not None:
         want = differ.sample(want, sample_n, seed)
@@ -374,6 +397,10 @@ def validate(
     ] = None,
 ) -> None:
     """Summarise a run: its checks per code and its failed inputs."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     forms = _read(out)
     codes = Counter((c.code.value, c.severity.value) for f in forms for c in f.checks)
     with_errors = [differ.label(f) for f in forms if any(c.severity is Severity.error for c in f.checks)]
@@ -429,6 +456,9 @@ def review(
     )] = None,
 ) -> None:
     """Write an HTML page: sampled forms' sources beside fields."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from jixiao.review import write_review
 
     forms = _read(out)
@@ -440,7 +470,8 @@ def review(
         raise _cannot_write(output, exc) from exc
     Console().print(f"{shown} forms written to {output}")
     for path, reason in unreadable.items():
-        err.print(f"[red]cannot read the source[/red] {escape(path)}: {escape(reason)}", soft_wrap=True)
+        Console(stderr=True).print(f"[red]cannot read the source[/red] {escape(path)}: {escape(reason)}",
+                                   soft_wrap=True)
     raise typer.Exit(1 if unreadable else 0)
 
 
@@ -452,6 +483,8 @@ def load(
     ],
 ) -> None:
     """Load or update a run in a DuckDB warehouse (an upsert)."""
+    from rich.console import Console
+
     from jixiao import warehouse  # DuckDB only for this command: a tenth of a second at every start
 
     forms = _read(out)

@@ -203,9 +203,10 @@ def test_page_breaks_of_an_unseen_bed_are_mended(name: str) -> None:
 
 
 #: libraries a run of native PDFs written as JSON lines never needs: Parquet (pyarrow, and pandas
-#: through it), the other PDF engines, OCR, the Office readers, the warehouse
+#: through it), the other PDF engines, OCR, the Office readers, the warehouse, numpy (the native
+#: reader is plain Python), rich where no progress bar is shown (stderr not a terminal)
 _NOT_FOR_PDFS = ("pyarrow", "pandas", "pdfplumber", "camelot", "cv2", "onnxruntime", "rapidocr", "openpyxl", "docx",
-                 "duckdb", "distributed")
+                 "duckdb", "distributed", "numpy", "rich")
 
 
 def test_a_json_lines_run_of_pdfs_imports_no_library_it_does_not_use(tmp_path):
