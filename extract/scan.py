@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import takewhile
 from pathlib import Path
 
 import cv2
@@ -122,10 +124,14 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
     that none of it is in the cell (绩效指标 and 产出指标 of a block that
     opens at the page's foot) lies wholly under the table, its cell empty:
     a line that is such a stack of characters, two or more, is the cell's
-    when nothing lies between the two. A label written in a row (产出指标
-    under a rule-less foot) may be drawn across the table's foot: the lines
-    outside the tables begin just below it, so the label's lower half was
-    a line of its own (`门目`), its ink running on into the cell above. (A
+    when nothing lies between the two; so are the rows of a label wrapped
+    in a narrow column (成本指标(必 over 填硬性指标)), two lines or more less
+    than half a line apart, all within the cell's columns. A label written
+    in a row (产出指标 under a rule-less foot) may be drawn across the
+    table's foot: the lines outside the tables begin just below it, so the
+    label's lower half was a line of its own (`门目`), its ink running on
+    into the cell above, and its last rows, if it wraps, are the lines
+    close under that one (质量指标 across the foot, (必填) under it). (A
     label one character a line cut so, 绩 over 效指标 under the table, is
     left to the tests above.)
     """
@@ -134,17 +140,52 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
         cols = np.flatnonzero(text_ink[box[1] + rows[0]:box[1] + rows[1], box[0]:box[2]].any(axis=0))
         return box[0] + int(cols[0]), box[0] + int(cols[-1])
 
+    def block(i: int) -> list[int]:
+        """Line `i` and the lines outside the tables that follow it, each less than a line's leading
+        (0.8 of a line) below the one before."""
+        out = [i]
+        for k in range(i + 1, len(regions)):
+            if regions[k].table is None and bands[k]:
+                if regions[k].box[1] - regions[out[-1]].box[3] > 0.8 * line_height:
+                    break
+                out.append(k)
+        return out
+
+    def within(k: int, x0: int, x1: int) -> bool:
+        """All the ink of line `k` lies between columns `x0` and `x1`."""
+        a, b = column(regions[k].box, (0, regions[k].box[3] - regions[k].box[1]))
+        return x0 <= a and b < x1
+
+    def wrapped_under(lines: list[int], cell: _Region, table_bottom: int, cell_bands: list[tuple[int, int]]) -> bool:
+        """`lines`, two or more, are a label wrapped in rows drawn wholly under `cell`, the empty cell at
+        the table's foot whose columns hold all their ink, with nothing between the table and them."""
+        x0, _, x1, y1 = cell.box
+        if cell_bands or len(lines) < 2 or abs(y1 - table_bottom) > grid.inch(0.05):
+            return False
+        below = table_bottom + grid.inch(0.015)  # where the lines outside the table begin (`_regions`)
+        first = regions[lines[0]].box
+        return first[1] >= table_bottom and not text_ink[below:first[1], x0:x1].any() and all(
+            within(k, x0, x1) for k in lines)
+
     character = 1.35 * line_height
-    pairs = []
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
     for i, line in enumerate(regions):
-        if line.table is not None or not bands[i]:
+        if line.table is not None or not bands[i] or i in taken:
             continue
         left, right = column(line.box, (0, line.box[3] - line.box[1]))
         wide = right - left > character
         cut = wide and bool(text_ink[line.box[1] - 1, left:right + 1].any())  # its ink runs on above it
+        lines = block(i)
         for j, cell in enumerate(regions):
             x0, _, x1, y1 = cell.box
-            if cell.table is None or (wide and not cut) or not x0 <= left <= right < x1:
+            if cell.table is None or not x0 <= left <= right < x1:
+                continue
+            if wide and not cut:  # a label wrapped in rows, wholly under the table below its empty cell
+                if wrapped_under(lines, cell, tables[cell.table].box[3], bands[j]):
+                    pairs += [(k, j) for k in lines]
+                    taken.update(lines)
+                    break
                 continue
             table_bottom = tables[cell.table].box[3]
             if abs(y1 - table_bottom) > grid.inch(0.05) or line.box[1] < table_bottom:
@@ -160,7 +201,10 @@ def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables:
                 below = table_bottom + grid.inch(0.015)  # where the lines outside the table begin (`_regions`)
                 found = line.box[3] - line.box[1] >= 1.6 * line_height and not text_ink[below:line.box[1], x0:x1].any()
             if found:
-                pairs.append((i, j))
+                # a label drawn across the foot goes on in the lines close under it, within its cell
+                rest = [i, *takewhile(partial(within, x0=x0, x1=x1), lines[1:])] if cut else [i]
+                pairs += [(k, j) for k in rest]
+                taken.update(rest)
                 break
     return pairs
 

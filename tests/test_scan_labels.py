@@ -117,3 +117,25 @@ def test_labels_centred_wholly_under_the_table_are_their_empty_cells_own():
     assert [row.cells[:3] for row in rows] == [
         ["绩效指标", "一级指标", "二级指标"], ["", "产出指标", "数量指标"], ["", "", ""],
     ]
+
+
+def test_a_label_wrapped_in_rows_wholly_under_the_table_is_its_empty_cells_own():
+    """成本指标(必 over 填硬性指标), a narrow label column's label wrapped in two rows, centred over rows that
+    go on over the page, drawn wholly under the table (seed-23 0111_chromium_scan, page 2): each row read
+    as a line of its own, they became two invented indicators (`成本指标(必`, `填硬性指标)`) and the rows
+    on the next page were filed under 时效指标; the label is the text of the empty cell above them."""
+    rows = read_page(_gray("label_wrapped_under_the_table_200dpi.jpg"), 200, 1)[0]
+    assert [row.cells for row in rows] == [
+        ["时效指标(必填)", "保障全年日常办公顺利开展,乡镇、村(社区)妇联开展基层妇女工作", "持续至2024年底"],
+        ["成本指标(必填硬性指标)", "18岁以下儿童工作保障经费", "1.5万元"],
+        ["", "“和谐家庭”建设经费", "1.5万元"],
+    ]
+
+
+def test_a_wrapped_label_drawn_across_the_tables_foot_keeps_its_last_row():
+    """质量指标(必填), wrapped in two rows, centred over rows that go on over the page (seed-19
+    0081_chromium_scan, page 1): 质量指标 is drawn across the table's foot, `(必填)` under it, a line of
+    its own that the form then lost (its indicators had no 必填). Both rows are the cell's text."""
+    rows = read_page(_gray("label_across_the_foot_wrapped_300dpi.jpg"), 300, 1)[0]
+    assert rows[-1].cells == ["质量指标(必填)", "指标1:会议出错率", "0%"]
+    assert not any(row.cells == ["(必填)"] for row in rows)
