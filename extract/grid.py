@@ -204,12 +204,26 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     """The ruling lines alone, slightly widened, to take out of the text ink.
 
     The vertical mask also holds the tall strokes of characters (用, 川);
-    only its pieces taller than a quarter inch are lines.
+    only its pieces taller than a quarter inch are lines. The strokes of a
+    label written one character a line can line up taller than that (扌 of
+    指 over 木 of 标, touching, in a small face): a piece under half an inch
+    is a line only when it meets a row line at its top or foot, as a cell's
+    side does; taken out, 指标 lost its left halves and read 示.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     lines = horizontal.copy()
+    reach = inch(0.03)
+
+    def meets_row_line(x: int, y: int, w: int, h: int) -> bool:
+        left, right = max(0, x - reach), x + w + reach
+        ends = (horizontal[max(0, y - reach):y + reach + 1, left:right],
+                horizontal[max(0, y + h - 1 - reach):y + h + reach, left:right])
+        return any(end.any() for end in ends)
+
     for label in np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= inch(0.25)) + 1:
         x, y, w, h = stats[label, :4]  # drawn inside its box: a few lines, not a pass over the page
+        if h < inch(0.5) and not meets_row_line(x, y, w, h):
+            continue
         box = lines[y:y + h, x:x + w]
         box[labels[y:y + h, x:x + w] == label] = 255
     return cv2.dilate(lines, np.ones((3, 3), np.uint8))

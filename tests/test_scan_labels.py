@@ -139,3 +139,11 @@ def test_a_wrapped_label_drawn_across_the_tables_foot_keeps_its_last_row():
     rows = read_page(_gray("label_across_the_foot_wrapped_300dpi.jpg"), 300, 1)[0]
     assert rows[-1].cells == ["质量指标(必填)", "指标1:会议出错率", "0%"]
     assert not any(row.cells == ["(必填)"] for row in rows)
+
+
+def test_the_strokes_of_a_stacked_label_in_line_are_no_ruling():
+    """效益指标 one character a line in a small face at 150 dpi (seed-21 0027_chromium_scan, page 2): the
+    left strokes of 指 and 标, touching, line up taller than a quarter inch and were taken out of the text
+    as a column rule; what was left read 效益示. A rule meets a row line at its top or foot; they do not."""
+    rows = read_page(_gray("stacked_label_strokes_in_line_150dpi.jpg"), 150, 1)[0]
+    assert rows[1].cells == ["效益指标", "经济效益指标(必填量化)", "指标1:实现自治区、市、县三级联网查档", "有效提升"]
