@@ -305,3 +305,21 @@ def crop_lines(flat: np.ndarray, text_ink: np.ndarray, box: Box, bands: list[tup
         low = 0.5 * line_height <= _body(ink[a:b, left:right]) < 0.85 * line_height
         lines.append(Line(image, (xa, ya, xb, yb), low))
     return lines
+
+
+#: how far a lone stroke's top stands right of its foot, in its heights, to be a slash (`/` leans about
+#: 0.2-0.35; `1` leans back a little by its flag, -0.1 to 0)
+_SLASH_LEAN = 0.15
+
+
+def leans_as_slash(image: np.ndarray) -> bool:
+    """A line's ink (a gray crop) is a stroke leaning right as it rises: `/`, which the recognizer reads
+    as `1` or, between longer texts, as nothing (the value `/` of an indicator with no target)."""
+    ink = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1] > 0
+    ys, xs = np.nonzero(ink)
+    if ys.size == 0:
+        return False
+    top, bottom = int(ys.min()), int(ys.max())
+    quarter = max(1, (bottom - top + 1) // 4)
+    lean = (xs[ys < top + quarter].mean() - xs[ys > bottom - quarter].mean()) / (bottom - top + 1)
+    return bool(lean > _SLASH_LEAN)

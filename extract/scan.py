@@ -32,7 +32,7 @@ from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
-from jixiao.extract.lines import Line, crop_lines, text_bands, unclipped, without_specks
+from jixiao.extract.lines import Line, crop_lines, leans_as_slash, text_bands, unclipped, without_specks
 from jixiao.extract.misreads import repair
 from jixiao.extract.pages import page_images
 from jixiao.extract.repeated_headers import drop_repeated_headers
@@ -44,6 +44,8 @@ from jixiao.schemas.raw import BBox, Frame, RawDocument
 _UPSIDE_DOWN_SUSPECT = 0.85
 #: lines read first, to tell which way up a page is
 _PROBE_LINES = 4
+#: the confidence given a slash the recognizer read as nothing (`_read`): told by its shape alone
+_SLASH_UNREAD = 0.5
 #: a reading of digits and separators alone, as amounts print (4,100,000.00, 7595500.00)
 _AMOUNT = re.compile(r"\d[\d,.]{3,}")
 
@@ -248,7 +250,8 @@ def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tup
     ink taken for Chinese (a speck above or below the digits makes it as tall), is read
     again widened, as digits are read (`ocr.WIDE`): unwidened, runs of the same digit
     collapse (`2,63000.0` for `2,630,000.00`), widened they read whole. The second
-    reading is kept unless the model is less sure of it.
+    reading is kept unless the model is less sure of it. A lone stroke read as `1` or
+    as nothing that leans as a slash does is `/` (`leans_as_slash`).
     """
     texts = {i: _text(region) for i, region in enumerate(regions) if region.lines and i not in known}
     read = dict(zip(texts, ocr.recognise(list(texts.values())), strict=True))
@@ -256,6 +259,9 @@ def _read(regions: list[_Region], tables: list[grid.Table], known: dict[int, tup
     for i, (text, score) in zip(again, ocr.recognise([replace(texts[i], wide=True) for i in again]), strict=True):
         if score >= read[i][1]:
             read[i] = (text, score)
+    for i, (text, score) in read.items():
+        if text in ("1", "") and len(regions[i].lines) == 1 and leans_as_slash(regions[i].lines[0].image):
+            read[i] = ("/", score if text else _SLASH_UNREAD)
     read.update(known)
     return _Reading(regions, tables, [read.get(i, ("", 0.0)) for i in range(len(regions))])
 

@@ -147,3 +147,11 @@ def test_the_strokes_of_a_stacked_label_in_line_are_no_ruling():
     as a column rule; what was left read 效益示. A rule meets a row line at its top or foot; they do not."""
     rows = read_page(_gray("stacked_label_strokes_in_line_150dpi.jpg"), 150, 1)[0]
     assert rows[1].cells == ["效益指标", "经济效益指标(必填量化)", "指标1:实现自治区、市、县三级联网查档", "有效提升"]
+
+
+def test_a_slash_is_no_one():
+    """The value `/` of an indicator with no target (seed-21 0099_chromium_scan, page 1, scanned upside
+    down at 150 dpi): the recognizer reads the lone stroke as `1` (a target of one) or, packed between
+    longer texts, as nothing; it leans right as it rises, as `1` never does."""
+    rows = read_page(_gray("slash_read_as_one_150dpi.jpg"), 150, 1)[0]
+    assert [row.cells[4] for row in rows[1:]] == ["有所提升", "/", "长期"]
