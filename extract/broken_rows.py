@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.clean import join_wrapped, tidy
-from jixiao.extract.cut_labels import WHOLE_LABELS, closes, label_cut, unclosed
+from jixiao.extract.cut_labels import WHOLE_LABELS, closes, label_cut, opens_note, unclosed
 from jixiao.extract.forms import Row
-from jixiao.schemas.markers import is_block_header
+from jixiao.schemas.markers import PAGE_NUMBER, compact, is_block_header
 from jixiao.schemas.raw import BBox
 
 
@@ -147,7 +147,8 @@ def _whole(head: str, tail: str) -> str | None:
 def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
     """Give back to the previous page's labels the tails `row` carries: `标)` after `…(必填硬性指`
     anywhere above; `效指标` after `绩` in a cell that reaches the page's foot, when the two make a
-    label whole by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标)."""
+    label whole by itself (a misread tail such as 绩指标 would end any cell above in 指标: 年度总体目标);
+    the note `(必填量化)` after a whole label (服务对象满意度指标) in a cell that reaches it."""
     for i, text in enumerate(row.cells):
         if not text:
             continue
@@ -157,11 +158,36 @@ def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
         above, k = found
         foot = above is page_rows[-1] or _reaches_foot(above, k, page_rows[-1])
         whole = _whole(above.cells[k], text) if foot and label_cut(above.cells[k], text) else None
-        if unclosed(above.cells[k]) and closes(text):
+        if (unclosed(above.cells[k]) and closes(text)) or (foot and opens_note(above.cells[k], text)):
             whole = above.cells[k] + text
         if whole is not None:
             above.cells[k] = tidy(whole)
             row.cells[i] = ""
+
+
+#: how a text that surely goes on ends: a word that joins it to more (文化科技卫生三下乡活动经费及)
+_JOINING_END = ("及", "和", "与", "或", "、", ",", "，")
+
+
+def _over_page_number(out: list[Row], row: Row) -> tuple[int, list[str]] | None:
+    """Where the row broken by the page is, and `row`'s cells that go on it, when the page number printed
+    in the page's foot stands between them (第1页,共3页 after 文化科技卫生三下乡活动经费及).
+
+    Only a text that surely goes on is carried on so: every cell `row` adds to
+    ends in a joining word or an open bracket. A whole label opening the next
+    page lands in the columns of the row above as a rest would (其他资金 after
+    其中:财政拨款), and ends no text that goes on.
+    """
+    if len(out) < 2 or len(out[-1].cells) != 1 or not PAGE_NUMBER.match(compact(out[-1].cells[0])):
+        return None
+    rest = continuation(out[-2], row)
+    if rest is None or not all(_goes_on(out[-2].cells[i]) for i, text in enumerate(rest) if text):
+        return None
+    return len(out) - 2, rest
+
+
+def _goes_on(text: str) -> bool:
+    return text.endswith(_JOINING_END) or unclosed(text)
 
 
 def join_broken_rows(rows: list[Row]) -> list[Row]:
@@ -173,9 +199,11 @@ def join_broken_rows(rows: list[Row]) -> list[Row]:
         if first:
             opened.add(row.page)
         rest = continuation(out[-1], row) if out and first else None
-        if rest is not None:
-            out[-1] = _merged(out[-1], rest, row)
-            out[-1].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[-1].page}页")
+        broken = (len(out) - 1, rest) if rest is not None else _over_page_number(out, row) if first else None
+        if broken is not None:
+            k, cells = broken
+            out[k] = _merged(out[k], cells, row)
+            out[k].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[k].page}页")
             continue
         if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
             previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]

@@ -33,10 +33,13 @@ def label_cut(above: str, below: str) -> bool:
 def goes_on(text: str, line: str) -> bool:
     """`line` is the rest of the label `text`: it closes the bracket `text` left open, completes the label,
     or opens the note a whole label carries (成本指标 + (必填硬性), or is its unit (项目资金 + (万元))."""
-    short = len(text) <= LABEL_LINE_CHARS
-    unit = bool(UNIT_NOTE.match(line)) and ")" not in text
-    note = short and (line.startswith("(") and text.endswith("指标") or unit)
-    return (unclosed(text) and closes(line)) or label_cut(text, line) or note
+    unit = len(text) <= LABEL_LINE_CHARS and bool(UNIT_NOTE.match(line)) and ")" not in text
+    return (unclosed(text) and closes(line)) or label_cut(text, line) or opens_note(text, line) or unit
+
+
+def opens_note(text: str, line: str) -> bool:
+    """`line` opens the note the whole label `text` carries (服务对象满意度指标 + (必填量化))."""
+    return len(text) <= LABEL_LINE_CHARS and line.startswith("(") and text.endswith("指标")
 
 
 #: an item of a numbered goal list (目标4:…); 指标1: is not one: it numbers indicators, one a row

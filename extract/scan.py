@@ -223,11 +223,19 @@ def _confidence(results: list[tuple[str, float]]) -> float:
     return sum(score * w for (_, score), w in zip(results, weights, strict=True)) / sum(weights) if results else 1.0
 
 
-def _probes(regions: list[_Region]) -> list[int]:
-    """The regions that tell which way up a page is: a few lines of Chinese (digits and signs read nearly
-    as well upside down: 0, 6 and 9, % and <), about eight line heights long (long enough to tell, short
-    enough that reading them twice costs little). One-line texts first: their reading is the region's
-    own, kept. A page of wrapped cells alone (vertical labels, long names) lends their first lines."""
+def _probes(regions: list[_Region]) -> tuple[list[Line], list[int]]:
+    """The lines that tell which way up a page is, and the regions whose reading they are.
+
+    A few lines of Chinese (digits and signs read nearly as well upside down:
+    0, 6 and 9, % and <), about eight line heights long (long enough to tell,
+    short enough that reading them twice costs little). One-line texts first:
+    their reading is the region's own, kept. A page of wrapped cells alone
+    (vertical labels, long names) lends their first lines. A page with no
+    line three characters long (the rest of a row broken at the page, a
+    narrow label's `化)` over `(必填量`, and the page number) lends its
+    longest lines of Chinese, wherever they stand in their cells: those
+    regions are none (their reading is not the probe's).
+    """
     def candidates(one_line: bool, low: bool) -> list[tuple[int, tuple[int, ...]]]:
         lines = [(i, region.lines[0].image.shape) for i, region in enumerate(regions)
                  if region.lines and (len(region.lines) == 1) == one_line and region.lines[0].low == low]
@@ -235,7 +243,11 @@ def _probes(regions: list[_Region]) -> list[int]:
         return sorted(lines, key=lambda line: abs(line[1][1] - 8 * line[1][0]))
 
     ranked = candidates(True, False) + candidates(False, False) + candidates(True, True) + candidates(False, True)
-    return [i for i, _ in ranked[:_PROBE_LINES]]
+    if ranked:
+        chosen = [i for i, _ in ranked[:_PROBE_LINES]]
+        return [regions[i].lines[0] for i in chosen], chosen
+    short = [line for region in regions for line in region.lines if not line.low]
+    return sorted(short, key=lambda line: -line.image.shape[1])[:_PROBE_LINES], []
 
 
 def _text(region: _Region) -> ocr.Text:
@@ -308,7 +320,9 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
     page turned if that reads better. A page may hold no one-line text of
     Chinese at all (0011_writer_scan's second page: wrapped cells and vertical
     labels): its probes are then the first lines of wrapped cells, or lines
-    read as digits, for with no probe a page upside down stayed so.
+    read as digits, for with no probe a page upside down stayed so. Short
+    lines (`_probes`, a page holding the rest of a broken row) are too few
+    to trust either way: both ways are read.
     """
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
@@ -317,17 +331,16 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
         flat = grid.upright(flat, turns, skew)
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
-    probes = _probes(regions)
-    firsts = [regions[i].lines[0] for i in probes]
+    firsts, probes = _probes(regions)
     as_is = ocr.recognise([ocr.Text([line.image], line.low) for line in firsts])
-    if turns % 2 or _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
+    if turns % 2 or not probes or _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
         turned = ocr.recognise([ocr.Text([cv2.rotate(line.image, cv2.ROTATE_180)], line.low) for line in firsts])
         if _confidence(turned) > _confidence(as_is):
             flat, ink = cv2.rotate(flat, cv2.ROTATE_180), cv2.rotate(ink, cv2.ROTATE_180)
             regions, tables = _regions(flat, ink)
             return flat, _read(regions, tables, {}), _frame(flat, turns + 2, skew, dpi)
     # Only what the page's reading would have read alike is kept: a one-line text of Chinese.
-    known = {i: result for i, result in zip(probes, as_is, strict=True)
+    known = {i: result for i, result in zip(probes, as_is if probes else [], strict=True)
              if len(regions[i].lines) == 1 and not regions[i].lines[0].low}
     return flat, _read(regions, tables, known), _frame(flat, turns, skew, dpi)
 

@@ -1,0 +1,61 @@
+"""Rows of scans broken by a page break, read from pieces of the bed's pages and put back together."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from jixiao.extract.broken_rows import join_broken_rows
+from jixiao.extract.forms import Row
+from jixiao.extract.scan import read_page
+
+PIECES = Path(__file__).parent / "fixtures" / "scan_pieces"
+
+
+def _gray(name: str) -> np.ndarray:
+    return cv2.imread(str(PIECES / name), cv2.IMREAD_GRAYSCALE)
+
+
+def test_a_page_holding_only_the_rest_of_a_row_is_turned_and_the_rest_goes_back():
+    """Seed-23 0012_chromium_scan, scanned upside down: page 2 holds only `(必填量化)`, the rest of page 1's
+    last label (服务对象满意度指标), in a narrow column (`化)` over `(必填量`), and the page number. No line
+    was three characters long, so none was read to tell which way up the page was: it stayed upside down
+    and read `-)`, an invented indicator. Its longest lines tell; the note then goes back to the label."""
+    before = read_page(_gray("last_row_upside_down_300dpi.jpg"), 300, 1)[0]
+    after = read_page(_gray("rest_of_a_row_upside_down_300dpi.jpg"), 300, 2)[0]
+    assert [row.cells for row in after] == [["", "", "(必填量化)", "", ""]]
+    rows = join_broken_rows(before + after)
+    assert rows[1].cells == ["满意度指标", "服务对象满意度指标(必填量化)", "指标1:村(居)民满意度", "≥90%"]
+    assert not any(any(row.cells) for row in rows[3:])
+
+
+def test_a_row_cut_by_the_page_goes_on_over_the_page_number():
+    """Seed-19 0119_writer_scan: 文化科技卫生三下乡活动经费及 ends page 1, 第1页,共3页 under it, and
+    全民阅读工作经费(万元) opens page 2 in the same column, its value above the break. A text ending in
+    及 goes on: the two are one row, the page number left after it."""
+    before = read_page(_gray("row_cut_above_the_page_number_150dpi.jpg"), 150, 1)[0]
+    after = read_page(_gray("rest_of_the_row_cut_150dpi.jpg"), 150, 2)[0]
+    rows = join_broken_rows(before + after)
+    assert [row.cells for row in rows[2:4]] == [
+        ["", "", "", "文化科技卫生三下乡活动经费及全民阅读工作经费(万元)", "", "7", ""], ["第1页,共3页"],
+    ]
+    assert rows[4].cells[3] == "新闻出版、行政审批及扫黄打非工作经费(万元)"
+
+
+def test_a_whole_label_opening_a_page_under_the_page_number_is_a_row_of_its_own():
+    """其他资金 opening page 2 after 其中:财政拨款, the page number between them (seed-3 0120_chromium_scan):
+    it lands in the columns of the row above as a rest would, but 其中:财政拨款 ends no text that goes on."""
+    xs = [(40.0, 120.0), (120.0, 300.0), (300.0, 555.0)]
+
+    def row(cells: list[str], page: int) -> Row:
+        return Row(cells=cells, page=page, bboxes=[box if cell else None for cell, (box) in
+                                                   zip(cells, [(a, 700.0, b, 720.0) for a, b in xs], strict=True)],
+                   confidences=[0.99 if cell else None for cell in cells])
+
+    above = row(["", "其中:财政拨款", "25"], 1)
+    foot = Row(cells=["- 1 -"], page=1, bboxes=[(290.0, 800.0, 306.0, 806.0)], confidences=[0.9])
+    other = row(["", "其他资金", ""], 2)
+    assert [r.cells for r in join_broken_rows([above, foot, other])] == [above.cells, foot.cells, other.cells]
+    cut = row(["", "其中:财政拨款及", "25"], 1)
+    assert [r.cells for r in join_broken_rows([cut, foot, other])] == [["", "其中:财政拨款及其他资金", "25"], ["- 1 -"]]
