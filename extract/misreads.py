@@ -30,6 +30,8 @@ _UNIT_SPECK = re.compile(r"^([≥≤<>=~]?\s*\d[\d,.]*(?:\s*[-~至]\s*\d[\d,.]*)
                          r"\s*[.。·,，]$")
 # A speck after a figure read as a middle dot: `42000·`. No figure ends in one (a stop may: `10.` is left be).
 _FIGURE_SPECK = re.compile(r"^(\d[\d,.]*)\s*·$")
+# A speck after an amount with decimals read as a stop: `0.00.`. An amount with its decimals ends there.
+_DECIMALS_SPECK = re.compile(r"^(\d[\d,]*\.\d+)\s*[.。,，]$")
 # A speck or a rule's stub at a cell's edge read as a ticked box: before an indicator's number
 # (`☑指标5:`) or after the last character of a name (`培训学员满意度☑`). A form ticks an option
 # with the box before it (☑延续性项目), never these.
@@ -55,10 +57,15 @@ _AMOUNT_COLON = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{3,}):(\d{2})$")
 _PERCENT_SPECK = re.compile(r"^%\s*[.。·,，]$")
 # A code's closing bracket lost before its name: `【103001中国共产党…` (a code is printed 【103001】).
 _CODE_UNCLOSED = re.compile(r"^(【\d+)(?=[\u4e00-\u9fff][^】]*$)")
+# A space the recognizer put inside a code: `【10300 1】` (a code is printed whole).
+_CODE_SPACE = re.compile(r"(?<=【)(\d+)\s+(\d+)(?=】)")
 # A closing bracket read as 》 after a bracket opened as ( with no 《: `(2020年度》`.
 _BRACKET_AS_TITLE = re.compile(r"^(\([^()《》]*)》$")
 # A speck read inside a page number printed in a page's foot: `第1页,共3.页`.
 _PAGE_OF_SPECK = re.compile(r"^(第\s*\d+)\s*[.。·]?\s*(页\s*[,，]?\s*共\s*\d+)\s*[.。·]?\s*(页)$")
+
+# Specks after a sentence's full stop read as dots: `…整体水平。...`. No form ends a sentence so.
+_STOP_SPECKS = re.compile(r"(?<=。)\s*[.·,，]+$")
 
 
 def _joined_percent(match: re.Match[str]) -> str:
@@ -83,13 +90,16 @@ def repair(text: str) -> str:
     text = _YUAN.sub("元", text)
     text = _UNIT_SPECK.sub(r"\1", text)
     text = _FIGURE_SPECK.sub(r"\1", text)
+    text = _DECIMALS_SPECK.sub(r"\1", text)
     text = _TICK.sub("", text)
     text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
     text = _AMOUNT_COLON.sub(r"\1.\2", text)
     text = _PERCENT_SPECK.sub("%", text)
     text = _CODE_UNCLOSED.sub(r"\1】", text)
+    text = _CODE_SPACE.sub(r"\1\2", text)
     text = _BRACKET_AS_TITLE.sub(r"\1)", text)
     text = _PAGE_OF_SPECK.sub(r"\1\2\3", text)
+    text = _STOP_SPECKS.sub("", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)

@@ -222,6 +222,10 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     ("【103001中国共产党银川市西夏区", "【103001】中国共产党银川市西夏区"),
     ("☑指标5:外事工作经费", "指标5:外事工作经费"), ("培训学员满意度☑", "培训学员满意度"),
     ("0101——年期项目", "0101—一年期项目"),
+    # specks after a full stop and after an amount's decimals, a space inside a code (seed-23 0012_chromium_scan,
+    # seed-21 0027_chromium_scan and 0012_chromium_scan)
+    ("提升基层党建工作整体水平。...", "提升基层党建工作整体水平。"), ("0.00.", "0.00"), ("250,000.00,", "250,000.00"),
+    ("【10300 1】中国共产党银川市西夏区委员会组织部本级", "【103001】中国共产党银川市西夏区委员会组织部本级"),
 ])
 def test_misreads_are_repaired(read, meant):
     assert repair(read) == meant
@@ -231,7 +235,7 @@ def test_misreads_are_repaired(read, meant):
                                   "-2", "2-3", "- 3 -", "地方元素",
                                   "项目于2024年完成.", "10.", "3.5万元", "☑延续性项目",
                                   "0101—一年期项目", "2023-2025年", "《条例》", "(见《办法》)", "12:30",
-                                  "【103】中国共产党", "%"])
+                                  "【103】中国共产党", "%", "0.00", "提升整体水平。", "见附件1..."])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
 
