@@ -200,15 +200,18 @@ def _stubs(ink: np.ndarray, lines: np.ndarray, opening: np.ndarray) -> np.ndarra
     return mended
 
 
-def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+def rulings(horizontal: np.ndarray, vertical: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """The ruling lines alone, slightly widened, to take out of the text ink.
 
     The vertical mask also holds the tall strokes of characters (用, 川);
     only its pieces taller than a quarter inch are lines. The strokes of a
     label written one character a line can line up taller than that (扌 of
     指 over 木 of 标, touching, in a small face): a piece under half an inch
-    is a line only when it meets a row line at its top or foot, as a cell's
-    side does; taken out, 指标 lost its left halves and read 示.
+    that other strokes cross (ink just left and just right of it in one of
+    its rows) and that meets no row line at its top or foot, as a cell's
+    side does, is a character's; taken out, 指标 lost its left halves and
+    read 示. A cell's side where a merged cell goes on over the page, no
+    row line at either end, is crossed by nothing.
     """
     _, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     lines = horizontal.copy()
@@ -220,9 +223,14 @@ def rulings(horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
                 horizontal[max(0, y + h - 1 - reach):y + h + reach, left:right])
         return any(end.any() for end in ends)
 
+    def crossed(x: int, y: int, w: int, h: int) -> bool:
+        if x < 2 or x + w + 2 > ink.shape[1]:
+            return False
+        return bool((ink[y:y + h, x - 2].astype(bool) & ink[y:y + h, x + w + 1].astype(bool)).any())
+
     for label in np.flatnonzero(stats[1:, cv2.CC_STAT_HEIGHT] >= inch(0.25)) + 1:
         x, y, w, h = stats[label, :4]  # drawn inside its box: a few lines, not a pass over the page
-        if h < inch(0.5) and not meets_row_line(x, y, w, h):
+        if h < inch(0.5) and crossed(x, y, w, h) and not meets_row_line(x, y, w, h):
             continue
         box = lines[y:y + h, x:x + w]
         box[labels[y:y + h, x:x + w] == label] = 255

@@ -79,7 +79,7 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     """Every table cell and every text line outside the tables, each with its text lines cropped."""
     horizontal, vertical = grid.line_masks(ink)
     tables = grid.find_tables(horizontal, vertical)
-    rulings = grid.rulings(horizontal, vertical)
+    rulings = grid.rulings(horizontal, vertical, ink)
     text_ink = without_specks(cv2.bitwise_and(ink, cv2.bitwise_not(rulings)))
     paper = cv2.bitwise_or(flat, rulings)  # the page without its lines: a crop's margin never shows a cell's border
     outside = text_ink.copy()

@@ -149,6 +149,17 @@ def test_the_strokes_of_a_stacked_label_in_line_are_no_ruling():
     assert rows[1].cells == ["效益指标", "经济效益指标(必填量化)", "指标1:实现自治区、市、县三级联网查档", "有效提升"]
 
 
+def test_the_sides_of_merged_cells_going_on_over_the_page_are_rulings():
+    """Page 3 of seed-1 0198_chromium_scan (landscape, upside down, 150 dpi) holds one row of a block whose
+    绩效指标 and 效益指标 cells go on from page 2 to page 4: their sides are short rules that meet no row line.
+    They are rules all the same (no stroke crosses them), not text: left in the text they read `|06`, and
+    the 效益指标 drawn under the table was lost with them."""
+    rows = read_page(_gray("merged_cells_going_on_over_the_page_150dpi.jpg"), 150, 1)[0]
+    assert [row.cells for row in rows] == [
+        ["社会效益指标(必填)", "指标1:凝聚发展合力、使社会治理更加稳定", "有效推进"], ["效益指标"],
+    ]
+
+
 def test_a_slash_is_no_one():
     """The value `/` of an indicator with no target (seed-21 0099_chromium_scan, page 1, scanned upside
     down at 150 dpi): the recognizer reads the lone stroke as `1` (a target of one) or, packed between
