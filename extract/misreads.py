@@ -61,8 +61,8 @@ _CODE_UNCLOSED = re.compile(r"^(【\d+)(?=[\u4e00-\u9fff][^】]*$)")
 _CODE_SPACE = re.compile(r"(?<=【)(\d+)\s+(\d+)(?=】)")
 # A closing bracket read as 》 after a bracket opened as ( with no 《: `(2020年度》`.
 _BRACKET_AS_TITLE = re.compile(r"^(\([^()《》]*)》$")
-# A speck read inside a page number printed in a page's foot: `第1页,共3.页`.
-_PAGE_OF_SPECK = re.compile(r"^(第\s*\d+)\s*[.。·]?\s*(页\s*[,，]?\s*共\s*\d+)\s*[.。·]?\s*(页)$")
+# A speck read inside a page number printed in a page's foot: `第1页,共3.页`, `第:2页,共3页`.
+_PAGE_OF_SPECK = re.compile(r"^(第)\s*[.。·:]?\s*(\d+)\s*[.。·]?\s*(页\s*[,，]?\s*共\s*\d+)\s*[.。·]?\s*(页)$")
 
 # Specks after a sentence's full stop read as dots: `…整体水平。...`. No form ends a sentence so.
 _STOP_SPECKS = re.compile(r"(?<=。)\s*[.·,，]+$")
@@ -99,7 +99,7 @@ def repair(text: str) -> str:
     text = _CODE_UNCLOSED.sub(r"\1】", text)
     text = _CODE_SPACE.sub(r"\1\2", text)
     text = _BRACKET_AS_TITLE.sub(r"\1)", text)
-    text = _PAGE_OF_SPECK.sub(r"\1\2\3", text)
+    text = _PAGE_OF_SPECK.sub(r"\1\2\3\4", text)
     text = _STOP_SPECKS.sub("", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)
