@@ -19,9 +19,10 @@ _LE = re.compile(r"(?:<\s*=|≤\s*=|=\s*<)")
 _GE_AS_TWO = re.compile(r"^2(\d{2,3}(?:\.\d+)?)%$")
 # `万元` with its second character misread (兀, 无, 九, 允 are not units) after a number.
 _WAN_YUAN = re.compile(r"(\d)\s*[万方力]\s*[兀无九允]")
-# `万元` with its first character misread as 方 or 力 after a number or an opening bracket
-# (`10方元`, `项目资金(方元)`): neither is a unit, and read as 元 the amounts were ten thousand times too small.
-_WAN = re.compile(r"(?<=[\d(])\s*[方力](?=\s*元)")
+# `万元` with its first character misread as 方 or 力 after a number or an opening bracket, or alone in a
+# unit column (`10方元`, `项目资金(方元)`, `方元`): neither is a unit, and read as 元 the amounts were ten
+# thousand times too small.
+_WAN = re.compile(r"(?:(?<=[\d(])|^)\s*[方力](?=\s*元)")
 # `元` read as 兀 after an amount, or alone in a unit column: no form prints 兀 there.
 _YUAN = re.compile(r"(?<=\d)\s*兀|^兀$")
 # A speck after a value's unit read as a dot or comma: `≤2万元.`, `≥95%,`. A value cell is one figure and
