@@ -181,12 +181,14 @@ def _over_page_number(out: list[Row], row: Row) -> tuple[int, list[str]] | None:
     if len(out) < 2 or len(out[-1].cells) != 1 or not PAGE_NUMBER.match(compact(out[-1].cells[0])):
         return None
     rest = continuation(out[-2], row)
-    if rest is None or not all(_goes_on(out[-2].cells[i]) for i, text in enumerate(rest) if text):
+    if rest is None or not all(_ends_open(out[-2].cells[i]) for i, text in enumerate(rest) if text):
         return None
     return len(out) - 2, rest
 
 
-def _goes_on(text: str) -> bool:
+def _ends_open(text: str) -> bool:
+    """`text` surely goes on: it ends in a joining word or leaves a bracket open (not `cut_labels.goes_on`,
+    which asks whether a given line is a label's rest)."""
     return text.endswith(_JOINING_END) or unclosed(text)
 
 

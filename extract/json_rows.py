@@ -30,8 +30,9 @@ the page break cut leaves the rest of a wrapped name alone on the next
 page, label and value cells empty: it is put back on the row above
 when that row has its value (`_Labels.is_tail`). A 二级指标 cell the page
 break cuts through loses its text in pdfplumber (`_Labels`): when the rows
-either side of the break cannot be told to be the last label's, the form says so (`RawForm.unaligned`, the check
-`rows_not_aligned`) rather than file them under it in silence.
+either side of the break cannot be told to be the last label's, the form
+says so (`RawForm.unaligned`, the check `rows_not_aligned`) rather than
+file them under it in silence.
 """
 from __future__ import annotations
 
