@@ -33,13 +33,15 @@ $(SYSTEM_STAMP): | $(STAMP)
 system: $(SYSTEM_STAMP)
 
 # What the layout test bed's generator needs besides: LibreOffice Calc and Writer
-# (headless), Chromium, and the fonts it varies (Noto Sans and Serif CJK, WenQuanYi
-# Zen Hei, which has no bold face). `make test` never needs these: the committed
-# renderings under tests/fixtures/layouts are read as they are.
+# (headless), Chromium, the fonts it varies (Noto Sans and Serif CJK, WenQuanYi
+# Zen Hei, which has no bold face), and pdftotext (poppler-utils), with which
+# `python -m bench.layouts converted` makes the converted text it reads. `make test`
+# never needs these: the committed renderings under tests/fixtures/layouts are read
+# as they are.
 LAYOUTS_STAMP := $(VENV)/.system-layouts
-LAYOUTS_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui chromium fonts-noto-cjk fonts-noto-cjk-extra fonts-wqy-zenhei
+LAYOUTS_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui chromium poppler-utils fonts-noto-cjk fonts-noto-cjk-extra fonts-wqy-zenhei
 $(LAYOUTS_STAMP): | $(STAMP)
-	@if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
 		|| ! fc-list 2>/dev/null | grep -qi "noto serif cjk sc" || ! fc-list 2>/dev/null | grep -qi "wenquanyi zen hei"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq $(LAYOUTS_PACKAGES) >/dev/null; \
 	fi
