@@ -154,3 +154,16 @@ def test_a_label_printed_below_the_break_only_is_moved_up_and_the_move_is_record
     first = next(i for i in form.indicators if i.name == "保障全县2023年文书档案整理归档")
     assert first.level2 == "时效指标" and first.page == 1
     assert any("时效指标" in mend and "已移回上一页" in mend for mend in form.source.mends), form.source.mends
+
+
+@pytest.mark.parametrize("printed,stored", [
+    ("400,000.00", "400000"), ("6730.00", "6730"), ("82800.92", "82800.92"), ("1,000,000.50", "1000000.5"),
+    ("60", "60"), ("95%", "95%"), ("≥95%", "≥95%"), ("2024年1月", "2024年1月"), (None, None),
+])
+def test_the_sources_scorer_expects_an_xlsx_amount_as_the_sheet_stores_it(printed, stored) -> None:
+    """The bed's sheets keep typed amounts as numbers under a format (`calc.excel_value`), and jixiao reads
+    a stored number in full: the sources' scorer expects `400,000.00` from an XLSX as `400000`, and
+    leaves every text the sheet keeps as text (or as a percent) as printed."""
+    from bench.layouts.sources import stored_text
+
+    assert stored_text(printed) == stored

@@ -1,5 +1,6 @@
-"""`python -m bench.layouts build|score|converted|engines|fixtures`: render the sample forms, score jixiao on
-them (or on what other converters make of them), time it against the table engines, or make the test sample."""
+"""`python -m bench.layouts build|score|sources|converted|engines|fixtures`: render the sample forms, score
+jixiao on them (on the office files they were printed from, or on what other converters make of them), time
+it against the table engines, or make the test sample."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     rate.add_argument("folder", type=Path)
     rate.add_argument("--workers", type=int, default=2, help="jixiao extract --workers")
     rate.add_argument("--worst", type=int, default=10, help="how many of the worst renderings to list")
+    office = commands.add_parser("sources", help="score jixiao on the HTML, XLSX and DOCX the PDFs were printed from")
+    office.add_argument("folder", type=Path)
     text = commands.add_parser("converted", help="score jixiao on pdftotext and pdfplumber text of the PDFs")
     text.add_argument("folder", type=Path)
     text.add_argument("--count", type=int, default=None, help="only the first COUNT native PDFs")
@@ -53,6 +56,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.layouts.engines import run as run_engines
 
         run_engines(args.folder, args.count, args.scans)
+    elif args.command == "sources":
+        from bench.layouts.sources import run as run_sources
+
+        run_sources(args.folder)
     elif args.command == "converted":
         from bench.layouts.converted import run
 

@@ -100,12 +100,13 @@ def _table(title: str, groups: dict[str, list[Score]]) -> list[str]:
     return lines
 
 
-def report(entries: list[dict], scores: dict[str, Score], worst: int) -> str:
+def report(entries: list[dict], scores: dict[str, Score], worst: int, read: str = "PDFs") -> str:
     """The printed tables: per producer, per feature of the PDFs, per feature of the scans, the worst renderings.
 
     Scans get their own feature table: the issue's bars differ (99.5% for
     every feature of the PDFs, 97% for scans), and OCR misreads would
-    otherwise hide in the PDFs' figures.
+    otherwise hide in the PDFs' figures. `read` names what the non-scan
+    renderings are (the sources' scorer reads HTML, XLSX and DOCX).
     """
     by_kind: dict[str, list[Score]] = defaultdict(list)
     by_feature: dict[str, list[Score]] = defaultdict(list)
@@ -114,11 +115,13 @@ def report(entries: list[dict], scores: dict[str, Score], worst: int) -> str:
         score = scores[entry["stem"]]
         by_kind[entry["kind"]].append(score)
         by_kind["all"].append(score)
-        by_kind["all PDFs" if not entry["kind"].endswith("/scan") else "all scans"].append(score)
+        by_kind[f"all {read}" if not entry["kind"].endswith("/scan") else "all scans"].append(score)
         for feature in entry["features"]:
             (by_scan_feature if entry["kind"].endswith("/scan") else by_feature)[feature].append(score)
-    lines = _table("producer", by_kind) + [""] + _table("feature (PDFs)", by_feature) + [""]
-    lines += _table("feature (scans)", by_scan_feature) + ["", f"worst {worst} renderings:"]
+    lines = _table("producer", by_kind) + [""] + _table(f"feature ({read})", by_feature) + [""]
+    if by_scan_feature:
+        lines += _table("feature (scans)", by_scan_feature) + [""]
+    lines += [f"worst {worst} renderings:"]
     ranked = sorted(entries, key=lambda e: (scores[e["stem"]].accuracy, e["stem"]))[:worst]
     for entry in ranked:
         score = scores[entry["stem"]]
