@@ -20,8 +20,10 @@ INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标内�
 CATEGORY_WORDS = ("产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标")
 
 #: column headers only a self-evaluation (绩效自评表, after the year) has, as their endings:
-#: 全年完成值, 实际完成值, 得分, 分值, 偏差原因分析. A table with one is not a target table.
-SELF_EVALUATION_HEADERS = ("完成值", "实际值", "得分", "分值", "偏差原因", "偏差原因分析")
+#: 全年完成值, 实际完成值, 得分, 偏差原因分析. A table with one is not a target table. Not 分值:
+#: a self-evaluation prints it beside 得分, but a target table may print it alone, as the
+#: points each indicator weighs (the role 权重 has in normalize/columns.py).
+SELF_EVALUATION_HEADERS = ("完成值", "实际值", "得分", "偏差原因", "偏差原因分析")
 
 #: every title wording in use, optionally followed by a printed year: …绩效目标表（2023年度）
 TITLE = re.compile(

@@ -103,6 +103,25 @@ def test_a_self_evaluation_is_not_a_target_table(tmp_path: Path) -> None:
         extract_file(_write(tmp_path, lines))
 
 
+def test_a_self_evaluation_is_not_a_target_table_under_a_plain_title(tmp_path: Path) -> None:
+    header = "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分"
+    lines = ["项目支出绩效目标表", *FORM[:5], header, *FORM[6:]]
+    with pytest.raises(NoTargetTable):
+        extract_file(_write(tmp_path, lines))
+
+
+def test_a_target_table_whose_indicators_weigh_points_is_a_form(tmp_path: Path) -> None:
+    """Some templates print 分值 (or 权重) right of the value: the points each indicator weighs. A
+    self-evaluation prints 分值 too, but beside what was achieved and scored (实际完成值, 得分):
+    alone it is no sign of one, and the points are not the value."""
+    header = "一级指标\t二级指标\t三级指标\t指标值\t分值"
+    rows = [f"{line}\t{points}" for line, points in zip(FORM[6:], ("30", "20", "30", "20"), strict=True)]
+    (form,) = _forms(_write(tmp_path, ["项目支出绩效目标表", *FORM[:5], header, *rows]))
+    assert form.project_name == "社区治理项目"
+    assert [(i.name, i.value_raw) for i in form.indicators] == [
+        ("服务社区数", "≥5个"), ("完成时间", "2024年12月底前"), ("居民参与率", "≥80%"), ("居民满意度", "≥90%")]
+
+
 def test_an_attachment_line_whose_digits_came_apart_is_the_next_forms(tmp_path: Path) -> None:
     """The bed's seed-3 rendering 0030_chromium prints 附件11-3 above its second form; pdfium gives its
     digits as runs of their own, read `附件1 1-3`. It is that form's attachment, not an indicator of the first."""
