@@ -2,8 +2,8 @@
 
 Every record of samples/expected/*.jsonl is drawn again as a bordered form
 under a random, named set of layout features (paper, fonts, label columns,
-split value columns, amounts in 元, page breaks, footers, distractor pages…)
-and printed to PDF by one of three producers: headless Chromium from HTML,
+split value columns, 权重 and 备注 columns, amounts in 元, page breaks, footers,
+distractor pages…) and printed to PDF by one of three producers: headless Chromium from HTML,
 LibreOffice Calc from an XLSX, LibreOffice Writer from a DOCX; some PDFs are
 then scanned (rasterised, turned, skewed, noisy). Each rendering keeps the
 records it must give back: the hand-verified ones, changed only where the

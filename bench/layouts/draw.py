@@ -154,15 +154,39 @@ def _label(text: str, plan: Plan, row: int, col: int, rowspan: int = 1) -> Cell:
 
 # ---- the grid -----------------------------------------------------------------------------
 
-_WIDE = {"lead": 1.3, "level1": 1.8, "level2": 2.6, "name": 3.6, "name2": 2.0, "value": 3.0, "op": 1.3, "unit": 1.4}
+_WIDE = {"lead": 1.3, "level1": 1.8, "level2": 2.6, "name": 3.6, "name2": 2.0, "value": 3.0, "op": 1.3, "unit": 1.4,
+         "weight": 1.1, "remark": 1.8}
 _NARROW = {"lead": 0.8, "level1": 0.9, "level2": 1.3}
 
 
 def columns(plan: Plan) -> list[str]:
-    """Column roles left to right: [绩效指标] [一级] 二级 三级 (two grid columns) 指标值 or 性质|值|单位."""
+    """Column roles left to right: [绩效指标] [一级] 二级 三级 (two grid columns) 指标值 or 性质|值|单位,
+    then [权重] [备注]."""
     cols = (["lead"] if plan.lead_column else []) + (["level1"] if plan.level1_column else [])
     cols += ["level2", "name", "name2"]
-    return cols + (["op", "value", "unit"] if plan.split_values else ["value"])
+    cols += ["op", "value", "unit"] if plan.split_values else ["value"]
+    return cols + [c for c in ("weight", "remark") if plan.extra_columns in (c, "both")]
+
+
+#: what a 备注 cell holds when it is not empty (none of it a value: a reader that took the last
+#: cell of a row for its value would give these)
+_REMARKS = ("无", "年度考核", "据实结算", "以实际完成为准", "按季度统计", "详见实施方案")
+
+
+def _extra_cells(plan: Plan, top: int, n: int, at: dict[str, int], key: str) -> list[Cell]:
+    """The 权重 and 备注 columns of a block whose header row is `top` and which has `n` indicators:
+    a header word other templates print, then a weight (points or percent, as 权重 says) and a
+    remark, mostly empty, per row."""
+    rng = random.Random(f"{plan.seed}:columns:{key}")
+    cells = []
+    if "weight" in at:
+        head = rng.choice(("权重", "权重(%)", "分值", "指标权重"))
+        cells.append(Cell(head, top, at["weight"], role="label"))
+        cells += [Cell(str(rng.choice((5, 10, 10, 15, 20))), top + 1 + i, at["weight"]) for i in range(n)]
+    if "remark" in at:
+        cells.append(Cell("备注", top, at["remark"], role="label"))
+        cells += [Cell(rng.choice(_REMARKS), top + 1 + i, at["remark"]) for i in range(n) if rng.random() < 0.4]
+    return cells
 
 
 def _header_cells(record: dict, plan: Plan, top: int, n: int) -> list[Cell]:
@@ -188,11 +212,11 @@ def _header_cells(record: dict, plan: Plan, top: int, n: int) -> list[Cell]:
     return cells
 
 
-def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str]) -> list[Cell]:
+def _block_cells(indicators: list[dict], plan: Plan, top: int, cols: list[str], key: str) -> list[Cell]:
     """The indicator header row at `top`, then one row per indicator, level labels merged over their runs."""
     at = {role: i for i, role in enumerate(cols)}
     n = len(indicators)
-    cells = []
+    cells = _extra_cells(plan, top, n, at, key)
     if plan.lead_column:
         cells.append(_label("绩效指标", plan, top, at["lead"], n + 1))
     heads = (["一级指标"] if plan.level1_column else []) + ["二级指标", "三级指标"]
@@ -259,7 +283,7 @@ def draw_form(sample: Sample, plan: Plan, position: int) -> Drawing:
             blocks.append(Para(year, "year"))
     cells += _header_cells(record, plan, top, len(cols))
     head = top + 7
-    cells += _block_cells(record["indicators"], plan, head, cols)
+    cells += _block_cells(record["indicators"], plan, head, cols, sample.key)
     grid = Grid(cells, widths, head=head, repeat=plan.block_break == "repeat_header",
                 breaks=_breaks(plan, sample, head + 1))
     blocks.append(grid)

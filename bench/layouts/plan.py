@@ -88,6 +88,8 @@ class Plan:
     spaced_title: bool = False
     distractor: Literal["none", "before", "after", "both"] = "none"
     row_split: bool = False  # Word tables only: may a row break across pages
+    #: columns right of the value that other templates print and no record keeps (权重, 备注)
+    extra_columns: Literal["none", "weight", "remark", "both"] = "none"
     scan: ScanPlan | None = None
     seed: str = ""
 
@@ -104,7 +106,7 @@ class Plan:
             f"lead_column={'yes' if self.lead_column else 'absent'}",
             f"year_line={'spaced' if self.spaced_year else 'plain'}",
             f"title_text={'spaced' if self.spaced_title else 'plain'}",
-            f"distractor={self.distractor}",
+            f"distractor={self.distractor}", f"extra_columns={self.extra_columns}",
         ]
         if self.producer == "writer":
             names.append(f"row_split={'yes' if self.row_split else 'no'}")
@@ -178,6 +180,9 @@ def draw_plan(seed: int, number: int, samples: list[Sample], producers: tuple[Pr
     if plan.lead_column or plan.level1_column:
         plan.vertical_labels = rng.choice(("none", "none", "stacked", "rotated"))
     plan.row_split = rng.random() < 0.5
+    # drawn apart, so that adding the feature left every earlier choice of a seed as it was
+    plan.extra_columns = random.Random(f"{seed}:{number}:columns").choices(
+        ("none", "weight", "remark", "both"), weights=(5, 2, 2, 1))[0]
     if arrangement in ("single", "several_per_page") and rng.random() < scan_share:
         plan.scan = ScanPlan(
             dpi=rng.choice((150, 200, 300)), turn=rng.choice((0, 0, 0, 90, 180)),
