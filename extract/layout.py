@@ -178,6 +178,11 @@ def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
     of two header words (from the line start for the first), the border is
     the end of the last run of the emptiest offsets that the column's text
     follows; a first column without a header word (绩效指标) is left of it.
+    With no empty offset there, not even between words, one line may cross
+    where the next column's text starts: pdftotext counts a CJK character as
+    one column, so a long Chinese name runs on in offsets past where the
+    values start on paper. A line holding a space may hold the next cell run
+    into it, and is never crossed.
     """
     whole = [p for n in lines for p in lines[n]]
     words: list[Piece] = []  # pieces cut at single spaces too, for a border a piece crosses
@@ -187,23 +192,27 @@ def _borders(header: list[Piece], lines: dict[int, list[Piece]]) -> list[int]:
             words.append(Piece(part, piece.top, piece.top, x, x + len(part)))
             x += len(part) + 1
 
-    def cover(x: int, pieces: list[Piece]) -> int:
+    def covers(x: int, w: Piece) -> bool:
         # a one-character piece (=, ≥) has no offset inside it: it covers its own, or no border
         # would stop before it and it would fall into the column on its left
-        return sum(w.x0 < x < w.x1 or x == w.x0 == w.x1 - 1 for w in pieces)
+        return w.x0 < x < w.x1 or x == w.x0 == w.x1 - 1
 
-    def border(lo: int, hi: int, pieces: list[Piece]) -> int | None:
-        counts = {x: cover(x, pieces) for x in range(lo, hi + 1)}
-        least = min(counts.values())
-        ends = [x for x in range(lo, hi) if counts[x] == least and counts[x + 1] > least]
-        return ends[-1] if ends and least == 0 else None
+    def border(lo: int, hi: int, pieces: list[Piece], crossing: int) -> int | None:
+        covering = {x: [w for w in pieces if covers(x, w)] for x in range(lo, hi + 1)}
+        ends = [x for x in range(lo, hi) if len(covering[x]) == crossing < len(covering[x + 1])
+                and all(" " not in w.text for w in covering[x])]  # a line holding a space may hold a cell run in
+        return ends[-1] if ends else None
 
     borders = []
     for left, right in zip([None, *header], header, strict=False):
         lo = int((left.x0 + left.x1) / 2) if left else 0
         hi = int((right.x0 + right.x1) / 2)
-        found = border(lo, hi, whole)
-        borders.append(found if found is not None else border(lo, hi, words) or right.x0)
+        found = border(lo, hi, whole, 0)
+        if found is None:
+            found = border(lo, hi, words, 0) or None  # as ever, a border between words at offset 0 is none
+        if found is None:
+            found = border(lo, hi, whole, 1)
+        borders.append(right.x0 if found is None else found)
     return borders
 
 

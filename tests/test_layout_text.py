@@ -109,3 +109,50 @@ def test_the_next_forms_attachment_mark_ends_the_block(tmp_path: Path) -> None:
     assert (first.project_name, first.attachment, second.project_name, second.attachment) == (
         "测试项目", None, "第二个项目", "附件2")
     assert not unaligned(first) and not unaligned(second)
+
+
+#: the indicator block of the seed-29 bed's 0037_calc as `pdftotext -layout` printed it (its page footer left out)
+_RUN_ON_BLOCK = """
+                  一级指标               二级指标                               三级指标                           指标值
+                                  数量指标（必填量化）      指标1：沙坡头区离退休干部党组织个数                       11个
+             产                    质量指标（必填量化）      指标1：保障工作有序开展                             有效保障
+             出
+                                  时效指标（必填量化）      指标1：发放完成时间                               2023年底
+             指
+             标                                    指标1：书记(副书记)按300元/月补贴标准发放                 3600/人/每年
+                                  成本指标（必填量化）
+                                                  指标2：委员按200元/月补贴标准发放                      2400/人/每年
+绩                                经济效益指标（必填量化）     指标1：促进沙坡头区高质量发展                          明显
+效            效                                    指标1：鼓励更多“五老”同志发挥余热,为社会再做贡献,让更多人关注离退休工作和老年
+指            益                    社会效益指标（必填）                                                明显
+                                                  人业余生活。
+标            指
+             标                    生态效益指标（必填）      指标1：提高离退休人员生活幸福指数                        /
+                                 可持续影响指标（必填）      指标1：增强沙坡头区离退休干部党组织凝聚力、战斗力                明显
+
+             满
+             意
+             度                  服务对象满意度指标（必填量化）   指标1：沙坡头区离退休干部党支部书记工作补贴对象满意度              ≥90%
+             指
+             标
+"""  # noqa: E501 - the lines as pdftotext printed them
+
+
+def test_a_long_chinese_name_running_past_where_the_values_start_does_not_move_the_value_border(
+        tmp_path: Path) -> None:
+    """pdftotext counts a CJK character as one column: the 社会效益指标 name runs on to offset 91, where
+    every value of the column starts, and the header word 指标值 stands at 103. No offset between is
+    empty, so the border fell at the header word and every value became a name of its own, in silence.
+    One unbroken line may now cross the border: the values start the column."""
+    form = _form(tmp_path, _RUN_ON_BLOCK.lstrip("\n"))
+    assert not unaligned(form)
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "沙坡头区离退休干部党组织个数", "11个"), ("质量指标", "保障工作有序开展", "有效保障"),
+        ("时效指标", "发放完成时间", "2023年底"), ("成本指标", "书记(副书记)按300元/月补贴标准发放", "3600/人/每年"),
+        ("成本指标", "委员按200元/月补贴标准发放", "2400/人/每年"), ("经济效益指标", "促进沙坡头区高质量发展", "明显"),
+        ("社会效益指标", "鼓励更多“五老”同志发挥余热,为社会再做贡献,让更多人关注离退休工作和老年人业余生活。", "明显"),
+        ("生态效益指标", "提高离退休人员生活幸福指数", "/"),
+        ("可持续影响指标", "增强沙坡头区离退休干部党组织凝聚力、战斗力", "明显"),
+        ("服务对象满意度指标", "沙坡头区离退休干部党支部书记工作补贴对象满意度", "≥90%"),
+    ]
+
