@@ -27,8 +27,8 @@ A page with no table after an indicator block (pdfplumber's list for it is
 empty) is where a row the break cut went whole: Chromium's, with no rule at
 the foot nor at the top, is found on neither page; the form says so. A row
 the page break cut leaves the rest of a wrapped name alone on the next
-page, label and value cells empty: it is put back on the row above
-when that row has its value (`_Labels.is_tail`). A 二级指标 cell the page
+page, label and value cells empty (or beside the rest of its label): it
+is put back on the row above when that row has its value (`_Labels.is_tail`). A 二级指标 cell the page
 break cuts through loses its text in pdfplumber (`_Labels`): when the rows
 either side of the break cannot be told to be the last label's, the form
 says so (`RawForm.unaligned`, the check `rows_not_aligned`) rather than
@@ -130,6 +130,8 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
         if continued and body and out and _carry_cut_labels(out, rows[body[0]], labels.name):
             if not any(rows[body[0]]):
                 rows.pop(body[0])  # the whole row was the labels' rest: the row above was cut
+            elif labels.is_tail(out[-1].cells, rows[body[0]]):
+                out[-1].cells = _joined(out[-1].cells, rows.pop(body[0]))  # its name's rest too
             body = []  # a label cut by the break runs on over it: the rows below are that label's
         if continued and body and (reason := labels.lost([rows[k] for k in body])):
             unsure[len(out) + body[0] + 1] = reason

@@ -150,6 +150,23 @@ def test_a_row_cut_in_its_labels_alone_is_put_back(tmp_path: Path) -> None:
     ]
 
 
+def test_a_row_cut_through_its_label_and_its_name_is_put_back_whole(tmp_path: Path) -> None:
+    """Word cut a row whose label and name both wrap: the label's rest (影响指标（必填）) and the name's
+    (更顺,…) open the next page in one row with empty values (seed-29 0050_writer). Both go back:
+    the name's rest was read as an indicator of its own."""
+    first = [*HEAD, ["效益指标", "社会效益指标", "指标1：凝聚发展合力", "有效推进"],
+             [None, "可持续", "指标1：推动辖区经济更优、民生更好、治理", "有效推进"]]
+    second = [["", "影响指\n标（必\n填）", "更顺,让党的执政成果切实惠及基层群众。", ""],
+              ["满意度指标", "服务对象满意度指标", "指标1：参与人员的满意度", "≥90%"]]
+    form = _form(tmp_path, [first, second])
+    assert not _flagged(form)
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("社会效益指标", "凝聚发展合力", "有效推进"),
+        ("可持续影响指标", "推动辖区经济更优、民生更好、治理更顺,让党的执政成果切实惠及基层群众。", "有效推进"),
+        ("服务对象满意度指标", "参与人员的满意度", "≥90%"),
+    ]
+
+
 def test_a_count_going_back_above_a_label_opening_the_page_flags_the_form(tmp_path: Path) -> None:
     """Chromium's 质量指标 cell had no rule at the foot, so its text is gone though the next page opens with
     a label of its own: 指标4 then 指标1 under no label above the break (seed-21 0018_chromium)."""
