@@ -95,6 +95,12 @@ FLOOR: dict[str, float] = {
     "0023_writer_scan.pdf": 1.0,
     "0083_writer_scan.pdf": 1.0,
     "0103_calc_scan.pdf": 0.996,
+    "0005_writer.pdf": 1.0,
+    "0045_chromium.pdf": 1.0,
+    "0074_writer.pdf": 1.0,
+    "0079_calc.pdf": 1.0,
+    "0082_calc.pdf": 1.0,
+    "0138_chromium.pdf": 1.0,
 }
 
 
