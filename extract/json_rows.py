@@ -119,7 +119,8 @@ def _aligned(tables: list[list[list[Any]]]) -> tuple[list[Row], dict[int, str]]:
             elif named and (width != len(header) or _cell(table[0][0])):
                 other, header, continued = True, None, False
             elif width < len(header):
-                table = [[None] * (len(header) - width) + row for row in table]
+                shift = _shift(header, table[0], width)
+                table = [[None] * shift + row + [None] * (len(header) - width - shift) for row in table]
         rows = [[_cell(v) for v in row] for row in table]
         if out and rows and _list_tail(out[-1].cells, rows[0]):
             out[-1].cells = _joined(out[-1].cells, rows.pop(0))
@@ -268,6 +269,22 @@ def _heads_a_table(row: list[Any]) -> bool:
     """
     cells = [_cell(v) for v in row if v]
     return len(cells) >= 2 and not any(_FIGURE.search(c) or "指标" in c for c in cells)
+
+
+#: level-1 labels, as a continued table's first cell may print them (with a note, one character a line)
+_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+
+
+def _shift(header: list[Any], first: list[Any], width: int) -> int:
+    """Columns a continued table narrower than its block's header lost at its left. Most often the
+    empty merged columns (绩效指标, a label running on): it keeps the header's right-hand columns. But a
+    table whose first cell is a level-1 label starts at 一级指标, and then it lost columns at its right:
+    a 备注 or 权重 column empty on that page, which pdfplumber does not find."""
+    columns = [compact(_cell(v)) for v in header]
+    label = compact(_cell(first[0])) if first else ""
+    if "一级指标" in columns and label.startswith(_LEVEL1):
+        return min(columns.index("一级指标"), len(header) - width)
+    return len(header) - width
 
 
 def _widened(row: list[Any], covered: list[int]) -> list[Any]:

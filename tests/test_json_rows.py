@@ -167,6 +167,23 @@ def test_a_row_cut_through_its_label_and_its_name_is_put_back_whole(tmp_path: Pa
     ]
 
 
+def test_a_continued_table_without_its_empty_remark_column_starts_at_its_level_one_label(tmp_path: Path) -> None:
+    """Chromium's 备注 column holds nothing on the form's second page and pdfplumber finds no column
+    there: the page's table is one column narrower than the block's header. It opens with a level-1
+    label, so it lost its right-hand column, not a left one (seed-31 0060_chromium: every row of the
+    page was read one column to the right, names as values)."""
+    head = [["项目名称", "测试项目", None, None, None], ["一级指标", "二级指标", "三级指标", "指标值", "备注"]]
+    first = [*head, ["产出指标", "数量指标", "指标1：面试人数", "≥200人", None]]
+    second = [["效\n益\n指\n标", "社会效益指标\n（必填）", "指标1：满足人才需求", "明显"],
+              [None, "可持续影响指标", "指标1：营造良好的人才环境", "显著"]]
+    form = _form(tmp_path, [first, second])
+    assert [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("产出指标", "数量指标", "面试人数", "≥200人"),
+        ("效益指标", "社会效益指标", "满足人才需求", "明显"),
+        ("效益指标", "可持续影响指标", "营造良好的人才环境", "显著"),
+    ]
+
+
 def test_a_count_going_back_above_a_label_opening_the_page_flags_the_form(tmp_path: Path) -> None:
     """Chromium's 质量指标 cell had no rule at the foot, so its text is gone though the next page opens with
     a label of its own: 指标4 then 指标1 under no label above the break (seed-21 0018_chromium)."""
