@@ -161,9 +161,11 @@ class _Labels:
     without going back (1, 2, 3 | 4, 5; a number said twice, 4, 4, is a slip)
     are one label's; a count starting over (1, 2 | 1, or 1, 1 | 2), or no
     numbers to tell by, leaves the label unknown. A label that opens the next
-    page says nothing of the rows above the break: Chromium's cell of a label
+    page says little of the rows above the break: Chromium's cell of a label
     above it may have no rule at the foot either (1, 2, 3, 4 | 1, 2 before
-    the break, the second label's text dropped).
+    the break, the second label's text dropped), and Calc prints a merged
+    label in the middle of its range, which may be below the break; only
+    numbers going on say the rows above are the last label's.
     """
 
     def __init__(self, header: list[str]) -> None:
@@ -209,8 +211,10 @@ class _Labels:
         names = self.since + ([] if top else [self._name(cells) for cells in _until_label(rows, self._label)])
         numbers = [int(m.group(1) or m.group(2)) for n in names if (m := _SEQ.match(compact(n)))]
         numbered = len(numbers) == len(names)
-        if top:  # only a count going back above the break (4 | 1, with no label between) says a label was lost
-            back = numbered and any(b < a for a, b in pairwise(numbers))
+        if top:  # a count going back above the break (4 | 1, with no label between) says a label was lost;
+            # with no numbers, rows under no label of their own above it may be the next label's, its
+            # text drawn below the break only (Calc centres a merged label in its range)
+            back = any(b < a for a, b in pairwise(numbers)) if numbered else len(self.since) > 1
             return _LOST if back else None
         if self.seen and numbered and numbers == sorted(numbers) and 1 not in numbers[1:]:
             return None

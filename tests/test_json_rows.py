@@ -184,6 +184,17 @@ def test_a_continued_table_without_its_empty_remark_column_starts_at_its_level_o
     ]
 
 
+def test_unnumbered_rows_under_no_label_above_a_label_opening_the_page_flag_the_form(tmp_path: Path) -> None:
+    """Calc centres a merged label in its range: 成本指标 over two rows cut by the page is printed below
+    the break only, and its row above the break reads as 时效指标's (seed-31 0031_calc). With no numbers
+    the rows cannot tell which label the row under none is: the form says so."""
+    first = [*HEAD, ["产出指标", "时效指标（必填）", "保障全年日常办公顺利开展", "持续至2024年底"],
+             [None, None, "18岁以下儿童工作保障经费", "1.5万元"]]
+    second = [[None, "成本指标（必填硬性指标）", "“和谐家庭”建设经费", "1.5万元"],
+              [None, None, "妇儿工委经费", "3万元"]]
+    assert _flagged(_form(tmp_path, [first, second]))
+
+
 def test_a_count_going_back_above_a_label_opening_the_page_flags_the_form(tmp_path: Path) -> None:
     """Chromium's 质量指标 cell had no rule at the foot, so its text is gone though the next page opens with
     a label of its own: 指标4 then 指标1 under no label above the break (seed-21 0018_chromium)."""
