@@ -24,12 +24,14 @@ FILES = sorted(CONVERTED.glob("*.layout.txt")) + sorted(CONVERTED.glob("*.cells.
 
 
 def test_the_sample_is_there() -> None:
-    assert len(FILES) == 60
+    assert len(FILES) == 112
 
 
-#: plain pdftotext whose lines jixiao still reads in silence (a wrong project name, indicators that
-#: run on): known, not yet caught; strict, so a fix shows up here
-SILENT: dict[str, str] = {}
+#: converted text jixiao still reads wrong in silence: known, not yet caught; strict, so a fix shows up here
+SILENT: dict[str, str] = {
+    "0065_writer.layout.txt": "pdftotext set the last row's ≧90% three spaces after its name, far left of the "
+                              "value column: it falls in the name column and is read as an indicator of its own",
+}
 
 
 def _case(path: Path) -> object:
