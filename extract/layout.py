@@ -19,9 +19,11 @@ column, like any other). The two parts of a form are lined up differently:
   first of the rows it stands beside.
 
 Where the block cannot be lined up (no name column, a value far from every
-name, an operator alone in the name column, a merged label far from the middle of the rows it is given: the
-converter dropped the blank space that placed it), its lines are kept as they are and the forms carry the reason
-(`RawForm.unaligned`), so the record says so in a check. Text whose cells
+name, an operator alone in the name column, two pieces on one line of the
+name column, a merged label far from the middle of the rows it is given: the
+converter dropped the blank space that placed it), its lines are kept as
+they are and the forms carry the reason (`RawForm.unaligned`), so the record
+says so in a check. Text whose cells
 come out cut apart anyway is caught by the normalizer (pieces of labels).
 """
 from __future__ import annotations
@@ -345,6 +347,12 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
     rows = [_BlockRow(c.top, c.bottom, {name_col: c}) for c in cells.get(name_col, [])]
     if stray := next((c.text for c in cells.get(name_col, []) if compact(c.text) in _OPERATORS), None):
         return [], f"指标性质“{stray}”落在三级指标列里:列的边界找错了"
+    by_line: dict[int, list[Piece]] = {}
+    for piece in columns.get(name_col, []):
+        by_line.setdefault(piece.top, []).append(piece)
+    # pdftotext may set a cell a few spaces after the name, far left of its own column
+    if shared := next((max(ps, key=lambda p: p.x0).text for ps in by_line.values() if len(ps) > 1), None):
+        return [], f"“{shared}”与指标名称同在三级指标列的一行里:它属于哪一列不能确定"
     for col in content:
         if col == name_col:
             continue
