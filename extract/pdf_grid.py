@@ -67,7 +67,8 @@ def _cells(edges: list[dict]) -> list[BBox]:
 
 
 def _box(cells: list[BBox]) -> BBox:
-    return min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells)
+    x0, top, x1, bottom = zip(*cells, strict=True)
+    return min(x0), min(top), max(x1), max(bottom)
 
 
 def _holes(cells: list[BBox]) -> bool:
