@@ -171,6 +171,8 @@ def text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
 
 def joined_runs(runs: list[tuple[BBox, str]]) -> tuple[BBox, str]:
     """Runs side by side read as one text: their boxes' union and their texts a space apart."""
+    if len(runs) == 1:  # most of a page's lines: the run as it is
+        return runs[0]
     x0, top, x1, bottom = zip(*(b for b, _ in runs), strict=True)
     return (min(x0), min(top), max(x1), max(bottom)), " ".join(t for _, t in runs)
 
