@@ -61,13 +61,15 @@ def page_edges(page: pdfium.PdfPage) -> list[dict]:
     return edges
 
 
-def _cells(edges: list[dict]) -> list[BBox]:
-    merged = long_enough(merge_edges(edges, TOLERANCE), MIN_LENGTH)
+def _cells(edges: list[dict], merged: list[dict] | None = None) -> list[BBox]:
+    """The cells the edges close; `merged` is `merge_edges(edges)` when the caller has it already."""
+    merged = long_enough(merge_edges(edges, TOLERANCE) if merged is None else merged, MIN_LENGTH)
     return intersections_to_cells(intersections(merged, TOLERANCE))
 
 
 def _box(cells: list[BBox]) -> BBox:
-    return min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells)
+    x0, top, x1, bottom = zip(*cells, strict=True)
+    return min(x0), min(top), max(x1), max(bottom)
 
 
 def _holes(cells: list[BBox]) -> bool:
@@ -171,7 +173,9 @@ def _fragment_edges(edges: list[dict], ends: tuple[str, ...]) -> list[dict]:
 def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | None]]]]:
     """Tables as (bbox, rows of cell boxes, None where a merged cell covers the slot)."""
     tables = []
-    pieces = cells_to_tables(_cells(edges))
+    # Chromium draws each row's side rules on their own: joined, they show how far a column's rules run
+    joined = merge_edges(edges, TOLERANCE)  # merged once, for the cells and for that
+    pieces = cells_to_tables(_cells(edges, joined))
     if not pieces:
         fragment = _fragment_edges(edges, ("top", "bottom"))
     else:  # a piece carried to the page's top above another table: only its top border is missing
@@ -179,8 +183,6 @@ def grids_from_edges(edges: list[dict]) -> list[tuple[BBox, list[list[BBox | Non
         fragment = _fragment_edges([e for e in edges if e["bottom"] <= first + TOLERANCE], ("top",))
     if fragment:
         pieces = cells_to_tables(_cells(edges + fragment))
-    # Chromium draws each row's side rules on their own: joined, they show how far a column's rules run
-    joined = merge_edges(edges, TOLERANCE) if pieces else []
     for table_cells in pieces:
         if _open(table_cells, joined):
             closed = edges + _closing_edges(table_cells, joined)

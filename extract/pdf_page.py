@@ -36,6 +36,25 @@ def _band(y: float) -> int:
     return int(y // _BAND)
 
 
+def boxes_by_band(boxes: list[BBox]) -> dict[int, list[int]]:
+    """The index of every box in each band it reaches into, in list order: a point's band lists
+    every box that may hold it, the first one first."""
+    bands: dict[int, list[int]] = {}
+    for i, box in enumerate(boxes):
+        for band in range(_band(box[1]), _band(box[3]) + 1):
+            bands.setdefault(band, []).append(i)
+    return bands
+
+
+def first_holding(bands: dict[int, list[int]], boxes: list[BBox], x: float, y: float) -> int:
+    """The index of the first of `boxes` (filed by `boxes_by_band`) holding the point, -1 when none does."""
+    for i in bands.get(int(y // _BAND), ()):
+        x0, y0, x1, y1 = boxes[i]
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            return i
+    return -1
+
+
 @dataclass
 class PageText:
     """pypdfium2's text of one page, read by box in top-left coordinates.
@@ -123,11 +142,13 @@ def runs(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[BBox, str]]:
             continue
         box = (left, height - top, right, height - bottom)
         copies = seen.setdefault(text, [])
-        if any(abs(box[0] - o[0]) <= _OVERPRINT and abs(box[1] - o[1]) <= _OVERPRINT
-               and abs(box[2] - o[2]) <= _OVERPRINT and abs(box[3] - o[3]) <= _OVERPRINT for o in copies):
-            continue
-        copies.append(box)
-        found.append((box, text))
+        for o in copies:  # a loop, not any(): a page's short texts (1, 个, 是) are met hundreds of times
+            if (abs(box[0] - o[0]) <= _OVERPRINT and abs(box[1] - o[1]) <= _OVERPRINT
+                    and abs(box[2] - o[2]) <= _OVERPRINT and abs(box[3] - o[3]) <= _OVERPRINT):
+                break
+        else:
+            copies.append(box)
+            found.append((box, text))
     found.sort(key=lambda r: (r[0][1], r[0][0]))
     return found
 
@@ -150,8 +171,10 @@ def text_lines(runs: list[tuple[BBox, str]]) -> list[tuple[BBox, str]]:
 
 def joined_runs(runs: list[tuple[BBox, str]]) -> tuple[BBox, str]:
     """Runs side by side read as one text: their boxes' union and their texts a space apart."""
-    return ((min(b[0] for b, _ in runs), min(b[1] for b, _ in runs), max(b[2] for b, _ in runs),
-             max(b[3] for b, _ in runs)), " ".join(t for _, t in runs))
+    if len(runs) == 1:  # most of a page's lines: the run as it is
+        return runs[0]
+    x0, top, x1, bottom = zip(*(b for b, _ in runs), strict=True)
+    return (min(x0), min(top), max(x1), max(bottom)), " ".join(t for _, t in runs)
 
 
 def split_runs(line: list[tuple[BBox, str]], apart: Callable[[BBox, BBox], bool]) -> list[list[tuple[BBox, str]]]:
@@ -230,14 +253,12 @@ def spills(runs: list[tuple[BBox, str]], cells: list[BBox]) -> bool:
     """
     if not runs or not cells:
         return False
-    bands: dict[int, list[BBox]] = {}
-    for cell in cells:
-        for band in range(_band(cell[1]), _band(cell[3]) + 1):
-            bands.setdefault(band, []).append(cell)
+    bands = boxes_by_band(cells)
     for (left, top, right, bottom), _ in runs:
         x, y = (left + right) / 2, (top + bottom) / 2
         out = OUT_OF_CELL * (bottom - top)
-        for x0, y0, x1, y1 in bands.get(_band(y), ()):
+        for i in bands.get(int(y // _BAND), ()):
+            x0, y0, x1, y1 = cells[i]
             if x0 <= x <= x1 and y0 <= y <= y1 and (top < y0 - out or bottom > y1 + out):
                 return True
     for i, run in enumerate(runs):
@@ -273,7 +294,11 @@ class PageRows:
     owners: dict[BBox, tuple[Row, int]]
 
 
-def same(a: float, b: float, tolerance: float = 2.0) -> bool:
+#: how far apart (points) two coordinates may be and still be one edge
+_SAME_EDGE = 2.0
+
+
+def same(a: float, b: float, tolerance: float = _SAME_EDGE) -> bool:
     """Two coordinates the same edge, give or take a line's width."""
     return abs(a - b) <= tolerance
 
@@ -285,7 +310,11 @@ def in_line(a: BBox, b: BBox) -> bool:
 
 def cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
     """The previous page's cell in the same column that ends at the table's bottom."""
-    return next((b for b in before.owners if in_line(b, box) and same(b[3], floor)), None)
+    x0, x1 = box[0], box[2]
+    for b in before.owners:  # `in_line` and `same`, spelt out: this runs for every cell under a break
+        if abs(b[0] - x0) <= _SAME_EDGE and abs(b[2] - x1) <= _SAME_EDGE and abs(b[3] - floor) <= _SAME_EDGE:
+            return b
+    return None
 
 
 def owner_of(page: PageRows, cells: list[BBox | None]) -> Row | None:

@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from jixiao.extract.clean import join_wrapped
-from jixiao.extract.pdf_page import OUT_OF_CELL, centre_in, cover_each_other
+from jixiao.extract.pdf_page import OUT_OF_CELL, boxes_by_band, cover_each_other, first_holding
 from jixiao.schemas.raw import BBox
 
 #: line pitch of one block, in font sizes: LibreOffice sets about 1.2-1.6
@@ -72,7 +72,8 @@ def _lines(chars: list[tuple[float, float, float, BBox, str]], cells: list[BBox]
     cell it starts in (overflowing text runs on over the rules, it never starts outside its cell)."""
     if not chars:
         return []
-    owner = [next((i for i, cell in enumerate(cells) if centre_in(c[3], cell)), -1) for c in chars]
+    bands = boxes_by_band(cells)
+    owner = [first_holding(bands, cells, (c[3][0] + c[3][2]) / 2, (c[3][1] + c[3][3]) / 2) for c in chars]
     groups: dict[tuple[float, float], list[tuple[int, tuple[float, float, float, BBox, str]]]] = {}
     for char, cell in zip(chars, owner, strict=True):
         groups.setdefault((round(char[1], 1), round(char[2], 1)), []).append((cell, char))

@@ -24,7 +24,11 @@ import pypdfium2.raw as pdfium_c
 
 #: UTF-16 units one call can take: longer texts (never a cell's) go through pypdfium2's two calls
 _UNITS = 8192
-_Buffer = ctypes.c_ushort * _UNITS
+#: The one buffer every call writes into. A fresh one each call (16 KB zeroed) cost as much as
+#: pdfium's own search of the page; one is enough, as pdfium may not be called from two threads at
+#: once (pypdfium2 forbids it, whatever the document), and the text is copied out before returning.
+_BUFFER = (ctypes.c_ushort * _UNITS)()
+_BYTES = memoryview(_BUFFER).cast("B")
 #: pypdfium2's default depth of Form XObjects descended into
 _MAX_DEPTH = 15
 
@@ -39,10 +43,9 @@ def bounded_text(textpage: pdfium.PdfTextPage, left: float, bottom: float, right
     too long for the buffer, or an answer of another shape is read by
     pypdfium2 itself.
     """
-    buffer = _Buffer()  # a fresh one (half a microsecond): nothing shared between threads
-    got = pdfium_c.FPDFText_GetBoundedText(textpage, left, top, right, bottom, buffer, _UNITS)
-    if 0 < got < _UNITS and buffer[got - 1] == 0:
-        text = ctypes.string_at(buffer, 2 * (got - 1)).decode("utf-16-le", errors="ignore")
+    got = pdfium_c.FPDFText_GetBoundedText(textpage, left, top, right, bottom, _BUFFER, _UNITS)
+    if 0 < got < _UNITS and _BUFFER[got - 1] == 0:
+        text = str(_BYTES[:2 * (got - 1)], "utf-16-le", "ignore")
         if len(text) == got - 1:
             return text
     return textpage.get_text_bounded(left, bottom, right, top)

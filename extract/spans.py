@@ -7,6 +7,7 @@ its spans are counted from the boxes alone, in whatever unit they are.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 #: how far apart two rules may be and still be one (a rule drawn twice, rounding): a point, or a pixel
@@ -25,9 +26,15 @@ def spans(rows: Sequence[Sequence[Sequence[float] | None]]) -> list[dict[int, tu
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            colspan = sum(cell[0] - _SAME_RULE < x < cell[2] - _SAME_RULE for x in lefts)
-            rowspan = sum(cell[1] - _SAME_RULE < y < cell[3] - _SAME_RULE for y in tops)
+            colspan = _between(lefts, cell[0] - _SAME_RULE, cell[2] - _SAME_RULE)
+            rowspan = _between(tops, cell[1] - _SAME_RULE, cell[3] - _SAME_RULE)
             if rowspan > 1 or colspan > 1:
                 found[c] = (max(rowspan, 1), max(colspan, 1))
         out.append(found)
     return out
+
+
+def _between(values: list[float], low: float, high: float) -> int:
+    """How many of the sorted `values` lie strictly between `low` and `high`, found by bisection: tested
+    one by one, every cell against every rule, they were some 3% of reading a PDF page."""
+    return max(0, bisect_left(values, high) - bisect_right(values, low))

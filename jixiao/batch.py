@@ -29,9 +29,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
@@ -341,6 +339,11 @@ def _execute(
         for number, chunk in enumerate(chunks):
             yield from run_chunk(chunk, str(state), generation, number, limits, tables)
     else:
+        # Imported here: a run in the command's own process (one worker) does without them,
+        # a twentieth of a CPU second at its start.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from multiprocessing import get_context
+
         fork_server.start(tables)  # unless the command started it already
         with ProcessPoolExecutor(
             workers, mp_context=get_context("forkserver"), initializer=_worker_init, initargs=(limits.memory_mb,)

@@ -17,8 +17,6 @@ a preload the run does not use (only time lost).
 """
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 from collections.abc import Sequence
 
 from jixiao.output_names import kind_of
@@ -31,6 +29,8 @@ _TABLES_PRELOAD = ["jixiao.arrow_tables", "pandas"]
 def start(tables: bool) -> None:
     """Start the fork server, importing what a worker of a run with (or without) Arrow tables needs;
     a server already running is kept as it is."""
+    import multiprocessing.forkserver  # here: a run of one worker starts none, and does without it
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD + (_TABLES_PRELOAD if tables else []))
     multiprocessing.forkserver.ensure_running()

@@ -1,6 +1,7 @@
 """The workers' fork server is started from a look at the command's arguments, before its imports."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -33,3 +34,24 @@ def test_the_launcher_imports_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_run_of_one_worker_imports_no_process_pool(tmp_path):
+    """One worker works in the command's own process: no fork server, so neither multiprocessing nor
+    the process pool is imported (a twentieth of a CPU second of each start), nor pydantic's plugin scan."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['jixiao', 'extract', 'samples/000_b8c562a2c440e30e.txt', '-o', {str(tmp_path / 'f.jsonl')!r}]\n"
+        "import jixiao.__main__\n"
+        "try:\n"
+        "    jixiao.__main__.main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "import os\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent')),"
+        " os.environ['PYDANTIC_DISABLE_PLUGINS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[] __all__"
