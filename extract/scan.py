@@ -308,7 +308,7 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     return [row for _, row in items]
 
 
-def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, Frame]:
+def _read_upright(gray: np.ndarray, dpi: float, before: int | None = None) -> tuple[np.ndarray, _Reading, Frame]:
     """The page turned the way it reads best (working resolution, flattened), its reading, and the
     frame its boxes are measured in (the stored image scaled, turned and straightened so).
 
@@ -322,15 +322,19 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
     labels): its probes are then the first lines of wrapped cells, or lines
     read as digits, for with no probe a page upside down stayed so. Short
     lines (`_probes`, a page holding the rest of a broken row) are too few
-    to trust either way: both ways are read.
+    to trust either way: both ways are read. A page with too little text in
+    lines to tell its quarter turn takes the turns of the page `before` it,
+    half turn included: the few characters it holds tell that no better.
     """
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
-    turns, skew = grid.orientation(ink)
+    turns, skew, told = grid.orientation(ink, before)
     if turns or skew:
         flat = grid.upright(flat, turns, skew)
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
+    if not told:
+        return flat, _read(regions, tables, {}), _frame(flat, turns, skew, dpi)
     firsts, probes = _probes(regions)
     as_is = ocr.recognise([ocr.Text([line.image], line.low) for line in firsts])
     if turns % 2 or not probes or _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
@@ -352,10 +356,10 @@ def _frame(flat: np.ndarray, turns: int, skew: float, dpi: float) -> Frame:
     return Frame("scan-pt", round(width * scale, 2), round(height * scale, 2), turns % 4, skew, 72 / dpi)
 
 
-def read_page(gray: np.ndarray, dpi: float, page: int) -> tuple[list[Row], Frame]:
+def read_page(gray: np.ndarray, dpi: float, page: int, before: int | None = None) -> tuple[list[Row], Frame]:
     """One page image (at `dpi`) to its rows (upright, flattened, grid found, every line recognised)
-    and the frame of their boxes."""
-    _, reading, frame = _read_upright(gray, dpi)
+    and the frame of their boxes; `before` is the quarter turns of the page before it, if any."""
+    _, reading, frame = _read_upright(gray, dpi, before)
     return _rows(reading, page), frame
 
 
@@ -365,8 +369,11 @@ def upright_pages(path: Path, data: bytes, kind: SourceFormat, limits: ReadLimit
     For showing a scan beside its record (the review page): the turn of a
     page is decided as when it was read, OCR included, so this costs a read.
     """
+    before = None
     for gray, dpi in page_images(path, data, kind, limits):
-        yield _read_upright(gray, dpi)[0]
+        flat, _, frame = _read_upright(gray, dpi, before)
+        before = frame.turns
+        yield flat
 
 
 def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:
@@ -379,7 +386,7 @@ def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limit
     rows: list[Row] = []
     frames: dict[int, Frame] = {}
     for number, (gray, dpi) in enumerate(page_images(path, data, kind, limits), start=1):
-        page_rows, frames[number] = read_page(gray, dpi, number)
+        page_rows, frames[number] = read_page(gray, dpi, number, frames[number - 1].turns if number > 1 else None)
         rows.extend(page_rows)
     forms = split_forms(drop_repeated_headers(join_broken_rows(rows)))
     return RawDocument(
