@@ -51,6 +51,10 @@ _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
                           r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
 
+# The page's last line, under its tables, read as a page number `- 2 -` with its second dash lost or a speck
+# beside it read as a digit: `-2`, `0-2-`, `-2-0`. A cell may hold a value -2; a page's foot holds none.
+_FOOT_NUMBER = re.compile(r"^[\d.。·,，]?\s*[-—–]\s*(\d{1,3})\s*(?:[-—–]\s*[\d.。·,，]?)?$")
+
 # An amount's decimal point read as a colon: `600000:00`, `6,000:00` (a time has no more than two digits,
 # and no comma, before it).
 _AMOUNT_COLON = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{3,}):(\d{2})$")
@@ -104,3 +108,13 @@ def repair(text: str) -> str:
     text = _STOP_SPECKS.sub("", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)
+
+
+def foot(text: str) -> str:
+    """A page's last line, under its tables (tidied, `repair`ed), with a page number's misreads put right.
+
+    Read so, a page number was a row of its own after the form's last row:
+    an invented indicator (seed-9 0005_writer_scan, 0094_calc_scan).
+    """
+    match = _FOOT_NUMBER.match(text)
+    return f"- {match.group(1)} -" if match else text

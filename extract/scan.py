@@ -33,7 +33,7 @@ from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, leans_as_slash, text_bands, unclipped, without_specks
-from jixiao.extract.misreads import repair
+from jixiao.extract.misreads import foot, repair
 from jixiao.extract.pages import page_images
 from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.extract.spans import spans
@@ -284,10 +284,16 @@ def _texts(reading: _Reading) -> list[tuple[str, float | None]]:
 
 
 def _rows(reading: _Reading, page: int) -> list[Row]:
-    """The page's rows in reading order: one per grid row, one per line outside the tables."""
+    """The page's rows in reading order: one per grid row, one per line outside the tables; the last
+    of those, when it lies under the tables, may be the page number misread (`misreads.foot`)."""
     items: list[tuple[int, Row]] = []
     cells: dict[tuple[int, int, int], tuple[str, float | None]] = {}
-    for region, (text, score) in zip(reading.regions, _texts(reading), strict=True):
+    texts = _texts(reading)
+    lines = [i for i, (region, (text, _)) in enumerate(zip(reading.regions, texts, strict=True))
+             if region.table is None and text]
+    if lines and all(reading.regions[lines[-1]].box[1] >= table.box[3] for table in reading.tables):
+        texts[lines[-1]] = (foot(texts[lines[-1]][0]), texts[lines[-1]][1])
+    for region, (text, score) in zip(reading.regions, texts, strict=True):
         if region.table is not None:
             cells[region.table, region.row, region.col] = (text, score)
         elif text:

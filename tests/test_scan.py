@@ -27,7 +27,7 @@ from jixiao.diff import Report, compare
 from jixiao.extract import ReadLimits, extract_file, ocr
 from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.forms import Row
-from jixiao.extract.misreads import repair
+from jixiao.extract.misreads import foot, repair
 from jixiao.extract.pages import image_sizes
 from jixiao.extract.scan import extract_scan
 from jixiao.normalize import normalize_document
@@ -240,6 +240,15 @@ def test_misreads_are_repaired(read, meant):
                                   "【103】中国共产党", "%", "0.00", "提升整体水平。", "见附件1..."])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("-2", "- 2 -"), ("0-2-", "- 2 -"), ("-3-.", "- 3 -"),  # seed-9 0005_writer_scan, 0094_calc_scan
+    ("- 2 -", "- 2 -"), ("2024-10", "2024-10"), ("第2页,共3页", "第2页,共3页"), ("单位:万元", "单位:万元"),
+    ("-", "-"),
+])
+def test_a_page_number_misread_at_the_foot_is_put_right(read, meant):
+    assert foot(repair(read)) == meant
 
 
 def _row(cells: list[str], page: int, xs: list[float]) -> Row:

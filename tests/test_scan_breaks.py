@@ -44,6 +44,16 @@ def test_a_page_too_bare_to_tell_its_turn_is_turned_as_the_page_before():
     assert [row.cells for row in rows[2:] if any(row.cells)] == [["- 1 -"], ["- 2 -"]]
 
 
+def test_a_page_number_misread_under_the_table_is_still_the_page_number():
+    """Seed-9 0094_calc_scan, page 2: the page number `- 2 -` under the table read `0-2-`, a speck before it
+    read as a digit: a row of its own after the form's last row, an invented indicator. The page's last line
+    under its tables is read as a page number where it can be."""
+    rows = read_page(_gray("page_number_misread_200dpi.jpg"), 200, 2)[0]
+    assert [row.cells for row in rows[-2:]] == [
+        ["", "满意度指标", "服务对象满意度指标(必填)", "指标1:电子政务外网使用者满意度", "", "≥95%"], ["- 2 -"],
+    ]
+
+
 def test_a_row_cut_by_the_page_goes_on_over_the_page_number():
     """Seed-19 0119_writer_scan: 文化科技卫生三下乡活动经费及 ends page 1, 第1页,共3页 under it, and
     全民阅读工作经费(万元) opens page 2 in the same column, its value above the break. A text ending in
