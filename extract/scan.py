@@ -93,6 +93,9 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
                 if box is not None:
                     regions.append(_Region((box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset), t, r, c))
     height, width = outside.shape
+    for region in regions:  # the table cells, so far
+        if region.table is not None:
+            region.box = _over_the_foot(region.box, tables[region.table].box[3], text_ink)
     regions += [_Region((0, top, width, bottom)) for top, bottom in text_bands(outside, (0, 0, width, height))]
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
     line_height = _line_height([b - a for region, found in zip(regions, bands, strict=True)
@@ -109,6 +112,28 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
             region.lines = crop_lines(paper, text_ink, region.box, kept, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
+
+
+def _over_the_foot(box: grid.Box, table_bottom: int, text_ink: np.ndarray) -> grid.Box:
+    """A cell at the table's foot reaching down over ink that runs on from it a few pixels past the foot.
+
+    Calc draws a merged label that a page break cuts at the foot of the page's
+    part, and may draw it a little past the last rule of the other columns,
+    its own cell having none (数量指标(必填硬性指标), seed-13 0100_calc_scan):
+    cropped at that rule it was a sliver, dropped as a cut line (`unclipped`),
+    and the first indicator lost its labels. Ink touching the crop's foot that
+    runs on unbroken and ends within `inch(0.04)` under the table is the
+    cell's; ink running on further is a line of its own (`_spilled`).
+    """
+    x0, y0, x1, y1 = box
+    if table_bottom - y1 > grid.inch(0.03) or y1 >= table_bottom:
+        return box  # not a cell at the foot
+    rows = np.any(text_ink[y1 - 1:table_bottom + grid.inch(0.04) + 1, x0:x1], axis=1)
+    gaps = np.flatnonzero(~rows)
+    if not rows[0] or not gaps.size:
+        return box
+    end = y1 - 1 + int(gaps[0])
+    return (x0, y0, x1, end + 1) if end > table_bottom else box
 
 
 def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables: list[grid.Table],
