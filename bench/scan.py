@@ -93,7 +93,7 @@ def measure() -> dict:
 def grid_shapes(gray: np.ndarray, dpi: float) -> list[tuple[int, int]]:
     """(rows, columns) of each table jixiao finds on a page, as `scan.read_page` finds them."""
     flat = grid.flatten(grid.to_working(gray, dpi))
-    turns, skew = grid.orientation(grid.binarize(flat))
+    turns, skew, _ = grid.orientation(grid.binarize(flat))
     tables = grid.find_tables(*grid.line_masks(grid.binarize(grid.upright(flat, turns, skew))))
     return [(len(t.rows), len(t.rows[0])) for t in tables]
 

@@ -28,6 +28,8 @@ import numpy as np
 
 #: the resolution every page is scaled to before any of this runs
 DPI = 200
+#: inches of text in lines (`_text_lines`, either way) below which a page cannot tell its quarter turn
+_FEW_LINES = 1.5
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in working pixels
 
@@ -127,23 +129,35 @@ def _text_lines(text: np.ndarray, scale: float) -> int:
     return int(width[lines].sum())
 
 
-def orientation(ink: np.ndarray) -> tuple[int, float]:
-    """(quarter turns clockwise, skew in degrees) that make the page upright, up to a half turn.
+def orientation(ink: np.ndarray, before: int | None = None) -> tuple[int, float, bool]:
+    """(quarter turns clockwise, skew in degrees) that make the page upright, up to a half turn, and
+    whether the page's own text told the turn.
 
     The quarter turn is the one whose text lies in lines along the rows
     (`_text_lines`, on a copy 0.3 of the page). The skew is then searched on
     a copy half that size, ±5° in 0.5° steps, and refined to 0.1° on the
     0.3 copy. A half turn looks the same to these tests; the OCR decides it
     (`scan` reads a few lines first).
+
+    A page with less than `_FEW_LINES` of text in lines either way cannot
+    tell: a page holding only the rest of a label written one character a
+    line (度指标, its first characters on the page before) and the page
+    number, scanned sideways, shows the label as a short line across the
+    page and was turned the wrong way, the page number read as an indicator.
+    Such a page takes `before`, the turns of the page before it (a document's
+    pages are fed alike), half turn included, when there is one; the flag
+    is then False.
     """
     fine = cv2.resize(ink, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
     text = _without_grids(fine, 0.3)
-    turns = int(_text_lines(cv2.rotate(text, cv2.ROTATE_90_CLOCKWISE), 0.3) > _text_lines(text, 0.3))
-    base = fine if turns == 0 else cv2.rotate(fine, cv2.ROTATE_90_CLOCKWISE)
+    along, across = _text_lines(text, 0.3), _text_lines(cv2.rotate(text, cv2.ROTATE_90_CLOCKWISE), 0.3)
+    told = max(along, across) >= inch(_FEW_LINES) * 0.3
+    turns = int(across > along) if told or before is None else before % 4
+    base = cv2.rotate(fine, cv2.ROTATE_90_CLOCKWISE) if turns % 2 else fine
     angle, _ = _best_angle(cv2.resize(base, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA),
                            np.arange(-5.0, 5.01, 0.5))
     best, _ = _best_angle(base, np.arange(angle - 0.5, angle + 0.51, 0.1))
-    return turns, round(best, 2)
+    return turns, round(best, 2), told or before is None
 
 
 def upright(img: np.ndarray, turns: int, skew: float, fill: int = 255) -> np.ndarray:

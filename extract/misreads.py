@@ -29,10 +29,12 @@ _YUAN = re.compile(r"(?<=\d)\s*兀|^兀$")
 # its unit (or a sign, or a range of two figures); no such cell ends in a stop.
 _UNIT_SPECK = re.compile(r"^([≥≤<>=~]?\s*\d[\d,.]*(?:\s*[-~至]\s*\d[\d,.]*)?\s*(?:%|[\u4e00-\u9fff]{1,3}))"
                          r"\s*[.。·,，]$")
-# A speck after a figure read as a middle dot: `42000·`. No figure ends in one (a stop may: `10.` is left be).
+# A speck after a figure read as a middle dot: `42000·`. No figure ends in one.
 _FIGURE_SPECK = re.compile(r"^(\d[\d,.]*)\s*·$")
-# A speck after an amount with decimals read as a stop: `0.00.`. An amount with its decimals ends there.
-_DECIMALS_SPECK = re.compile(r"^(\d[\d,]*\.\d+)\s*[.。,，]$")
+# A speck after an amount read as a stop: `0.00.`, `263.`, `18.` (seed-27 0008_writer_scan's total, seed-25
+# 0079_calc_scan). A cell holding a figure alone holds a value, and no value ends in a stop; a lone digit and
+# its stop (`1.`) may be a list's number, left be.
+_AMOUNT_SPECK = re.compile(r"^(\d[\d,]*\.\d+|\d[\d,]*\d)\s*[.。,，]$")
 # A speck or a rule's stub at a cell's edge read as a ticked box: before an indicator's number
 # (`☑指标5:`) or after the last character of a name (`培训学员满意度☑`). A form ticks an option
 # with the box before it (☑延续性项目), never these.
@@ -50,6 +52,10 @@ _SEQ_ONE = re.compile(r"(指标)\s*[lI|](?=\s*[:.、]|\s*$)")
 # speck read beside its number: `-.1-`, `- 3.-` (nor a number between dashes and specks).
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*(\d{1,3})\s*[.。·,，]|[.。·,，]?\s*(\d{1,3})\s*[-—–]"
                           r"|[-—–]\s*[.。·,，]?\s*(\d{1,3})\s*[.。·,，]?\s*[-—–])$")
+
+# The page's last line, under its tables, read as a page number `- 2 -` with its second dash lost or a speck
+# beside it read as a digit: `-2`, `0-2-`, `-2-0`. A cell may hold a value -2; a page's foot holds none.
+_FOOT_NUMBER = re.compile(r"^[\d.。·,，]?\s*[-—–]\s*(\d{1,3})\s*(?:[-—–]\s*[\d.。·,，]?)?$")
 
 # An amount's decimal point read as a colon: `600000:00`, `6,000:00` (a time has no more than two digits,
 # and no comma, before it).
@@ -91,7 +97,7 @@ def repair(text: str) -> str:
     text = _YUAN.sub("元", text)
     text = _UNIT_SPECK.sub(r"\1", text)
     text = _FIGURE_SPECK.sub(r"\1", text)
-    text = _DECIMALS_SPECK.sub(r"\1", text)
+    text = _AMOUNT_SPECK.sub(r"\1", text)
     text = _TICK.sub("", text)
     text = _ONE_AS_DASH.sub("—一", text)
     text = _SPLIT_PERCENT.sub(_joined_percent, text)
@@ -104,3 +110,13 @@ def repair(text: str) -> str:
     text = _STOP_SPECKS.sub("", text)
     text = _PAGE_NUMBER.sub(lambda m: f"- {m.group(1) or m.group(2) or m.group(3)} -", text)
     return _SEQ_ONE.sub(r"\g<1>1", text)
+
+
+def foot(text: str) -> str:
+    """A page's last line, under its tables (tidied, `repair`ed), with a page number's misreads put right.
+
+    Read so, a page number was a row of its own after the form's last row:
+    an invented indicator (seed-9 0005_writer_scan, 0094_calc_scan).
+    """
+    match = _FOOT_NUMBER.match(text)
+    return f"- {match.group(1)} -" if match else text

@@ -33,7 +33,7 @@ from jixiao.extract.clean import tidy
 from jixiao.extract.forms import Row, split_forms
 from jixiao.extract.limits import ReadLimits
 from jixiao.extract.lines import Line, crop_lines, leans_as_slash, text_bands, unclipped, without_specks
-from jixiao.extract.misreads import repair
+from jixiao.extract.misreads import foot, repair
 from jixiao.extract.pages import page_images
 from jixiao.extract.repeated_headers import drop_repeated_headers
 from jixiao.extract.spans import spans
@@ -93,6 +93,9 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
                 if box is not None:
                     regions.append(_Region((box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset), t, r, c))
     height, width = outside.shape
+    for region in regions:  # the table cells, so far
+        if region.table is not None:
+            region.box = _over_the_foot(region.box, tables[region.table].box[3], text_ink)
     regions += [_Region((0, top, width, bottom)) for top, bottom in text_bands(outside, (0, 0, width, height))]
     bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
     line_height = _line_height([b - a for region, found in zip(regions, bands, strict=True)
@@ -109,6 +112,28 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
             region.lines = crop_lines(paper, text_ink, region.box, kept, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
+
+
+def _over_the_foot(box: grid.Box, table_bottom: int, text_ink: np.ndarray) -> grid.Box:
+    """A cell at the table's foot reaching down over ink that runs on from it a few pixels past the foot.
+
+    Calc draws a merged label that a page break cuts at the foot of the page's
+    part, and may draw it a little past the last rule of the other columns,
+    its own cell having none (数量指标(必填硬性指标), seed-13 0100_calc_scan):
+    cropped at that rule it was a sliver, dropped as a cut line (`unclipped`),
+    and the first indicator lost its labels. Ink touching the crop's foot that
+    runs on unbroken and ends within `inch(0.04)` under the table is the
+    cell's; ink running on further is a line of its own (`_spilled`).
+    """
+    x0, y0, x1, y1 = box
+    if table_bottom - y1 > grid.inch(0.03) or y1 >= table_bottom:
+        return box  # not a cell at the foot
+    rows = np.any(text_ink[y1 - 1:table_bottom + grid.inch(0.04) + 1, x0:x1], axis=1)
+    gaps = np.flatnonzero(~rows)
+    if not rows[0] or not gaps.size:
+        return box
+    end = y1 - 1 + int(gaps[0])
+    return (x0, y0, x1, end + 1) if end > table_bottom else box
 
 
 def _spilled(regions: list[_Region], bands: list[list[tuple[int, int]]], tables: list[grid.Table],
@@ -284,10 +309,16 @@ def _texts(reading: _Reading) -> list[tuple[str, float | None]]:
 
 
 def _rows(reading: _Reading, page: int) -> list[Row]:
-    """The page's rows in reading order: one per grid row, one per line outside the tables."""
+    """The page's rows in reading order: one per grid row, one per line outside the tables; the last
+    of those, when it lies under the tables, may be the page number misread (`misreads.foot`)."""
     items: list[tuple[int, Row]] = []
     cells: dict[tuple[int, int, int], tuple[str, float | None]] = {}
-    for region, (text, score) in zip(reading.regions, _texts(reading), strict=True):
+    texts = _texts(reading)
+    lines = [i for i, (region, (text, _)) in enumerate(zip(reading.regions, texts, strict=True))
+             if region.table is None and text]
+    if lines and all(reading.regions[lines[-1]].box[1] >= table.box[3] for table in reading.tables):
+        texts[lines[-1]] = (foot(texts[lines[-1]][0]), texts[lines[-1]][1])
+    for region, (text, score) in zip(reading.regions, texts, strict=True):
         if region.table is not None:
             cells[region.table, region.row, region.col] = (text, score)
         elif text:
@@ -308,7 +339,7 @@ def _rows(reading: _Reading, page: int) -> list[Row]:
     return [row for _, row in items]
 
 
-def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, Frame]:
+def _read_upright(gray: np.ndarray, dpi: float, before: int | None = None) -> tuple[np.ndarray, _Reading, Frame]:
     """The page turned the way it reads best (working resolution, flattened), its reading, and the
     frame its boxes are measured in (the stored image scaled, turned and straightened so).
 
@@ -322,15 +353,19 @@ def _read_upright(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, _Reading, F
     labels): its probes are then the first lines of wrapped cells, or lines
     read as digits, for with no probe a page upside down stayed so. Short
     lines (`_probes`, a page holding the rest of a broken row) are too few
-    to trust either way: both ways are read.
+    to trust either way: both ways are read. A page with too little text in
+    lines to tell its quarter turn takes the turns of the page `before` it,
+    half turn included: the few characters it holds tell that no better.
     """
     flat = grid.flatten(grid.to_working(gray, dpi))
     ink = grid.binarize(flat)
-    turns, skew = grid.orientation(ink)
+    turns, skew, told = grid.orientation(ink, before)
     if turns or skew:
         flat = grid.upright(flat, turns, skew)
         ink = grid.binarize(flat)
     regions, tables = _regions(flat, ink)
+    if not told:
+        return flat, _read(regions, tables, {}), _frame(flat, turns, skew, dpi)
     firsts, probes = _probes(regions)
     as_is = ocr.recognise([ocr.Text([line.image], line.low) for line in firsts])
     if turns % 2 or not probes or _confidence(as_is) < _UPSIDE_DOWN_SUSPECT:
@@ -352,10 +387,10 @@ def _frame(flat: np.ndarray, turns: int, skew: float, dpi: float) -> Frame:
     return Frame("scan-pt", round(width * scale, 2), round(height * scale, 2), turns % 4, skew, 72 / dpi)
 
 
-def read_page(gray: np.ndarray, dpi: float, page: int) -> tuple[list[Row], Frame]:
+def read_page(gray: np.ndarray, dpi: float, page: int, before: int | None = None) -> tuple[list[Row], Frame]:
     """One page image (at `dpi`) to its rows (upright, flattened, grid found, every line recognised)
-    and the frame of their boxes."""
-    _, reading, frame = _read_upright(gray, dpi)
+    and the frame of their boxes; `before` is the quarter turns of the page before it, if any."""
+    _, reading, frame = _read_upright(gray, dpi, before)
     return _rows(reading, page), frame
 
 
@@ -365,8 +400,11 @@ def upright_pages(path: Path, data: bytes, kind: SourceFormat, limits: ReadLimit
     For showing a scan beside its record (the review page): the turn of a
     page is decided as when it was read, OCR included, so this costs a read.
     """
+    before = None
     for gray, dpi in page_images(path, data, kind, limits):
-        yield _read_upright(gray, dpi)[0]
+        flat, _, frame = _read_upright(gray, dpi, before)
+        before = frame.turns
+        yield flat
 
 
 def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limits: ReadLimits) -> RawDocument:
@@ -379,7 +417,7 @@ def extract_scan(path: Path, data: bytes, sha256: str, kind: SourceFormat, limit
     rows: list[Row] = []
     frames: dict[int, Frame] = {}
     for number, (gray, dpi) in enumerate(page_images(path, data, kind, limits), start=1):
-        page_rows, frames[number] = read_page(gray, dpi, number)
+        page_rows, frames[number] = read_page(gray, dpi, number, frames[number - 1].turns if number > 1 else None)
         rows.extend(page_rows)
     forms = split_forms(drop_repeated_headers(join_broken_rows(rows)))
     return RawDocument(

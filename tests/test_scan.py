@@ -27,7 +27,7 @@ from jixiao.diff import Report, compare
 from jixiao.extract import ReadLimits, extract_file, ocr
 from jixiao.extract.broken_rows import join_broken_rows
 from jixiao.extract.forms import Row
-from jixiao.extract.misreads import repair
+from jixiao.extract.misreads import foot, repair
 from jixiao.extract.pages import image_sizes
 from jixiao.extract.scan import extract_scan
 from jixiao.normalize import normalize_document
@@ -227,6 +227,7 @@ def test_files_over_the_page_and_byte_limits_are_refused_before_reading(tmp_path
     # specks after a full stop and after an amount's decimals, a space inside a code (seed-23 0012_chromium_scan,
     # seed-21 0027_chromium_scan and 0012_chromium_scan)
     ("提升基层党建工作整体水平。...", "提升基层党建工作整体水平。"), ("0.00.", "0.00"), ("250,000.00,", "250,000.00"),
+    ("18.", "18"), ("263.", "263"),  # a speck after a figure (seed-25 0079_calc_scan, seed-27 0008_writer_scan)
     ("【10300 1】中国共产党银川市西夏区委员会组织部本级", "【103001】中国共产党银川市西夏区委员会组织部本级"),
 ])
 def test_misreads_are_repaired(read, meant):
@@ -235,11 +236,20 @@ def test_misreads_are_repaired(read, meant):
 
 @pytest.mark.parametrize("text", [">95%", "~95%", "约597台", "250%", "10 20%", "a*b=c", "2024年", "≧90%", "指标1:x",
                                   "-2", "2-3", "- 3 -", "地方元素",
-                                  "项目于2024年完成.", "10.", "3.5万元", "☑延续性项目",
+                                  "项目于2024年完成.", "1.", "3.5万元", "☑延续性项目",
                                   "0101—一年期项目", "2023-2025年", "《条例》", "(见《办法》)", "12:30",
                                   "【103】中国共产党", "%", "0.00", "提升整体水平。", "见附件1..."])
 def test_correct_readings_are_left_alone(text):
     assert repair(text) == text
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("-2", "- 2 -"), ("0-2-", "- 2 -"), ("-3-.", "- 3 -"),  # seed-9 0005_writer_scan, 0094_calc_scan
+    ("- 2 -", "- 2 -"), ("2024-10", "2024-10"), ("第2页,共3页", "第2页,共3页"), ("单位:万元", "单位:万元"),
+    ("-", "-"),
+])
+def test_a_page_number_misread_at_the_foot_is_put_right(read, meant):
+    assert foot(repair(read)) == meant
 
 
 def _row(cells: list[str], page: int, xs: list[float]) -> Row:

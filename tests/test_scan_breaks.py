@@ -30,6 +30,30 @@ def test_a_page_holding_only_the_rest_of_a_row_is_turned_and_the_rest_goes_back(
     assert not any(any(row.cells) for row in rows[3:])
 
 
+def test_a_page_too_bare_to_tell_its_turn_is_turned_as_the_page_before():
+    """Seed-27 0105_chromium_scan, fed sideways: page 2 holds only 度指标, the rest of the label 满意度指标
+    written one character a line, and the page number. Sideways, the label is a short line across the page
+    and the page number one down it: the page was turned the wrong way and read `2`, an invented indicator.
+    Too bare to tell, it is turned as page 1 was, and 度指标 goes back to 满意."""
+    before, frame = read_page(_gray("last_rows_sideways_150dpi.jpg"), 150, 1)
+    after, turned = read_page(_gray("rest_of_a_label_sideways_150dpi.jpg"), 150, 2, frame.turns)
+    assert (frame.turns, turned.turns) == (3, 3)
+    assert [row.cells for row in after] == [["", "度指标", "", "", ""], ["- 2 -"]]
+    rows = join_broken_rows(before + after)
+    assert rows[1].cells == ["满意度指标", "服务对象满意度指标(必填)", "老年大学办学活动经费", "1"]
+    assert [row.cells for row in rows[2:] if any(row.cells)] == [["- 1 -"], ["- 2 -"]]
+
+
+def test_a_page_number_misread_under_the_table_is_still_the_page_number():
+    """Seed-9 0094_calc_scan, page 2: the page number `- 2 -` under the table read `0-2-`, a speck before it
+    read as a digit: a row of its own after the form's last row, an invented indicator. The page's last line
+    under its tables is read as a page number where it can be."""
+    rows = read_page(_gray("page_number_misread_200dpi.jpg"), 200, 2)[0]
+    assert [row.cells for row in rows[-2:]] == [
+        ["", "满意度指标", "服务对象满意度指标(必填)", "指标1:电子政务外网使用者满意度", "", "≥95%"], ["- 2 -"],
+    ]
+
+
 def test_a_row_cut_by_the_page_goes_on_over_the_page_number():
     """Seed-19 0119_writer_scan: 文化科技卫生三下乡活动经费及 ends page 1, 第1页,共3页 under it, and
     全民阅读工作经费(万元) opens page 2 in the same column, its value above the break. A text ending in

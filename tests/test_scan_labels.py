@@ -166,3 +166,12 @@ def test_a_slash_is_no_one():
     longer texts, as nothing; it leans right as it rises, as `1` never does."""
     rows = read_page(_gray("slash_read_as_one_150dpi.jpg"), 150, 1)[0]
     assert [row.cells[4] for row in rows[1:]] == ["有所提升", "/", "长期"]
+
+
+def test_a_label_drawn_a_little_past_the_table_foot_is_its_cells_own():
+    """数量指标(必填硬性指标), a merged label Calc cut at the page break, drawn whole at the foot of the page's
+    part a few pixels past the other columns' last rule, its own cell having none (seed-13 0100_calc_scan):
+    cropped at that rule it was a sliver, dropped, and the form's first indicator lost its labels."""
+    rows = read_page(_gray("label_past_the_foot_200dpi.jpg"), 200, 1)[0]
+    assert [row.cells[0] for row in rows[1:]] == ["二级指标", "数量指标(必填硬性指标)"]
+    assert rows[2].cells[2] == "5个"
