@@ -28,11 +28,12 @@ empty) is where a row the break cut went whole: Chromium's, with no rule at
 the foot nor at the top, is found on neither page; the form says so. A row
 the page break cut leaves the rest of a wrapped name alone on the next
 page, label and value cells empty (or beside the rest of its label): it
-is put back on the row above when that row has its value (`_Labels.is_tail`). A 二级指标 cell the page
-break cuts through loses its text in pdfplumber (`_Labels`): when the rows
-either side of the break cannot be told to be the last label's, the form
-says so (`RawForm.unaligned`, the check `rows_not_aligned`) rather than
-file them under it in silence.
+is put back on the row above when that row has its value
+(`_Labels.is_tail`). A 二级指标 cell the page break cuts through loses
+its text in pdfplumber (`_Labels`): when the rows either side of the
+break cannot be told to be the last label's, the form says so
+(`RawForm.unaligned`, the check `rows_not_aligned`) rather than file them
+under it in silence.
 """
 from __future__ import annotations
 

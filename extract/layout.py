@@ -23,8 +23,8 @@ name, an operator alone in the name column, two pieces on one line of the
 name column, a merged label far from the middle of the rows it is given: the
 converter dropped the blank space that placed it), its lines are kept as
 they are and the forms carry the reason (`RawForm.unaligned`), so the record
-says so in a check. Text whose cells
-come out cut apart anyway is caught by the normalizer (pieces of labels).
+says so in a check. Text whose cells come out cut apart anyway is caught by
+the normalizer (pieces of labels).
 """
 from __future__ import annotations
 
