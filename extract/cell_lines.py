@@ -23,14 +23,21 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.clean import tidy
-from jixiao.schemas.markers import INDICATOR_HEADERS, PAGE_NUMBER, SUBJECT_LABELS, compact, is_block_header
+from jixiao.schemas.markers import (
+    INDICATOR_HEADERS,
+    LEVEL1,
+    PAGE_NUMBER,
+    SUBJECT_LABELS,
+    compact,
+    is_block_header,
+)
 from jixiao.schemas.raw import RawForm, Row
 
 #: a label's note: 数量指标(必填硬性指标), 质量指标（选填
 _NOTE = re.compile(r"[(（](必填|选填)[^)）]*[)）]?$")
 #: labels of the block and of level 1 (成本指标 is level 1 in the 2021 national template): they
 #: stand between level-2 labels in row order too
-_UPPER_LABELS = frozenset({"绩效指标", "产出指标", "效益指标", "满意度指标", "成本指标"})
+_UPPER_LABELS = frozenset({"绩效指标", *LEVEL1})
 #: a name numbered within its category (指标1:), and the first of one
 _NUMBERED = re.compile(r"指标\d+[:：]")
 _FIRST = re.compile(r"指标0*1[:：]")

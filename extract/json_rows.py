@@ -45,7 +45,7 @@ from typing import Any
 from jixiao.extract.clean import join_wrapped, tidy
 from jixiao.extract.cut_labels import goes_on, list_goes_on
 from jixiao.extract.forms import split_forms
-from jixiao.schemas.markers import SUBJECT_LABELS, TITLE, compact, is_block_header
+from jixiao.schemas.markers import LEVEL1, SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm, Row
 
 _Cell = (str, int, float, type(None))
@@ -276,10 +276,6 @@ def _heads_a_table(row: list[Any]) -> bool:
     return len(cells) >= 2 and not any(_FIGURE.search(c) or "指标" in c for c in cells)
 
 
-#: level-1 labels, as a continued table's first cell may print them (with a note, one character a line)
-_LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
-
-
 def _shift(header: list[Any], first: list[Any], width: int) -> int:
     """Columns a continued table narrower than its block's header lost at its left. Most often the
     empty merged columns (绩效指标, a label running on): it keeps the header's right-hand columns. But a
@@ -287,7 +283,7 @@ def _shift(header: list[Any], first: list[Any], width: int) -> int:
     a 备注 or 权重 column empty on that page, which pdfplumber does not find."""
     columns = [compact(_cell(v)) for v in header]
     label = compact(_cell(first[0])) if first else ""
-    if "一级指标" in columns and label.startswith(_LEVEL1):
+    if "一级指标" in columns and label.startswith(LEVEL1):
         return min(columns.index("一级指标"), len(header) - width)
     return len(header) - width
 

@@ -310,11 +310,7 @@ def in_line(a: BBox, b: BBox) -> bool:
 
 def cell_above(before: PageRows, box: BBox, floor: float) -> BBox | None:
     """The previous page's cell in the same column that ends at the table's bottom."""
-    x0, x1 = box[0], box[2]
-    for b in before.owners:  # `in_line` and `same`, spelt out: this runs for every cell under a break
-        if abs(b[0] - x0) <= _SAME_EDGE and abs(b[2] - x1) <= _SAME_EDGE and abs(b[3] - floor) <= _SAME_EDGE:
-            return b
-    return None
+    return next((b for b in before.owners if in_line(b, box) and same(b[3], floor)), None)
 
 
 def owner_of(page: PageRows, cells: list[BBox | None]) -> Row | None:

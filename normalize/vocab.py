@@ -13,8 +13,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from jixiao.schemas.form import Requirement
+from jixiao.schemas.markers import LEVEL1
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 #: level 1 categories every target table has (成本指标 only on newer forms)
 REQUIRED_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 

@@ -16,6 +16,9 @@ SUBJECT_LABELS = ("项目名称", "部门名称")
 #: header cells of an indicator block; two of them on one row make the header row
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标内容", "指标名称")
 
+#: the level-1 categories (成本指标 is one in the 2021 national template)
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
+
 #: category labels that only an indicator block prints (a row of them is indicator evidence)
 CATEGORY_WORDS = ("产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标")
 
