@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from jixiao.extract.clean import tidy
 from jixiao.extract.forms import split_forms
-from jixiao.schemas.markers import INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact, is_block_header
+from jixiao.schemas.markers import HEADER_LABELS, INDICATOR_HEADERS, SUBJECT_LABELS, TITLE, compact, is_block_header
 from jixiao.schemas.raw import RawForm, Row
 
 _GAP = re.compile(r" {2,}")
@@ -84,6 +84,30 @@ def _pieces(line: str, number: int) -> list[Piece]:
     out = []
     for m in re.finditer(r"\S+(?: \S+)*", line):
         out.append(Piece(m.group(0), number, number, m.start(), m.end()))
+    return out
+
+
+#: a header label and its value set one space apart (项目名称 督查及政务公开工作经费, 年度资金总额： 90):
+#: pdftotext -layout leaves one space where the label's column ends close to the value's text
+_LABEL_HEAD = re.compile(
+    "^(?:" + "|".join(re.escape(label).replace(":", "[:：]") for label in sorted(HEADER_LABELS, key=len, reverse=True))
+    + r")(?:[(（][^)）]{1,4}[)）])?[:：]? (?=\S)"
+)
+
+
+def _labels_apart(lines: dict[int, list[Piece]]) -> dict[int, list[Piece]]:
+    """The header's pieces with every label cut from the value it runs on to one space later
+    (a value never starts with a label and a space); the value keeps its own offset."""
+    out: dict[int, list[Piece]] = {}
+    for number, pieces in lines.items():
+        cut: list[Piece] = []
+        for piece in pieces:
+            while m := _LABEL_HEAD.match(piece.text):
+                head = m.group(0).rstrip()
+                cut.append(Piece(head, number, number, piece.x0, piece.x0 + len(head)))
+                piece = Piece(piece.text[m.end():], number, number, piece.x0 + m.end(), piece.x1)
+            cut.append(piece)
+        out[number] = cut
     return out
 
 
@@ -433,7 +457,7 @@ def layout_forms(text: str) -> list[RawForm]:
             k += 1
             continue
         headers.append(number)
-        rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
+        rows += [_to_row(row) for row in _rows_of(_header_cells(_labels_apart(pending)))]
         if _narrow_labels(pending):
             unaligned[number] = "标签在窄列中折行(项目名|称),旁边的行可能读错"
         pending = {}
@@ -451,7 +475,7 @@ def layout_forms(text: str) -> list[RawForm]:
             unaligned[number] = reason
             rows += [Row(cells=[tidy(p.text) for p in lines[n]], line=n) for n in numbers[k:end]]
         k = end
-    rows += [_to_row(row) for row in _rows_of(_header_cells(pending))]
+    rows += [_to_row(row) for row in _rows_of(_header_cells(_labels_apart(pending)))]
     forms = split_forms(rows)
     for form in forms:
         inside = range(form.line_start or 0, (form.line_end or 0) + 1)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from jixiao.schemas.form import Requirement
-from jixiao.schemas.markers import LEVEL1
+from jixiao.schemas.markers import HEADER_LABELS, LEVEL1, OTHER_LABELS  # re-exported for the readers of vocab
 
 #: level 1 categories every target table has (成本指标 only on newer forms)
 REQUIRED_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
@@ -42,58 +42,6 @@ LEVEL2_ALIASES: dict[str, str] = {
 }
 
 COST_LEVEL2 = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
-
-#: header labels -> field; variants seen in the wild included on purpose. Each template's
-#: labels are here (Shanghai 申报表/填报表, the 2021 national template, Hubei 申报表,
-#: 部门整体 forms), so the next county's variant is one more line.
-HEADER_LABELS: dict[str, str] = {
-    "项目名称": "project_name",
-    "主管部门及代码": "department",
-    "主管部门": "department",
-    "项目主管部门": "department",
-    "部门名称": "department",  # 部门整体 forms: the department is the subject
-    "实施单位": "implementing_unit",
-    "项目执行单位": "implementing_unit",
-    "执行单位": "implementing_unit",
-    "项目属性": "attribute",
-    "项目性质": "attribute",  # Shanghai: 经常性项目, 阶段性项目
-    "项目类别": "category",  # Shanghai: 特定目标类
-    "项目期": "period",
-    "项目期限": "period",
-    "计划开始日期": "period_start",  # Shanghai
-    "计划完成日期": "period_end",
-    "年度资金总额": "total",
-    "项目当年预算": "total",  # 申报表: the year's budget (项目总预算 spans every year)
-    "年度资金申请总额": "total",  # Shanghai: this year's request
-    "项目资金总额": "lifetime",  # Shanghai: the whole life of the project
-    "项目总预算": "lifetime",  # Hubei 申报表
-    "其中:财政拨款": "fiscal",
-    "财政拨款": "fiscal",
-    "其中:财政资金": "fiscal",  # Shanghai
-    "财政资金": "fiscal",
-    "一般公共预算财政拨款收入": "fiscal",  # Hubei 申报表: the first funding source (1.一般公共预算…)
-    "其中:当年财政拨款": "current_fiscal",  # Shanghai: the part of 财政资金 appropriated this year
-    "当年财政拨款": "current_fiscal",
-    "上年结转资金": "carryover",  # Shanghai: the part of 财政资金 carried over
-    "其他资金": "other",
-    "年度总体目标": "goals",
-    "年度总体绩效目标": "goals",
-    "年度绩效目标": "goals",
-    "总体绩效目标": "goals",
-    "项目绩效总目标": "goals",
-    "项目总目标": "lifetime_goals",  # Shanghai: beside 年度总体目标
-}
-
-#: labels printed on forms whose values jixiao does not record: they end the value before them
-#: where cells come one per line (normalize/stream.py)
-OTHER_LABELS = frozenset({
-    "项目代码", "项目负责人", "联系电话", "项目类型", "项目申请理由", "项目主要内容", "填报单位", "资金来源项目",
-    "金额", "合计", "项目支出明细", "测算依据及说明", "项目前两年预算及当年预算变动情况", "其中:申请当年预算拨款",
-    # Hubei 申报表: the funding sources after 1.一般公共预算财政拨款收入 (the fiscal part)
-    "政府性基金预算财政拨款收入", "事业收入", "上级补助收入", "附属单位上缴收入", "事业单位经营收入", "其他收入",
-    "用事业基金弥补收支差额", "上年结转", "其中:使用上年度一般公共预算财政拨款结余结转",
-    "使用上年度政府性基金预算财政拨款结余结转",
-})
 
 #: value words that name a measure without setting it (及时率, 合规, 满意度): a reviewer wants a figure
 PLACEHOLDER_VALUES = frozenset({"合规", "达标", "及时", "合格", "满意"})

@@ -156,3 +156,31 @@ def test_a_long_chinese_name_running_past_where_the_values_start_does_not_move_t
         ("服务对象满意度指标", "沙坡头区离退休干部党支部书记工作补贴对象满意度", "≥90%"),
     ]
 
+
+
+def test_labels_one_space_from_their_values_are_cut_from_them(tmp_path: Path) -> None:
+    """A narrow label column ends one space before its value (项目名称 督查…, 年度资金总额： 90):
+    the label is cut off, so the value is read for it and not lost in a cell of its own."""
+    text = """                 部门项目支出预算绩效目标申报表
+                          （2023年度）
+项目名称 督查及政务公开工作经费
+主管部门及代码 中卫市沙坡头区人民政府办公室              实施单位   区政府办公室
+项目属性 延续性项目                                 项目期    1年
+       年度资金总额： 90
+项目资金（万元）
+       其中：财政拨款 90
+       其他资金
+年度总体目标 目标1：督查各项重点工作落实。
+一级指标    二级指标          三级指标              指标值
+        数量指标         督查次数              ≥10次
+产出指标
+        质量指标         督查覆盖率            100%
+"""
+    form = converted_form(tmp_path, text, "form.layout.txt", "layout")
+    assert (form.project_name, form.department.name, form.implementing_unit.name) == (
+        "督查及政务公开工作经费", "中卫市沙坡头区人民政府办公室", "区政府办公室")
+    assert (form.attribute.raw, form.period.raw, form.funds.total_yuan, form.funds.fiscal_yuan) == (
+        "延续性项目", "1年", 900000, 900000)
+    assert form.goals == ["督查各项重点工作落实。"]  # the list number is no part of the goal
+    assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("数量指标", "督查次数", "≥10次"), ("质量指标", "督查覆盖率", "100%")]
