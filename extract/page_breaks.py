@@ -347,6 +347,20 @@ def _cut_mid_row(before: PageRows, tail: Row, row: Row, floor: float, padding: f
         early and first not in wrapped and any(in_line(b, first) for b in filled))
 
 
+def _row_of_its_own(before: PageRows, tail: Row, above: list[BBox]) -> bool:
+    """The row below the break is one of its own, though two labels were cut: a cell of it stands
+    below a cell of `tail` whose text ended most of a line above the row's lowest text. A cut
+    row's short cells have nothing left to carry, so the labels cut (产出 + 指标, 数量指标 +
+    (必填硬性指标)) were merged cells over both rows, cut between them (Writer: a row that fits
+    whole goes to the next page, its labels' cells go on over it)."""
+    extents = [e for e in (before.text.extent(b) for b in tail.bboxes if b is not None) if e is not None]
+    if not extents:
+        return False
+    lowest = max(e[1] for e in extents)
+    ends = [before.text.extent(b) for b in above]
+    return any(e is not None and e[1] < lowest - 0.8 * e[2] for e in ends)
+
+
 def _edge_row(page: PageRows, last: bool) -> Row:
     """The page's last (or first) row that is no page number printed in its foot (or head)."""
     rows = reversed(page.rows) if last else iter(page.rows)
@@ -420,7 +434,10 @@ def join_split_rows(pages: list[PageRows]) -> list[Row]:
         own = [col for col, o in joins if before.owners[o][0] is tail and same(row.bboxes[col][3], bottom)]  # type: ignore[index]
         cut = len(own) >= 2
         if cut:
-            rest = [(col, cell_above(before, row.bboxes[col], floor)) for col, _ in rest]  # type: ignore[arg-type]
+            overs = [(col, cell_above(before, row.bboxes[col], floor)) for col, _ in rest]  # type: ignore[arg-type]
+            cut = not _row_of_its_own(before, tail, [o for _, o in overs if o is not None])
+            if cut:
+                rest = overs
         continued = [(col, o) for col, o in rest if o is not None]
         above_filled = max((sum(1 for x in before.owners[o][0].cells if x) for _, o in continued), default=0)
         # A fragment is thinner than the row it ends: only the cells that overflowed

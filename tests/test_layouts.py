@@ -101,6 +101,7 @@ FLOOR: dict[str, float] = {
     "0079_calc.pdf": 1.0,
     "0082_calc.pdf": 1.0,
     "0138_chromium.pdf": 1.0,
+    "0002_writer.pdf": 1.0,
 }
 
 

@@ -64,6 +64,8 @@ PER_PRODUCER = 7
 #: border at its top, stood above another form's table there (its rules closed no cell: read as loose lines)
 #: Of seed 31, the first with 权重 and 备注 columns, two renderings of each (weight, remark, both): among
 #: them a Calc form whose weights are headed 分值, once taken for a self-evaluation's column (the form dropped).
+#: Of the unseen seed 33, a Word form whose first indicator row ends a page and its second opens the next, the
+#: merged 产出指标 and 数量指标 cut between them: two labels cut, yet no row (its name and value were joined).
 HARD: dict[int, tuple[int, ...]] = {
     1: (11, 14, 105, 126, 130, 140, 148, 186, 189, 209, 212),
     3: (27, 43, 139, 188),
@@ -73,6 +75,7 @@ HARD: dict[int, tuple[int, ...]] = {
     11: (83, 103, 141),
     13: (69, 70, 97),
     31: (5, 45, 74, 79, 82, 138),
+    33: (2,),
 }
 
 
