@@ -13,17 +13,21 @@ column, like any other). The two parts of a form are lined up differently:
   table centres its cells vertically); a label merged over several rows
   (产出指标, 数量指标) goes to the first of the run of rows whose middle is
   its middle; a level-2 label beside no name is a row of its own.
-- above the block there is no header: pieces are joined into cells where a
-  wrapped cell's next line stands below them (see `_header_cells`), and
-  cells whose lines overlap make a row, a tall merged label joining the
-  first of the rows it stands beside.
+- above the block there is no header: the labels are known words, so a
+  label set one space from its value is cut from it and a label a narrow
+  column wrapped (主管部 | 门及代 | 码) is joined by its spelling
+  (`_labels_apart`); other pieces are joined into cells where a wrapped
+  cell's next line stands below them (see `_header_cells`), and cells whose
+  lines overlap make a row, a tall merged label joining the first of the
+  rows it stands beside.
 
 Where the block cannot be lined up (no name column, a value far from every
 name, an operator alone in the name column, two pieces on one line of the
 name column, a merged label far from the middle of the rows it is given: the
 converter dropped the blank space that placed it), its lines are kept as
 they are and the forms carry the reason (`RawForm.unaligned`), so the record
-says so in a check. Text whose cells come out cut apart anyway is caught by
+says so in a check; so do headers whose labels or values a narrow column
+wrapped (which lines make one cell is guesswork there). Text whose cells come out cut apart anyway is caught by
 the normalizer (pieces of labels).
 """
 from __future__ import annotations
@@ -95,20 +99,88 @@ _LABEL_HEAD = re.compile(
 )
 
 
+#: the header's labels as a narrow column wraps them, widths folded (项目名 | 称, 项目资 | 金(元), 年度资金 | 总额:)
+_STACKED = frozenset(HEADER_LABELS) | {"项目资金(元)", "项目资金(万元)"}
+_STARTS = frozenset(w[:k] for w in _STACKED for k in range(1, len(w)))
+#: a label's part of 3 characters or more (门及代, 政拨款): set one space before a value, it is cut from it
+_LABEL_PARTS = frozenset(w[i:j] for w in _STACKED for i in range(len(w)) for j in range(i + 3, len(w) + 1))
+#: columns the centres of a wrapped label's lines may stand apart (pdftotext centres each line on its own)
+_CENTRED = 2
+
+
+def _cut_head(piece: Piece) -> tuple[Piece, Piece] | None:
+    """`piece` cut after the label (or the part of a wrapped label) it starts with, one space before
+    the rest; the rest keeps its own offset."""
+    m = _LABEL_HEAD.match(piece.text)
+    end = m.end() if m else piece.text.find(" ") + 1
+    if end <= 0 or not (m or tidy(piece.text[:end - 1]) in _LABEL_PARTS):
+        return None
+    head = piece.text[:end].rstrip()
+    return (Piece(head, piece.top, piece.top, piece.x0, piece.x0 + len(head)),
+            Piece(piece.text[end:], piece.top, piece.top, piece.x0 + end, piece.x1))
+
+
 def _labels_apart(lines: dict[int, list[Piece]]) -> dict[int, list[Piece]]:
     """The header's pieces with every label cut from the value it runs on to one space later
-    (a value never starts with a label and a space); the value keeps its own offset."""
+    (a value never starts with a label and a space), then a label a narrow column wrapped over
+    lines joined into one piece (`_stack`)."""
     out: dict[int, list[Piece]] = {}
     for number, pieces in lines.items():
         cut: list[Piece] = []
         for piece in pieces:
-            while m := _LABEL_HEAD.match(piece.text):
-                head = m.group(0).rstrip()
-                cut.append(Piece(head, number, number, piece.x0, piece.x0 + len(head)))
-                piece = Piece(piece.text[m.end():], number, number, piece.x0 + m.end(), piece.x1)
+            while parts := _cut_head(piece):
+                cut.append(parts[0])
+                piece = parts[1]
             cut.append(piece)
         out[number] = cut
-    return out
+    return _stack(out)
+
+
+def _is_label(text: str) -> bool:
+    """A header label spelt whole (its lines joined): it takes no more lines, and is no part of another cell."""
+    return tidy(text.replace("\n", "")).rstrip(":") in _STACKED
+
+
+def _labelled(lines: dict[int, list[Piece]], cell: Piece) -> bool:
+    """A label stands on the first line of `cell`, left of it (项目名称 | 党建网…经费)."""
+    return any(_is_label(p.text) and p.x1 <= cell.x0 for p in lines.get(cell.top, []))
+
+
+def _centre(piece: Piece) -> float:
+    return (piece.x0 + piece.x1) / 2
+
+
+def _under(lines: dict[int, list[Piece]], piece: Piece) -> list[Piece]:
+    """The pieces of the next line, or of the line after when nothing on the next stands under
+    `piece` (a value centred between a label's lines: 项目名 | 离退休…经费 | 称)."""
+    below = lines.get(piece.bottom + 1, [])
+    if any(_overlap(piece, p) for p in below):
+        return below
+    return below + lines.get(piece.bottom + 2, [])
+
+
+def _stack(lines: dict[int, list[Piece]]) -> dict[int, list[Piece]]:
+    """Label pieces on lines one under the other, centred alike, that spell a header label only
+    together (主管部 | 门及代 | 码): one piece over those lines, so its row takes the values beside
+    any of them. A label spelt whole on one line takes no more lines."""
+    for number in sorted(lines):
+        for piece in list(lines.get(number, [])):
+            text, chain = tidy(piece.text), [piece]
+            while text in _STARTS:
+                nxt = next((p for p in _under(lines, chain[-1]) if abs(_centre(p) - _centre(chain[-1])) <= _CENTRED
+                            and (text + tidy(p.text) in _STARTS or (text + tidy(p.text)).rstrip(":") in _STACKED)),
+                           None)
+                if nxt is None:
+                    break
+                text += tidy(nxt.text)
+                chain.append(nxt)
+            if len(chain) > 1 and text.rstrip(":") in _STACKED:
+                for part in chain[1:]:
+                    lines[part.top].remove(part)
+                whole = Piece("\n".join(p.text for p in chain), number, chain[-1].bottom,
+                              min(p.x0 for p in chain), max(p.x1 for p in chain))
+                lines[number][lines[number].index(piece)] = whole
+    return {n: pieces for n, pieces in lines.items() if pieces}
 
 
 def _join(upper: Piece, lower: Piece) -> Piece:
@@ -139,7 +211,7 @@ def _header_cells(lines: dict[int, list[Piece]]) -> list[Piece]:
     """
     longest: dict[int, int] = {}
     for piece in (p for n in lines for p in lines[n]):
-        longest[piece.x0] = max(longest.get(piece.x0, 0), len(piece.text))
+        longest[piece.x0] = max(longest.get(piece.x0, 0), *(len(line) for line in piece.text.split("\n")))
     cell_of: dict[int, Piece] = {id(p): p for n in lines for p in lines[n]}  # piece -> its cell
     members: dict[int, list[Piece]] = {id(p): [p] for n in lines for p in lines[n]}  # cell -> its pieces
     continued: set[int] = set()  # pieces joined to a cell above
@@ -156,6 +228,11 @@ def _header_cells(lines: dict[int, list[Piece]]) -> list[Piece]:
                 continue
             if TITLE.search(compact(last)) or _FIGURE.match(last) or _FIGURE.match(piece.text):
                 continue
+            if _is_label(above.text) or _is_label(piece.text):
+                continue  # two labels one under the other (实施单位 | 项目期) are two rows' labels
+            if gap > 1 and _labelled(lines, above) and (_labelled(lines, piece) or any(
+                    _is_label(b.text) for n in range(above.bottom + 1, number) for b in lines.get(n, []))):
+                continue  # the cell above has its label, and the text below its own or one between them
             full = len(last) >= max(longest.get(x, 0) for x in (above.x0 - 1, above.x0, above.x0 + 1)) - 1
             if long_pass:
                 ok = len(last) >= _WRAPPED_CHARS and (gap > 1 or full)
@@ -430,6 +507,20 @@ def _narrow_labels(lines: dict[int, list[Piece]]) -> bool:
     return any(p.x0 <= left + 1 and len(p.text) <= _NARROW and not _DIGITS.search(p.text) for p in firsts)
 
 
+#: longest line of a value taken for a narrow column's wrapped line (中国共产党平, 罗县委员会办)
+_NARROW_VALUE = 6
+
+
+def _narrow_values(cells: list[Piece]) -> bool:
+    """A value wrapped in a narrow column and left in pieces: two cells of short lines, one right
+    under the other at one offset, neither a label nor a figure (two amounts stack so, each its own
+    row's). Whether they are one cell's lines or two rows' values the spaces cannot say."""
+    short = [c for c in cells if max(len(line) for line in c.text.split("\n")) <= _NARROW_VALUE
+             and not _is_label(c.text) and not _FIGURE.match(c.text)]
+    tops = {(c.top, c.x0) for c in short}
+    return any((c.bottom + 1, c.x0 + shift) in tops for c in short for shift in (-1, 0, 1))
+
+
 def _to_row(cells: list[Piece]) -> Row:
     texts = [tidy(c.text.replace("\n", "")) for c in cells]
     while texts and not texts[-1]:
@@ -457,9 +548,12 @@ def layout_forms(text: str) -> list[RawForm]:
             k += 1
             continue
         headers.append(number)
-        rows += [_to_row(row) for row in _rows_of(_header_cells(_labels_apart(pending)))]
+        cells = _header_cells(_labels_apart(pending))
+        rows += [_to_row(row) for row in _rows_of(cells)]
         if _narrow_labels(pending):
             unaligned[number] = "标签在窄列中折行(项目名|称),旁边的行可能读错"
+        elif _narrow_values(cells):
+            unaligned[number] = "值在窄列中折行(中国共产党平|罗县委员会办),各行是否同属一格不能确定"
         pending = {}
         end = k + 1
         while end < len(numbers) and not _ends_block(lines[numbers[end]]) and not _is_block_header(lines[numbers[end]]):

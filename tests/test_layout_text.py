@@ -184,3 +184,67 @@ def test_labels_one_space_from_their_values_are_cut_from_them(tmp_path: Path) ->
     assert form.goals == ["督查各项重点工作落实。"]  # the list number is no part of the goal
     assert [(i.level2, i.name, i.value_raw) for i in form.indicators] == [
         ("数量指标", "督查次数", "≥10次"), ("质量指标", "督查覆盖率", "100%")]
+
+
+NARROW_BLOCK = """一级指标    二级指标          三级指标              指标值
+        数量指标         督查次数              ≥10次
+产出指标
+        质量指标         督查覆盖率            100%
+"""
+
+
+def test_a_label_a_narrow_column_wrapped_over_lines_is_read_whole(tmp_path: Path) -> None:
+    """项目名 | 称 (its value centred between its lines) and 主管部 | 门及代 | 码: each label is spelt
+    by its lines together, so the form is found and its values read for them. Labels in a narrow
+    column still leave the form said to be unreliable (the values beside them may be cut too)."""
+    text = """                  部门项目支出预算绩效目标申报表
+                          （2020年度）
+项目名
+       离退休老干部医疗保障经费
+ 称
+主管部
+门及代    中国共产党银川市西夏区委员会组织部          实施单位   组织部
+ 码
+项目属
+       02-新增延续性项目                     项目期   2020
+ 性
+""" + NARROW_BLOCK
+    form = converted_form(tmp_path, text, "form.layout.txt", "layout")
+    assert (form.project_name, form.department.name, form.implementing_unit.name, form.attribute.raw) == (
+        "离退休老干部医疗保障经费", "中国共产党银川市西夏区委员会组织部", "组织部", "02-新增延续性项目")
+    assert unaligned(form)
+
+
+def test_a_value_wrapped_in_a_narrow_column_says_the_header_is_not_lined_up(tmp_path: Path) -> None:
+    """中国共产党平 | 罗县委员会办 | 公室本级 beside 实施单位: whether the three lines are one cell or
+    values of three rows the spaces cannot say, so the form says so (it read 罗县委员会办 for the
+    unit, in silence)."""
+    text = """                 部门项目支出预算绩效目标表
+                          （2024年度）
+      项目名称    县委办提前人员住房公积金
+
+                                                        中国共产党平
+    主管部门及代码   中共平罗县委办公室                        实施单位     罗县委员会办
+                                                        公室本级
+      项目属性    0101—一年期项目                        项目期      2024年1-12月
+""" + NARROW_BLOCK
+    form = converted_form(tmp_path, text, "form.layout.txt", "layout")
+    assert form.project_name == "县委办提前人员住房公积金"
+    (check,) = [c for c in form.checks if c.code == CheckCode.rows_not_aligned]
+    assert "窄列" in check.message
+
+
+def test_a_value_two_lines_below_a_labelled_cell_is_its_own_rows(tmp_path: Path) -> None:
+    """【103】…组织部 (beside 主管部门及代码), a line of another cell, then 02-新增延续性项目 beside
+    项目属性: the second is 项目属性's value, not the rest of the department's name."""
+    text = """                 部门项目支出预算绩效目标表
+                          （2020年度）
+          项目名称       老年大学办学活动经费
+    主管部门及代码      【103】中国共产党银川市西夏区委员会组织部      实施单位   【103001】中国共产党银川市西夏区委员会
+                                                    组织部本级
+          项目属性       02-新增延续性项目                        项目期   2020-2020
+""" + NARROW_BLOCK
+    form = converted_form(tmp_path, text, "form.layout.txt", "layout")
+    assert (form.department.raw, form.attribute.raw, form.period.raw) == (
+        "【103】中国共产党银川市西夏区委员会组织部", "02-新增延续性项目", "2020-2020")
+    assert form.implementing_unit.raw == "【103001】中国共产党银川市西夏区委员会组织部本级"
