@@ -95,9 +95,14 @@ class Columns:
         return next((col for col, role in self.roles.items() if role is Role.value), 4)
 
 
+#: signs at a header word's ends that no header prints: a scan's speck beside the word read as one
+#: (☑备注, ·指标值); brackets and the percent of 权重(%) stay
+_SPECKS = re.compile(r"^[^\w(（]+|[^\w)）%]+$")
+
+
 def role_of(text: str) -> Role | None:
     """The role a header cell names, or None."""
-    stem = compact(text)
+    stem = _SPECKS.sub("", compact(text))
     return next((role for pattern, role in _ROLE_WORDS if pattern.search(stem)), None)
 
 

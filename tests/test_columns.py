@@ -53,6 +53,18 @@ def test_a_remark_column_is_not_the_value(tmp_path: Path) -> None:
     ]
 
 
+def test_a_speck_read_beside_a_header_word_leaves_its_role(tmp_path: Path) -> None:
+    """A scan read 备注 as ☑备注 (a speck left of the word): still the remark column, so its notes
+    (详见实施方案) are no values and the values beside them stay the indicators'."""
+    (form,) = _forms(tmp_path, [
+        "一级指标\t二级指标\t三级指标\t·指标值\t☑备注",
+        "产出指标\t数量指标\t补贴人数\t小于199人\t详见实施方案",
+        "效益指标\t社会效益指标\t支农支教\t明显\t无",
+    ])
+    assert [(i.name, i.value_raw) for i in form.indicators] == [("补贴人数", "小于199人"), ("支农支教", "明显")]
+    assert not form.checks or all(c.code != "unknown_indicator_column" for c in form.checks)
+
+
 def test_without_level_one_column_levels_come_from_level_two(tmp_path: Path) -> None:
     (form,) = _forms(tmp_path, [
         "二级指标\t三级指标\t指标值",
