@@ -483,8 +483,22 @@ def _block_rows(header: list[Piece], lines: dict[int, list[Piece]]) -> tuple[lis
 
 # ---- the document -------------------------------------------------------------------------
 
+def _header_words(pieces: list[Piece]) -> list[Piece]:
+    """The pieces with each that holds a header word one space from another word cut at its
+    spaces (绩效指 二级指标, 计量单 备注: a narrow column ends one space before the next); a
+    letter-spaced word (一 级 指 标) is left whole."""
+    out: list[Piece] = []
+    for piece in pieces:
+        words = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", piece.text)]
+        if len(words) > 1 and any(w in INDICATOR_HEADERS for _, w in words):
+            out += [Piece(w, piece.top, piece.bottom, piece.x0 + at, piece.x0 + at + len(w)) for at, w in words]
+        else:
+            out.append(piece)
+    return out
+
+
 def _is_block_header(pieces: list[Piece]) -> bool:
-    return is_block_header(p.text for p in pieces)
+    return is_block_header(p.text for p in _header_words(pieces))
 
 
 def _ends_block(pieces: list[Piece]) -> bool:
@@ -558,11 +572,12 @@ def layout_forms(text: str) -> list[RawForm]:
         end = k + 1
         while end < len(numbers) and not _ends_block(lines[numbers[end]]) and not _is_block_header(lines[numbers[end]]):
             end += 1
-        first = next(i for i, p in enumerate(lines[number]) if compact(p.text) in INDICATOR_HEADERS)
+        header = _header_words(lines[number])
+        first = next(i for i, p in enumerate(header) if compact(p.text) in INDICATOR_HEADERS)
         band = {n: lines[n] for n in numbers[k + 1:end]}
         if first:  # 绩效指 | 一级指标 …: the block's label printed on the header line
-            band[number] = lines[number][:first]
-        block, reason = _block_rows(lines[number][first:], band)
+            band[number] = header[:first]
+        block, reason = _block_rows(header[first:], band)
         if reason is None:
             rows += [_to_row(row) for row in block]
         else:

@@ -248,3 +248,16 @@ def test_a_value_two_lines_below_a_labelled_cell_is_its_own_rows(tmp_path: Path)
     assert (form.department.raw, form.attribute.raw, form.period.raw) == (
         "【103】中国共产党银川市西夏区委员会组织部", "02-新增延续性项目", "2020-2020")
     assert form.implementing_unit.raw == "【103001】中国共产党银川市西夏区委员会组织部本级"
+
+
+def test_header_words_one_space_apart_still_make_the_block_header(tmp_path: Path) -> None:
+    """绩效指 一级指标 二级指标 (a narrow 绩效指标 column, its words a space apart): the header row is
+    found, so the block is lined up by it instead of said to have none."""
+    block = """绩效指 一级指标 二级指标        三级指标              指标值
+ 标   产出指标 数量指标        督查次数              ≥10次
+          质量指标        督查覆盖率            100%
+"""
+    form = _form(tmp_path, block)
+    assert "找不到指标表头行" not in " ".join(c.message for c in form.checks)
+    assert [(i.level1, i.level2, i.name, i.value_raw) for i in form.indicators] == [
+        ("产出指标", "数量指标", "督查次数", "≥10次"), ("产出指标", "质量指标", "督查覆盖率", "100%")]
