@@ -24,6 +24,8 @@ _VALUE_START = re.compile(r"(?<=[\u3400-\u9fff])\s*(?=[≥≤<>约]?\d)")
 _MULTI = re.compile(r"指标\s*(\d+)\s*[::]")
 _BLOCK_WORDS = {"绩效指标", "名称"}
 STOP_WORDS = ("综合评定等级",)
+#: any stop word, looked for in a row's joined text first (one search per row)
+_STOP = re.compile("|".join(map(re.escape, STOP_WORDS)))
 _FULL_LABEL = re.compile(r"指标|\((必填|选填)|^\d{1,3}\s*[-—.、]")
 
 
@@ -214,7 +216,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
         joined = "".join(texts)  # a stop row holds its word: most rows do not, and are passed over at once
-        if any(word in joined for word in STOP_WORDS) and any(t.startswith(STOP_WORDS) for t in texts):
+        if _STOP.search(joined) and any(t.startswith(STOP_WORDS) for t in texts):
             break
         labels, content = _row_labels(cells, columns)
         previous: str | None = None
