@@ -76,6 +76,12 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     return list(zip(parts, values, strict=True))
 
 
+#: An indicator made by its model's own validator, as `Indicator(**fields)` makes it (the same checks, the
+#: same instance, the same error on a bad field) without the keyword packing of the model's __init__:
+#: one per indicator row, the most models a form builds.
+_indicator = Indicator.__pydantic_validator__.validate_python
+
+
 #: roles of the columns where a page break's leavings of a level-1 label stand
 _LEAD_ROLES = (Role.block, Role.level1)
 
@@ -243,13 +249,11 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             seq, name = split_seq(part_name)
             if current is not None:
                 current.indicators.append(len(indicators))
-            indicators.append(
-                Indicator(
-                    level1=parent, level2=level2,
-                    requirement=current.requirement if current else Requirement(),
-                    seq=seq, name=name, value_raw=part_value,
-                    value=parse_value(part_value, fiscal_year),
-                    line=anchor.line, page=anchor.page, bbox=anchor.bbox, confidence=confidence,
-                )
-            )
+            indicators.append(_indicator({
+                "level1": parent, "level2": level2,
+                "requirement": current.requirement if current else Requirement(),
+                "seq": seq, "name": name, "value_raw": part_value,
+                "value": parse_value(part_value, fiscal_year),
+                "line": anchor.line, "page": anchor.page, "bbox": anchor.bbox, "confidence": confidence,
+            }))
     return Block(indicators, uses, mends)
