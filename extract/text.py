@@ -37,7 +37,8 @@ def read_rows(text: str) -> list[Row]:
     """
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
-        cells = [tidy(cell) if cell else cell for cell in line.split("\t")]
+        # Trailing tabs are empty cells, dropped below anyway: most lines end in some.
+        cells = [tidy(cell) if cell else cell for cell in line.rstrip("\t").split("\t")] if line else []
         while cells and not cells[-1]:
             cells.pop()
         if cells:

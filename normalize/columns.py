@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from jixiao.schemas.markers import SOME_LEVEL, compact
 from jixiao.schemas.raw import RawCell
@@ -98,12 +99,24 @@ class Columns:
 #: signs at a header word's ends that no header prints: a scan's speck beside the word read as one
 #: (☑备注, ·指标值); brackets and the percent of 权重(%) stay
 _SPECKS = re.compile(r"^[^\w(（]+|[^\w)）%]+$")
+#: Longest cell whose role is cached: header words are far shorter, and a long cell is kept out of the cache.
+_CACHED_ROLE_CHARS = 32
 
 
 def role_of(text: str) -> Role | None:
-    """The role a header cell names, or None."""
+    """The role a header cell names, or None; short cells are matched once per process (every form's
+    header row asks of the same few words, and a cell-per-line reader asks of every cell)."""
+    if len(text) > _CACHED_ROLE_CHARS:
+        return _role_of(text)
+    return _role_of_cached(text)
+
+
+def _role_of(text: str) -> Role | None:
     stem = _SPECKS.sub("", compact(text))
     return next((role for pattern, role in _ROLE_WORDS if pattern.search(stem)), None)
+
+
+_role_of_cached = lru_cache(maxsize=4096)(_role_of)
 
 
 def column_roles(header: list[RawCell]) -> Columns:

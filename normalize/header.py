@@ -9,6 +9,7 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Literal
 
 from jixiao.normalize.values import are_months
 from jixiao.normalize.vocab import EXACT_LABELS, is_exact_label, match_header
@@ -29,6 +30,8 @@ _GLUED_CHARS = 14
 #: the last characters of labels: a cell ending otherwise holds no glued label
 _LABEL_ENDINGS = frozenset(label[-1] for label in EXACT_LABELS)
 _DATE = re.compile(r"^((?:19|20)\d{2})[-./年](\d{1,2})月?(?:[-./]?\d{1,2}日?)?(?:\d{2}:\d{2}(?::\d{2})?)?$")
+#: what a header row's filled cells are (`_row_kind`)
+RowKind = Literal["group", "labels", "values", "mixed", "empty"]
 #: Amounts in yuan are int64 columns (Parquet, DuckDB); a figure beyond that is no amount.
 _MAX_YUAN = 2**63 - 1
 
@@ -123,11 +126,6 @@ def _row_pairs(cells: list[str], fields: list[str | None], found: dict[str, str]
         i = j
 
 
-def _labels_only(cells: list[str], fields: list[str | None]) -> bool:
-    filled = [f for c, f in zip(cells, fields, strict=True) if c]
-    return bool(filled) and all(f is not None for f in filled) and any(f != "funds" for f in filled)
-
-
 def _under_labels(labels: list[str], values: list[str]) -> list[str]:
     """A row of values printed under a row of labels, made one row of label/value pairs.
 
@@ -146,10 +144,18 @@ def _under_labels(labels: list[str], values: list[str]) -> list[str]:
     return groups + [cell for k, value in zip(cols, picked, strict=True) for cell in (labels[k], value)]
 
 
-def _group_only(cells: list[str], fields: list[str | None]) -> bool:
-    """A row holding only a group label (项目资金(元) printed between its labels and its values)."""
-    filled = [f for c, f in zip(cells, fields, strict=True) if c]
-    return bool(filled) and all(f == "funds" for f in filled)
+def _row_kind(cells: list[str], fields: list[str | None]) -> RowKind:
+    """What a header row's filled cells are, worked out once per row: "group" (only a group label,
+    项目资金(元) printed between its labels and its values), "labels" (labels only, not all group labels),
+    "values" (no label), "mixed", or "empty"."""
+    filled = {f for c, f in zip(cells, fields, strict=True) if c}
+    if not filled:
+        return "empty"
+    if filled == {"funds"}:
+        return "group"
+    if None not in filled:
+        return "labels"
+    return "values" if filled == {None} else "mixed"
 
 
 @lru_cache(maxsize=4096)
@@ -188,17 +194,15 @@ def pairs(joined: list[list[str]]) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     marks = [_fields(cells) for cells in joined]
+    kinds = [_row_kind(cells, fields) for cells, fields in zip(joined, marks, strict=True)]
     k = 0
     while k < len(joined):
         cells, fields = joined[k], marks[k]
         after = k + 1
-        while after < len(joined) and _group_only(joined[after], marks[after]):
+        while after < len(joined) and kinds[after] == "group":
             _row_pairs(joined[after], marks[after], found)
             after += 1
-        if (
-            after < len(joined) and _labels_only(cells, fields) and any(joined[after])
-            and all(f is None for f in marks[after])
-        ):
+        if after < len(joined) and kinds[k] == "labels" and kinds[after] == "values":
             row = _under_labels(cells, joined[after])
             _row_pairs(row, _fields(row), found)
             k = after + 1

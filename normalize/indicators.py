@@ -24,6 +24,8 @@ _VALUE_START = re.compile(r"(?<=[\u3400-\u9fff])\s*(?=[≥≤<>约]?\d)")
 _MULTI = re.compile(r"指标\s*(\d+)\s*[::]")
 _BLOCK_WORDS = {"绩效指标", "名称"}
 STOP_WORDS = ("综合评定等级",)
+#: any stop word, looked for in a row's joined text first (one search per row)
+_STOP = re.compile("|".join(map(re.escape, STOP_WORDS)))
 _FULL_LABEL = re.compile(r"指标|\((必填|选填)|^\d{1,3}\s*[-—.、]")
 
 
@@ -72,6 +74,12 @@ def _split_multi(name: str, value: str) -> list[tuple[str, str]]:
     ends = [n.start() for n in marks[1:]] + [len(name)]
     parts = [name[m.start(): end].strip() for m, end in zip(marks, ends, strict=True)]
     return list(zip(parts, values, strict=True))
+
+
+#: An indicator made by its model's own validator, as `Indicator(**fields)` makes it (the same checks, the
+#: same instance, the same error on a bad field) without the keyword packing of the model's __init__:
+#: one per indicator row, the most models a form builds.
+_indicator = Indicator.__pydantic_validator__.validate_python
 
 
 #: roles of the columns where a page break's leavings of a level-1 label stand
@@ -214,7 +222,7 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             mends.append(f"第{page}页: 续表重复的表头已略过" if page else "续表重复的表头已略过")
             continue
         joined = "".join(texts)  # a stop row holds its word: most rows do not, and are passed over at once
-        if any(word in joined for word in STOP_WORDS) and any(t.startswith(STOP_WORDS) for t in texts):
+        if _STOP.search(joined) and any(t.startswith(STOP_WORDS) for t in texts):
             break
         labels, content = _row_labels(cells, columns)
         previous: str | None = None
@@ -241,13 +249,11 @@ def read_block(rows: list[list[RawCell]], columns: Columns, fiscal_year: int | N
             seq, name = split_seq(part_name)
             if current is not None:
                 current.indicators.append(len(indicators))
-            indicators.append(
-                Indicator(
-                    level1=parent, level2=level2,
-                    requirement=current.requirement if current else Requirement(),
-                    seq=seq, name=name, value_raw=part_value,
-                    value=parse_value(part_value, fiscal_year),
-                    line=anchor.line, page=anchor.page, bbox=anchor.bbox, confidence=confidence,
-                )
-            )
+            indicators.append(_indicator({
+                "level1": parent, "level2": level2,
+                "requirement": current.requirement if current else Requirement(),
+                "seq": seq, "name": name, "value_raw": part_value,
+                "value": parse_value(part_value, fiscal_year),
+                "line": anchor.line, "page": anchor.page, "bbox": anchor.bbox, "confidence": confidence,
+            }))
     return Block(indicators, uses, mends)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: the label of a form's subject: a project, or a department on a department-wide form
 SUBJECT_LABELS = ("项目名称", "部门名称")
@@ -107,6 +108,14 @@ SOME_LEVEL = re.compile(r"^.?级(?:指标)?$")
 _HEADER_CHARS = 12
 
 
+@lru_cache(maxsize=1024)
+def _is_header_word(text: str) -> bool:
+    """A cell of `_HEADER_CHARS` or fewer that is one indicator header word; the same few cells come on
+    every form, so each is compacted and matched once per process."""
+    word = compact(text)
+    return word in _HEADER_SET or SOME_LEVEL.match(word) is not None
+
+
 def is_block_header(texts: Iterable[str]) -> bool:
     """Two indicator header words among a row's cells: the block's header row.
 
@@ -119,8 +128,7 @@ def is_block_header(texts: Iterable[str]) -> bool:
         return False
     found = 0
     for text in texts:
-        if len(text) <= _HEADER_CHARS and "指" in text and (
-                (word := compact(text)) in _HEADER_SET or SOME_LEVEL.match(word)):
+        if len(text) <= _HEADER_CHARS and "指" in text and _is_header_word(text):
             found += 1
             if found == 2:
                 return True

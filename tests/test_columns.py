@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jixiao.extract import extract_file
 from jixiao.normalize import normalize_document
-from jixiao.normalize.columns import joined_value
+from jixiao.normalize.columns import Role, _role_of_cached, joined_value, role_of
 
 HEAD = ["项目支出绩效目标表", "项目名称\t测试项目", "项目资金(万元)\t年度资金总额:\t10"]
 
@@ -134,3 +134,14 @@ def test_joined_value_keeps_what_is_printed() -> None:
     assert joined_value("定性", "有效提升", "") == "有效提升"
     assert joined_value("=", "合规", "无") == "合规"
     assert joined_value("≤", "", "%") == ""
+
+
+def test_header_words_are_matched_once_and_long_cells_are_not_kept() -> None:
+    """Every form's header row asks the role of the same few words: they are cached, a long cell is not."""
+    before = _role_of_cached.cache_info()
+    assert role_of("计量单位") is Role.unit and role_of("计量单位") is Role.unit
+    assert _role_of_cached.cache_info().hits > before.hits
+    long_cell = "指标值" * 20
+    size = _role_of_cached.cache_info().currsize
+    assert role_of(long_cell) is Role.value
+    assert _role_of_cached.cache_info().currsize == size
