@@ -374,7 +374,7 @@ def test_a_row_carried_alone_onto_a_page_is_a_table_in_its_scan():
     gray = np.ascontiguousarray(page.render(scale=200 / 72, grayscale=True).to_numpy().reshape(
         round(page.get_height() * 200 / 72), -1))
     ink = grid.binarize(grid.flatten(grid.to_working(gray, 200)))
-    tables = grid.find_tables(*grid.line_masks(ink))
+    tables = grid.find_tables(*grid.line_masks(ink), ink)
     assert len(tables) == 1 and len(tables[0].rows) == 1
     assert sum(cell is not None for cell in tables[0].rows[0]) >= 4
 

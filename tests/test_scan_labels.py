@@ -132,6 +132,31 @@ def test_a_label_wrapped_in_rows_wholly_under_the_table_is_its_empty_cells_own()
     ]
 
 
+def test_labels_side_by_side_under_the_table_are_each_their_own_cells():
+    """绩效指标, one character a line under the first column, and 成本指标(必填量 over 化) under the third,
+    both centred over rows that go on over the page and drawn wholly under the table (seed-29
+    0015_chromium_scan, page 1): they overlap in rows, and a band across the page made them one line, read
+    `/`, an invented indicator; both labels were lost. Each is the text of its empty cell."""
+    rows = read_page(_gray("labels_side_by_side_under_the_table_200dpi.jpg"), 200, 1)[0]
+    assert [row.cells[:3] for row in rows] == [
+        ["绩效指标", "一级指标", "二级指标"], ["", "产出指标", "数量指标(必填量化)"], ["", "", ""], ["", "", ""],
+        ["", "", ""], ["", "", "质量指标(必填量化)"], ["", "", "时效指标(必填量化)"], ["", "", "成本指标(必填量化)"],
+        ["", "", ""],
+    ]
+    assert rows[-2].cells[3:] == ["指标1:被评定为一星级的,党组织书记按每月100元的标准发放", "1200/人/年"]
+
+
+def test_a_label_wrapped_into_two_columns_is_one_cell():
+    """满意度指标 written one character a line in a low cell, wrapped into two columns (标 | 满意度指), on a
+    skewed 300 dpi scan (seed-29 0110_writer_scan, page 3): the left strokes of 满, 意, 度 and 指, one over
+    another as high as the cell, were taken for a column line, and the halves read `清标` and `旨`."""
+    rows = read_page(_gray("stacked_label_two_columns_skewed_300dpi.jpg"), 300, 1)[0]
+    assert rows[-1].cells == [
+        "满意度指标", "服务对象满意度指标(必填量化)", "指标1:观看电视教育片人员满意度", "≥", "85", "%",
+    ]
+    assert rows[-3].cells[:2] == ["效益指标", "社会效益指标(必填)"]
+
+
 def test_a_wrapped_label_drawn_across_the_tables_foot_keeps_its_last_row():
     """质量指标(必填), wrapped in two rows, centred over rows that go on over the page (seed-19
     0081_chromium_scan, page 1): 质量指标 is drawn across the table's foot, `(必填)` under it, a line of
