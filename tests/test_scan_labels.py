@@ -12,7 +12,7 @@ from jixiao.extract import grid, ocr
 from jixiao.extract.clean import tidy
 from jixiao.extract.lines import crop_lines, text_bands, without_specks
 from jixiao.extract.scan import read_page
-from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_label
+from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_header, match_label
 
 
 @pytest.mark.parametrize(("read", "label"), [
@@ -26,6 +26,18 @@ from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_
 def test_a_long_level2_label_with_one_character_misread_is_still_the_label(read, label):
     found = match_label(read)
     assert found is not None and (found.level, found.canonical) == (2, label)
+
+
+@pytest.mark.parametrize(("read", "field"), [
+    ("年度总体自标", "goals"),  # 目 read 自, seed-29 0039_chromium_scan: its goals went to 其他资金
+    ("年度资金总颔", "total"),
+    ("计划开始日朝", "period_start"),
+    ("项目名称", "project_name"),
+    ("项目各称", None),  # one character in four is too many: 75
+    ("年度资金", None),
+])
+def test_a_header_label_of_six_characters_with_one_misread_is_still_the_label(read, field):
+    assert match_header(read) == field
 
 
 @pytest.mark.parametrize(("read", "label"), [
