@@ -94,7 +94,8 @@ def grid_shapes(gray: np.ndarray, dpi: float) -> list[tuple[int, int]]:
     """(rows, columns) of each table jixiao finds on a page, as `scan.read_page` finds them."""
     flat = grid.flatten(grid.to_working(gray, dpi))
     turns, skew, _ = grid.orientation(grid.binarize(flat))
-    tables = grid.find_tables(*grid.line_masks(grid.binarize(grid.upright(flat, turns, skew))))
+    ink = grid.binarize(grid.upright(flat, turns, skew))
+    tables = grid.find_tables(*grid.line_masks(ink), ink)
     return [(len(t.rows), len(t.rows[0])) for t in tables]
 
 

@@ -163,6 +163,7 @@ def _rejoin_labels(page_rows: list[Row], row: Row) -> None:
         if whole is not None:
             above.cells[k] = tidy(whole)
             row.cells[i] = ""
+            above.mends.append(f"第{row.page}页: 跨页断开的标签已接回第{above.page}页")
 
 
 #: how a text that surely goes on ends: a word that joins it to more (文化科技卫生三下乡活动经费及)
@@ -174,14 +175,20 @@ def _over_page_number(out: list[Row], row: Row) -> tuple[int, list[str]] | None:
     in the page's foot stands between them (第1页,共3页 after 文化科技卫生三下乡活动经费及).
 
     Only a text that surely goes on is carried on so: every cell `row` adds to
-    ends in a joining word or an open bracket. A whole label opening the next
-    page lands in the columns of the row above as a rest would (其他资金 after
-    其中:财政拨款), and ends no text that goes on.
+    ends in a joining word or an open bracket, or `row` adds to the last filled
+    column alone, the value (提高…变“死档案” over 第1页,共2页, then
+    为“活信息”… opening the next page, seed-29 0081_chromium_scan): no row of
+    its own holds a value under empty labels and an empty name. A whole label
+    opening the next page lands in the columns of the row above as a rest
+    would (其他资金 after 其中:财政拨款), and ends no text that goes on.
     """
     if len(out) < 2 or len(out[-1].cells) != 1 or not PAGE_NUMBER.match(compact(out[-1].cells[0])):
         return None
     rest = continuation(out[-2], row)
-    if rest is None or not all(_ends_open(out[-2].cells[i]) for i, text in enumerate(rest) if text):
+    if rest is None:
+        return None
+    added = _filled(rest)
+    if added != {max(_filled(out[-2].cells))} and not all(_ends_open(out[-2].cells[i]) for i in added):
         return None
     return len(out) - 2, rest
 
@@ -200,6 +207,14 @@ def join_broken_rows(rows: list[Row]) -> list[Row]:
         first = len(row.cells) > 1 and row.page not in opened
         if first:
             opened.add(row.page)
+        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
+            # labels' tails first: what is left of the row may then be the rest of the row above
+            # (指标, the tail of 效益, beside the rest of the value cut by the break)
+            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
+            had = any(row.cells)
+            _rejoin_labels(previous_page, row)
+            if had and not any(row.cells):
+                continue  # it held only labels' tails, given back
         rest = continuation(out[-1], row) if out and first else None
         broken = (len(out) - 1, rest) if rest is not None else _over_page_number(out, row) if first else None
         if broken is not None:
@@ -207,8 +222,5 @@ def join_broken_rows(rows: list[Row]) -> list[Row]:
             out[k] = _merged(out[k], cells, row)
             out[k].mends.append(f"第{row.page}页: 跨页断开的行已接回第{out[k].page}页")
             continue
-        if out and out[-1].page is not None and row.page == out[-1].page + 1 and len(row.cells) > 1:
-            previous_page = [r for r in out if r.page == out[-1].page and len(r.cells) > 1]
-            _rejoin_labels(previous_page, row)
         out.append(row)
     return out

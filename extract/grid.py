@@ -387,10 +387,36 @@ def _ruled(vertical: np.ndarray, group: list[int], rules: Callable[[int], np.nda
     return best if longest[best] > longest[group[0]] else group[0]
 
 
-def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | None:
+def _crossed(strip: np.ndarray, ink: np.ndarray, left: int) -> bool:
+    """The column-line ink of `strip` (some rows of the vertical mask, from column `left` of `ink`, the
+    same rows of the page's ink) is crossed by other ink in a quarter of its rows or more: it is the
+    strokes of characters lined up, not a rule.
+
+    A label written one character a line in a low cell wraps into two
+    columns (标 | 满意度指, seed-29 0110_writer_scan): the left strokes of
+    满, 意, 度 and 指 stand one over another as high as the cell and were
+    taken for a column line; the cell was cut in two and its halves read
+    `标` and `旨`. Those strokes are crossed by the characters' other
+    strokes, ink on both sides at once (two pixels off, clear of a rule's
+    own blur); text in a cell never reaches across the cell's side.
+    """
+    rows = np.flatnonzero(strip.any(axis=1))
+    if rows.size == 0:
+        return False
+    first = left + strip[rows].argmax(axis=1)
+    last = left + strip.shape[1] - 1 - strip[rows, ::-1].argmax(axis=1)
+    width = ink.shape[1]
+    lit = ink[rows] > 0
+    side = np.arange(rows.size)
+    before = lit[side, np.clip(first - 2, 0, width - 1)] | lit[side, np.clip(first - 3, 0, width - 1)]
+    after = lit[side, np.clip(last + 2, 0, width - 1)] | lit[side, np.clip(last + 3, 0, width - 1)]
+    return bool(np.count_nonzero(before & after) >= 0.25 * rows.size)
+
+
+def _grid(horizontal: np.ndarray, vertical: np.ndarray, ink: np.ndarray, box: Box) -> Table | None:
     """The table inside `box` (one connected set of lines): row and column lines, then its cells."""
     x0, y0, x1, y1 = box
-    h_part, v_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1]
+    h_part, v_part, ink_part = horizontal[y0:y1, x0:x1], vertical[y0:y1, x0:x1], ink[y0:y1, x0:x1]
     band, reach = _BAND, inch(0.03)  # how far a line may sit from its position; how near it must come to its ends
     double = inch(0.05)  # the farther line of a double rule (two tables drawn edge to edge) lies this near
     # Each edge test looks at the masks within `band` of one line; those strips, collapsed across the
@@ -420,7 +446,8 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         a few pixels from the table's top to its foot (a Writer form turned
         and skewed: 1114 at the top, 1120 at the foot; looked for at its place
         alone, its lower cells merged across the value column and their
-        values were read into the names)."""
+        values were read into the names). A line the cell's ink crosses is
+        none (`_crossed`)."""
         if ys[i + 1] - ys[i] <= 2 * reach:
             return False
         rules, _ = column(xs[j])
@@ -431,7 +458,8 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, box: Box) -> Table | Non
         for x in (xs[j], xs[j] - 2 * band, xs[j] + 2 * band):
             rows = column(x)[1][top:bottom + 1]
             if rows.size > reach and np.count_nonzero(rows) / rows.size >= 0.85:
-                return True
+                return not _crossed(v_part[top + 1:bottom, max(0, x - band):x + band + 1],
+                                    ink_part[top + 1:bottom], max(0, x - band))
         return False
 
     def h_edge(i: int, j: int) -> bool:
@@ -465,8 +493,8 @@ def _framed(horizontal: np.ndarray, box: Box) -> bool:
     return min(covered(y0), covered(y1)) >= 0.9
 
 
-def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
-    """Every ruled table on an upright page (given its `line_masks`), top to bottom: two rows or more,
+def find_tables(horizontal: np.ndarray, vertical: np.ndarray, ink: np.ndarray) -> list[Table]:
+    """Every ruled table on an upright page (given its `line_masks` and its ink), top to bottom: two rows or more,
     or one row of two cells or more (the last row of a form, alone on the page after a break, or its
     first, alone at a page's foot)."""
     # the sets of touching lines, found on a copy a quarter the size (lines widened to stay joined)
@@ -480,7 +508,7 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray) -> list[Table]:
         if w < inch(1.0) or h < inch(0.15):
             continue
         box = (max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4))
-        table = _grid(horizontal, vertical, box)
+        table = _grid(horizontal, vertical, ink, box)
         if table is None or not (len(table.rows) >= 2 or len(table.rows[0]) >= 2):
             continue
         if h >= inch(0.3) or _framed(horizontal, table.box):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import takewhile
+from itertools import pairwise, takewhile
 from pathlib import Path
 
 import cv2
@@ -78,7 +78,7 @@ def _points(box: grid.Box) -> BBox:
 def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[grid.Table]]:
     """Every table cell and every text line outside the tables, each with its text lines cropped."""
     horizontal, vertical = grid.line_masks(ink)
-    tables = grid.find_tables(horizontal, vertical)
+    tables = grid.find_tables(horizontal, vertical, ink)
     rulings = grid.rulings(horizontal, vertical, ink)
     text_ink = without_specks(cv2.bitwise_and(ink, cv2.bitwise_not(rulings)))
     paper = cv2.bitwise_or(flat, rulings)  # the page without its lines: a crop's margin never shows a cell's border
@@ -96,10 +96,11 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
     for region in regions:  # the table cells, so far
         if region.table is not None:
             region.box = _over_the_foot(region.box, tables[region.table].box[3], text_ink)
-    regions += [_Region((0, top, width, bottom)) for top, bottom in text_bands(outside, (0, 0, width, height))]
-    bands = [text_bands(outside if region.table is None else text_ink, region.box) for region in regions]
-    line_height = _line_height([b - a for region, found in zip(regions, bands, strict=True)
-                                if region.table is not None for a, b in found])
+    bands = [text_bands(text_ink, region.box) for region in regions]
+    line_height = _line_height([b - a for found in bands for a, b in found])
+    regions += [_Region(box) for top, bottom in text_bands(outside, (0, 0, width, height))
+                for box in _apart(outside, (0, top, width, bottom), tables, line_height)]
+    bands += [text_bands(outside, region.box) for region in regions[len(bands):]]
     for i, j in _spilled(regions, bands, tables, text_ink, line_height):
         x0, y0, x1, _ = regions[j].box
         regions[j].box = (x0, y0, x1, regions[i].box[3])
@@ -112,6 +113,48 @@ def _regions(flat: np.ndarray, ink: np.ndarray) -> tuple[list[_Region], list[gri
             region.lines = crop_lines(paper, text_ink, region.box, kept, line_height, split=True)
     regions.sort(key=lambda region: region.box[1])
     return regions, tables
+
+
+def _foot_columns(table: grid.Table) -> list[int]:
+    """Where the column lines of a table's foot stand: the sides of the cells that reach down to it."""
+    bottom = table.box[3]
+    return sorted({x for row in table.rows for box in row
+                   if box is not None and abs(box[3] - bottom) <= grid.inch(0.03) for x in (box[0], box[2])})
+
+
+def _apart(outside: np.ndarray, box: grid.Box, tables: list[grid.Table], line_height: float) -> list[grid.Box]:
+    """A line outside the tables (`box`, a band of rows across the page), or its pieces when it lies
+    under a table's foot and parts there under the table's column lines.
+
+    Chromium centres a merged label over all the rows it spans, those on the
+    next page too, and draws what falls below the page's last rule under the
+    table, in the cell's columns (`_spilled` gives it back to its cell). Two
+    such labels side by side (绩效指标 one character a line under the first
+    column, 成本指标(必填量 over 化) under the third, seed-29
+    0015_chromium_scan) overlap in rows, and a band across the page made them
+    one line, read `/`, which no cell took: both labels were lost and the
+    line became an invented indicator. A line that begins less than a line
+    under a table's foot is cut where its ink leaves a gap of a line's width
+    or more round a column line of the foot; each piece is then its own lines.
+    A page number or a sentence under the table has no such gap.
+    """
+    x0, top, x1, bottom = box
+    table = next((t for t in tables if 0 <= top - t.box[3] <= line_height), None)
+    if table is None:
+        return [box]
+    ink = np.flatnonzero(outside[top:bottom, x0:x1].any(axis=0)) + x0
+    if ink.size == 0:
+        return [box]
+    columns = _foot_columns(table)
+    cuts = [k for k in np.flatnonzero(np.diff(ink) > line_height)
+            if any(ink[k] < x < ink[k + 1] for x in columns)]
+    if not cuts:
+        return [box]
+    pieces = []
+    for start, end in pairwise([0, *(int(k) + 1 for k in cuts), ink.size]):
+        left, right = int(ink[start]), int(ink[end - 1]) + 1
+        pieces += [(left, top + a, right, top + b) for a, b in text_bands(outside, (left, top, right, bottom))]
+    return pieces
 
 
 def _over_the_foot(box: grid.Box, table_bottom: int, text_ink: np.ndarray) -> grid.Box:

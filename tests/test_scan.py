@@ -374,7 +374,7 @@ def test_a_row_carried_alone_onto_a_page_is_a_table_in_its_scan():
     gray = np.ascontiguousarray(page.render(scale=200 / 72, grayscale=True).to_numpy().reshape(
         round(page.get_height() * 200 / 72), -1))
     ink = grid.binarize(grid.flatten(grid.to_working(gray, 200)))
-    tables = grid.find_tables(*grid.line_masks(ink))
+    tables = grid.find_tables(*grid.line_masks(ink), ink)
     assert len(tables) == 1 and len(tables[0].rows) == 1
     assert sum(cell is not None for cell in tables[0].rows[0]) >= 4
 
@@ -464,3 +464,18 @@ def test_a_label_drawn_across_the_tables_foot_is_its_cells_own():
         ["绩效指标"],
     ]
 
+
+
+def test_a_run_of_zeros_in_a_line_of_chinese_reads_whole():
+    """每人1000-2000元 in an indicator's name, a Calc form scanned at 150 dpi (seed-29 0055_calc_scan, page 2):
+    digits in a line of Chinese are half as wide as its characters, and unwidened the run of zeros of 1000
+    collapsed (每人100-2000元). The run alone, read again widened, reads whole; the words stay as read."""
+    import cv2
+
+    from jixiao.extract.scan import read_page
+
+    gray = cv2.imread(str(ROOT / "tests" / "fixtures" / "scan_pieces" / "figures_in_a_line_of_chinese_150dpi.jpg"),
+                      cv2.IMREAD_GRAYSCALE)
+    rows = read_page(gray, 150, 2)[0]
+    assert rows[1].cells == ["", "成本指标(必填量化)", "指标1:按家庭困难离退休干部每人1000-2000元帮扶资金标准发放",
+                             "1000-2000元/人"]

@@ -83,3 +83,24 @@ def test_a_whole_label_opening_a_page_under_the_page_number_is_a_row_of_its_own(
     assert [r.cells for r in join_broken_rows([above, foot, other])] == [above.cells, foot.cells, other.cells]
     cut = row(["", "其中:财政拨款及", "25"], 1)
     assert [r.cells for r in join_broken_rows([cut, foot, other])] == [["", "其中:财政拨款及其他资金", "25"], ["- 1 -"]]
+
+
+def test_the_rest_of_a_value_cut_by_the_page_goes_on_over_the_page_number_beside_a_labels_tail():
+    """Seed-29 0081_chromium_scan: the value 提高…变“死档案” ends page 1, 第1页,共2页 under it, and page 2
+    opens with the rest, 为“活信息”…, beside 指标, the tail of the label 效益 written one character a
+    line. The row with both was taken for an indicator of its own (no name, the value's rest). The tail
+    goes back to its label first; what is left fills the last column alone, the value, and goes on it."""
+    value = "提高干部人事档案的管理和利用率,实现“永久保存”,变“死档案”"
+    rest = "为“活信息”,充分发挥干部人事档案的使用价值,确保档案安全"
+    xs = [(39.6, 108.72), (108.72, 204.84), (204.84, 344.16), (344.16, 641.88), (641.88, 801.72)]
+    above = Row(cells=["", "效益", "社会效益指标(必填)", "全面实现干部人事档案信息化管理", value], page=1,
+                bboxes=[None, *((a, 508.32, b, 550.08) for a, b in xs[1:])], confidences=[None, 0.99, 0.99, 0.99, 0.99])
+    foot = Row(cells=["第1页,共2页"], page=1, bboxes=[(388.8, 569.52, 453.6, 578.52)], confidences=[0.99])
+    top = Row(cells=["", "指标", "", "", rest], page=2,
+              bboxes=[(39.6, 45.72, 108.72, 214.2), (108.72, 45.72, 204.48, 137.88), (204.48, 45.72, 343.44, 75.6),
+                      (343.44, 45.72, 641.88, 75.6), (641.88, 45.72, 801.72, 75.6)],
+              confidences=[None, 0.99, None, None, 0.99])
+    rows = join_broken_rows([above, foot, top])
+    assert [row.cells for row in rows] == [
+        ["", "效益指标", "社会效益指标(必填)", "全面实现干部人事档案信息化管理", value + rest], ["第1页,共2页"],
+    ]

@@ -12,7 +12,7 @@ from jixiao.extract import grid, ocr
 from jixiao.extract.clean import tidy
 from jixiao.extract.lines import crop_lines, text_bands, without_specks
 from jixiao.extract.scan import read_page
-from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_label
+from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_header, match_label
 
 
 @pytest.mark.parametrize(("read", "label"), [
@@ -26,6 +26,18 @@ from jixiao.normalize.vocab import LEVEL1, LEVEL2_ALIASES, LEVEL2_PARENT, match_
 def test_a_long_level2_label_with_one_character_misread_is_still_the_label(read, label):
     found = match_label(read)
     assert found is not None and (found.level, found.canonical) == (2, label)
+
+
+@pytest.mark.parametrize(("read", "field"), [
+    ("年度总体自标", "goals"),  # 目 read 自, seed-29 0039_chromium_scan: its goals went to 其他资金
+    ("年度资金总颔", "total"),
+    ("计划开始日朝", "period_start"),
+    ("项目名称", "project_name"),
+    ("项目各称", None),  # one character in four is too many: 75
+    ("年度资金", None),
+])
+def test_a_header_label_of_six_characters_with_one_misread_is_still_the_label(read, field):
+    assert match_header(read) == field
 
 
 @pytest.mark.parametrize(("read", "label"), [
@@ -130,6 +142,31 @@ def test_a_label_wrapped_in_rows_wholly_under_the_table_is_its_empty_cells_own()
         ["成本指标(必填硬性指标)", "18岁以下儿童工作保障经费", "1.5万元"],
         ["", "“和谐家庭”建设经费", "1.5万元"],
     ]
+
+
+def test_labels_side_by_side_under_the_table_are_each_their_own_cells():
+    """绩效指标, one character a line under the first column, and 成本指标(必填量 over 化) under the third,
+    both centred over rows that go on over the page and drawn wholly under the table (seed-29
+    0015_chromium_scan, page 1): they overlap in rows, and a band across the page made them one line, read
+    `/`, an invented indicator; both labels were lost. Each is the text of its empty cell."""
+    rows = read_page(_gray("labels_side_by_side_under_the_table_200dpi.jpg"), 200, 1)[0]
+    assert [row.cells[:3] for row in rows] == [
+        ["绩效指标", "一级指标", "二级指标"], ["", "产出指标", "数量指标(必填量化)"], ["", "", ""], ["", "", ""],
+        ["", "", ""], ["", "", "质量指标(必填量化)"], ["", "", "时效指标(必填量化)"], ["", "", "成本指标(必填量化)"],
+        ["", "", ""],
+    ]
+    assert rows[-2].cells[3:] == ["指标1:被评定为一星级的,党组织书记按每月100元的标准发放", "1200/人/年"]
+
+
+def test_a_label_wrapped_into_two_columns_is_one_cell():
+    """满意度指标 written one character a line in a low cell, wrapped into two columns (标 | 满意度指), on a
+    skewed 300 dpi scan (seed-29 0110_writer_scan, page 3): the left strokes of 满, 意, 度 and 指, one over
+    another as high as the cell, were taken for a column line, and the halves read `清标` and `旨`."""
+    rows = read_page(_gray("stacked_label_two_columns_skewed_300dpi.jpg"), 300, 1)[0]
+    assert rows[-1].cells == [
+        "满意度指标", "服务对象满意度指标(必填量化)", "指标1:观看电视教育片人员满意度", "≥", "85", "%",
+    ]
+    assert rows[-3].cells[:2] == ["效益指标", "社会效益指标(必填)"]
 
 
 def test_a_wrapped_label_drawn_across_the_tables_foot_keeps_its_last_row():
