@@ -65,6 +65,9 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
     the bracket it left open (数量指标( + 必填硬性指) or repeats it (the cell
     is then kept as it is). Only label words are taken
     (…指标, (必填)): an attachment line or a title below a table is a line of its own.
+    A line across the table's last rule that the cell above already ends with
+    (可持续影响指标(必 | 填) drawn over the rule) was read with the cell in part:
+    it is the cell's, to be taken once (`_put_label`).
     """
     if len(text) > LABEL_LINE_CHARS:
         return None
@@ -78,6 +81,8 @@ def _cut_cell(grids: list[Grid], rows: dict[BBox, tuple[Row, int]], box: BBox, t
         if column and same(column[-1][3], grid.bbox[3]):
             row, index = rows[column[-1]]
             held = row.cells[index]
+            if box[1] < grid.bbox[3] < box[3] and held.endswith(text):
+                return row, index  # across the table's last rule: the cell read it already, its part inside
             # the middle of a bracketed note: 数量指标( + 必填硬性指 + 标)
             carries = words and unclosed(held) and not unclosed(text)
             if (words and (not held or text.startswith(held))) or (held and (goes_on(held, text) or carries)):
@@ -106,6 +111,8 @@ def _put_label(cell: tuple[Row, int], line: str, box: BBox, page_number: int) ->
     row, index = cell
     held = row.cells[index]
     edge = row.bboxes[index]
+    if held.endswith(line) and edge is not None and box[1] < edge[3] < box[3]:
+        return  # across the cell's foot, read with it already
     if held and line.startswith(held):
         if line == held or LABEL_END.search(held):
             return  # the label drawn once more: the cell already holds it
