@@ -18,9 +18,11 @@ from functools import lru_cache
 # that are only parts of characters (⺡ for 氵) are left alone. The Chinese dash
 # (GB 2312's A1AA) comes as U+2015 from fonts and converters that follow the older
 # code page mapping, and as U+2014 from the rest: 0101―一年期项目 is 0101—一年期项目.
+# pdfium gives a hyphen that ends a line as U+0002, its mark for a hyphen it takes for a word's
+# break: Writer's 2024年1月- | 12月 came out 2024年1月\x0212月. In a cell it is the hyphen printed.
 _RADICALS = str.maketrans(dict(zip(
-    "⺁⺄⺊⺒⺓⺝⺟⺠⺩⺬⺶⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳\u2015",
-    "厂乙卜巳幺月母民王示羊虎西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟\u2014",
+    "⺁⺄⺊⺒⺓⺝⺟⺠⺩⺬⺶⻁⻄⻅⻆⻉⻋⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳\u2015\x02",
+    "厂乙卜巳幺月母民王示羊虎西见角贝车長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟\u2014-",
     strict=True,
 )))
 
@@ -63,7 +65,8 @@ def strip_markup(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Full-width to half-width (NFKC), radical code points to their characters, one Chinese dash."""
+    """Full-width to half-width (NFKC), radical code points to their characters, one Chinese dash,
+    pdfium's line-end hyphen mark to the hyphen."""
     return unicodedata.normalize("NFKC", text.translate(_RADICALS))
 
 

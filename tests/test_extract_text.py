@@ -41,6 +41,8 @@ def test_encodings_detected_from_content(tmp_path, codec):
     ("氵", "氵"), ("⺡", "⺡"),  # a radical that is only part of a character stays as it is
     # pdfplumber's JSON rows of the seed-23 bed's Chromium PDFs: the Chinese dash by the older code page
     ("0101―⼀年期项⽬", "0101—一年期项目"),
+    # pdfium's mark for a hyphen ending a line (seed 35's Writer form: 2024年1月- | 12月)
+    ("2024年1月\x0212月", "2024年1月-12月"),
 ])
 def test_tidy(raw, clean):
     assert tidy(raw) == clean

@@ -102,6 +102,8 @@ FLOOR: dict[str, float] = {
     "0082_calc.pdf": 1.0,
     "0138_chromium.pdf": 1.0,
     "0002_writer.pdf": 1.0,
+    "0084_chromium.pdf": 1.0,
+    "0035_writer.pdf": 1.0,
 }
 
 

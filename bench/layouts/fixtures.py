@@ -66,6 +66,9 @@ PER_PRODUCER = 7
 #: them a Calc form whose weights are headed 分值, once taken for a self-evaluation's column (the form dropped).
 #: Of the unseen seed 33, a Word form whose first indicator row ends a page and its second opens the next, the
 #: merged 产出指标 and 数量指标 cut between them: two labels cut, yet no row (its name and value were joined).
+#: Of the unseen seed 35, a Chromium form whose cut label's last line (填) was drawn across the table's last
+#: rule: read with the cell, and again below it as an indicator of its own; and a Word form whose value
+#: wrapped after its hyphen (2024年1月- | 12月), which pdfium marks as U+0002.
 HARD: dict[int, tuple[int, ...]] = {
     1: (11, 14, 105, 126, 130, 140, 148, 186, 189, 209, 212),
     3: (27, 43, 139, 188),
@@ -76,6 +79,7 @@ HARD: dict[int, tuple[int, ...]] = {
     13: (69, 70, 97),
     31: (5, 45, 74, 79, 82, 138),
     33: (2,),
+    35: (35, 84),
 }
 
 
