@@ -91,32 +91,28 @@ def _pieces(line: str, number: int) -> list[Piece]:
     return out
 
 
-#: a header label and its value set one space apart (项目名称 督查及政务公开工作经费, 年度资金总额： 90):
-#: pdftotext -layout leaves one space where the label's column ends close to the value's text
-_LABEL_HEAD = re.compile(
-    "^(?:" + "|".join(re.escape(label).replace(":", "[:：]") for label in sorted(HEADER_LABELS, key=len, reverse=True))
-    + r")(?:[(（][^)）]{1,4}[)）])?[:：]? (?=\S)"
-)
-
-
 #: the header's labels as a narrow column wraps them, widths folded (项目名 | 称, 项目资 | 金(元), 年度资金 | 总额:)
 _STACKED = frozenset(HEADER_LABELS) | {"项目资金(元)", "项目资金(万元)"}
 _STARTS = frozenset(w[:k] for w in _STACKED for k in range(1, len(w)))
-#: a label's part of 3 characters or more (门及代, 政拨款): set one space before a value, it is cut from it
+#: a label, or a label's part (门及代, 政拨款), of 3 characters or more: the shortest label is 项目期
 _LABEL_PARTS = frozenset(w[i:j] for w in _STACKED for i in range(len(w)) for j in range(i + 3, len(w) + 1))
+#: a label's note of unit after it (年度资金总额(万元))
+_NOTE = re.compile(r"\([^)]{1,4}\)$")
 #: columns the centres of a wrapped label's lines may stand apart (pdftotext centres each line on its own)
 _CENTRED = 2
 
 
 def _cut_head(piece: Piece) -> tuple[Piece, Piece] | None:
-    """`piece` cut after the label (or the part of a wrapped label) it starts with, one space before
-    the rest; the rest keeps its own offset."""
-    m = _LABEL_HEAD.match(piece.text)
-    end = m.end() if m else piece.text.find(" ") + 1
-    if end <= 0 or not (m or tidy(piece.text[:end - 1]) in _LABEL_PARTS):
+    """`piece` cut after the label, or the part of a wrapped label, it starts with one space before
+    the rest (项目名称 督查及政务公开工作经费, 年度资金总额： 90, 门及代 中共…: pdftotext -layout leaves
+    one space where the label's column ends close to the value's text); the rest keeps its offset."""
+    end = piece.text.find(" ") + 1
+    if end <= 0:
         return None
-    head = piece.text[:end].rstrip()
-    return (Piece(head, piece.top, piece.top, piece.x0, piece.x0 + len(head)),
+    head = tidy(piece.text[:end - 1])
+    if head not in _LABEL_PARTS and _NOTE.sub("", head.rstrip(":")) not in _STACKED:
+        return None
+    return (Piece(piece.text[:end - 1], piece.top, piece.top, piece.x0, piece.x0 + end - 1),
             Piece(piece.text[end:], piece.top, piece.top, piece.x0 + end, piece.x1))
 
 
